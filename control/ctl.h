@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rampart control plane: the Unix control socket (server and client), the
+ * command table, and the JSON views of dataplane state.
+ *
+ * Wire protocol (docs/control-protocol.md): one request per connection on a
+ * SOCK_STREAM Unix socket. The client writes one JSON object terminated by a
+ * newline (or shuts down its write side); the server writes one JSON object
+ * followed by a newline and closes.
+ *
+ *   request:  {"cmd": "stats", "args": {...}}           args optional
+ *   reply:    {"ok": true,  "data": {...}}
+ *             {"ok": false, "error": "what went wrong"}
+ */
+#ifndef RAMPART_CTL_H
+#define RAMPART_CTL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <time.h>
+
+#include <jansson.h>
+
+/* The views read these; the header stays free of DPDK so the CLI builds without it. */
+struct cfg_node;
+struct dp;
+
+#define CTL_REQUEST_MAX (1u << 20) /* a request larger than this is refused */
+
+/* rampartctl exit codes, also used by the tests. */
+enum ctl_exit {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_ERROR = 1,       /* the daemon answered with an error */
+	CTL_EXIT_USAGE = 2,       /* bad command line */
+	CTL_EXIT_UNREACHABLE = 3, /* no daemon at the socket, or it did not answer */
+};
+
+/*
+ * A command handler. On success it returns 0 and sets *data to a new JSON value (the
+ * reply's "data"). On failure it returns -errno and may set *error to a sentence for
+ * the operator (a static or caller-owned string, copied by the server).
+ */
+typedef int (*ctl_handler_t)(void *ctx, json_t *args, json_t **data, const char **error);
+
+struct ctl_server;
+
+/*
+ * Create the control socket at @path with permission @mode, making the parent directory
+ * (0755) if needed and replacing a stale socket file. Only peers whose SO_PEERCRED uid is
+ * 0, or whose gid is the socket's group, are served.
+ *
+ * @return the server, or NULL with errno set (EADDRINUSE when a live daemon owns @path).
+ */
+struct ctl_server *
+ctl_server_create(const char *path, mode_t mode);
+
+/* Close the socket and remove the socket file. Accepts NULL. */
+void
+ctl_server_destroy(struct ctl_server *srv);
+
+/* The listening fd, to put into the caller's epoll set (readable: call ctl_server_process). */
+int
+ctl_server_fd(const struct ctl_server *srv);
+
+/* Add a command. @return 0, -EEXIST, -ENOSPC or -EINVAL. */
+int
+ctl_server_register(struct ctl_server *srv, const char *name, ctl_handler_t handler, void *ctx);
+
+/*
+ * Accept every pending connection and serve each one request (bounded by a short receive
+ * timeout, so a stuck client cannot wedge the control thread).
+ * @return the number of requests served.
+ */
+int
+ctl_server_process(struct ctl_server *srv);
+
+/* Counters of the server itself, for status. */
+struct ctl_server_stats {
+	unsigned long requests;
+	unsigned long errors;    /* replies with ok=false */
+	unsigned long refused;   /* peers refused by credentials */
+	unsigned long malformed; /* requests that were not a JSON object with a "cmd" string */
+};
+
+void
+ctl_server_stats_get(const struct ctl_server *srv, struct ctl_server_stats *st);
+
+/*
+ * Serve one request held in a buffer: the pure part of the server, used by the fuzz target.
+ * @return a new JSON reply object (never NULL unless out of memory).
+ */
+json_t *
+ctl_server_dispatch(struct ctl_server *srv, const char *buf, size_t len);
+
+/*
+ * Client: send {"cmd": @cmd, "args": @args} to the socket at @path and wait up to @timeout_ms
+ * for the reply. @args may be NULL; it is not stolen.
+ *
+ * @return 0 and *reply set to the whole reply object (caller json_decref()s it);
+ *         -errno when the daemon cannot be reached or did not answer with JSON, with a
+ *         sentence in @err.
+ */
+int
+ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_ms,
+		   json_t **reply, char *err, size_t errlen);
+
+/*
+ * What the views of the node read. Owned by rampartd's main(); the views only read it,
+ * except *shutdown, which the "shutdown" command sets.
+ */
+struct ctl_node {
+	const struct cfg_node *cfg;   /* [R] */
+	struct dp *dp;                /* [R] */
+	struct ctl_server *srv;       /* [C] */
+	volatile bool *shutdown;      /* [a] set by the shutdown command */
+	time_t started;               /* [R] wall clock when rampartd started */
+};
+
+/* JSON views of the node, shared by the control socket and telemetry (new references). */
+json_t *
+ctl_view_status(const struct ctl_node *node);
+
+json_t *
+ctl_view_ports(const struct ctl_node *node);
+
+json_t *
+ctl_view_stats(const struct ctl_node *node);
+
+/* Register status, ports, stats and shutdown on @srv. @return 0 or -errno. */
+int
+ctl_views_register(struct ctl_server *srv, struct ctl_node *node);
+
+/*
+ * Register /rampart/status, /rampart/ports and /rampart/stats with rte_telemetry; they
+ * answer with the same data as the control socket. Call after rte_eal_init().
+ * @return 0 or -errno.
+ */
+int
+ctl_telemetry_register(struct ctl_node *node);
+
+#endif /* RAMPART_CTL_H */

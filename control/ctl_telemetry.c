@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rte_telemetry endpoints: /rampart/status, /rampart/ports and /rampart/stats answer with
+ * the control socket's views, so dpdk-telemetry.py shows the same numbers as rampartctl.
+ *
+ * A telemetry dict holds scalars and one level of arrays of scalars, and its keys may only
+ * hold letters, digits and '_'; nested JSON objects and arrays of objects are flattened
+ * into keys joined by '_' ("ports_up0_rx_packets"). A parameter narrows the answer to one
+ * element: /rampart/stats,up0 or /rampart/ports,down0.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "cfg.h"
+#include "ctl.h"
+#include "dp.h"
+
+/* The telemetry callbacks take no context pointer: the node is registered once. */
+static const struct ctl_node *tel_node;
+
+static void
+tel_add_scalar(struct rte_tel_data *d, const char *key, json_t *v)
+{
+	char s[RTE_TEL_MAX_STRING_LEN];
+
+	switch (json_typeof(v)) {
+	case JSON_INTEGER:
+		if (json_integer_value(v) >= 0)
+			rte_tel_data_add_dict_u64(d, key, (uint64_t)json_integer_value(v));
+		else
+			rte_tel_data_add_dict_int(d, key, (int)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		snprintf(s, sizeof(s), "%.3f", json_real_value(v));
+		rte_tel_data_add_dict_string(d, key, s);
+		break;
+	case JSON_STRING:
+		snprintf(s, sizeof(s), "%s", json_string_value(v));
+		rte_tel_data_add_dict_string(d, key, s);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		rte_tel_data_add_dict_u64(d, key, json_is_true(v));
+		break;
+	default:
+		rte_tel_data_add_dict_string(d, key, "");
+		break;
+	}
+}
+
+/* Join @prefix and @name into @key, turning every character telemetry refuses into '_'. */
+static void
+tel_key(char *key, size_t len, const char *prefix, const char *name)
+{
+	snprintf(key, len, "%s%s%s", prefix, prefix[0] != '\0' ? "_" : "", name);
+	for (char *c = key; *c != '\0'; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_')
+			*c = '_';
+}
+
+static void
+tel_flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
+{
+	char key[RTE_TEL_MAX_STRING_LEN];
+	const char *k;
+	json_t *child;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, child) {
+			tel_key(key, sizeof(key), prefix, k);
+			tel_flatten(d, key, child);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, child) {
+			/* Name array elements after their "name" or "lcore" when they have one. */
+			json_t *id = json_object_get(child, "name");
+			char idx[32];
+
+			if (json_is_string(id)) {
+				tel_key(key, sizeof(key), prefix, json_string_value(id));
+			} else {
+				id = json_object_get(child, "lcore");
+				if (json_is_integer(id))
+					snprintf(idx, sizeof(idx), "lcore%lld",
+						 (long long)json_integer_value(id));
+				else
+					snprintf(idx, sizeof(idx), "%zu", i);
+				tel_key(key, sizeof(key), prefix, idx);
+			}
+			tel_flatten(d, key, child);
+		}
+	} else {
+		tel_add_scalar(d, prefix, v);
+	}
+}
+
+/* With a parameter, keep only the element of @list whose "name" is @param. */
+static json_t *
+tel_select(json_t *view, const char *list, const char *param)
+{
+	json_t *arr = json_object_get(view, list), *el;
+	size_t i;
+
+	if (param == NULL || param[0] == '\0')
+		return json_incref(view);
+	json_array_foreach(arr, i, el) {
+		if (json_is_string(json_object_get(el, "name")) &&
+		    strcmp(json_string_value(json_object_get(el, "name")), param) == 0)
+			return json_incref(el);
+	}
+	return NULL;
+}
+
+static int
+tel_answer(struct rte_tel_data *d, json_t *view, const char *list, const char *params)
+{
+	json_t *sel;
+
+	if (view == NULL)
+		return -ENOMEM;
+	sel = tel_select(view, list, params);
+	json_decref(view);
+	if (sel == NULL)
+		return -EINVAL; /* no such port */
+	rte_tel_data_start_dict(d);
+	tel_flatten(d, "", sel);
+	json_decref(sel);
+	return 0;
+}
+
+static int
+tel_status(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return tel_answer(d, ctl_view_status(tel_node), NULL, NULL);
+}
+
+static int
+tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	return tel_answer(d, ctl_view_ports(tel_node), "ports", params);
+}
+
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	return tel_answer(d, ctl_view_stats(tel_node), "ports", params);
+}
+
+int
+ctl_telemetry_register(struct ctl_node *node)
+{
+	int ret;
+
+	tel_node = node;
+	ret = rte_telemetry_register_cmd("/rampart/status", tel_status,
+					 "Node id, uptime, version, workers and link pairs. No parameters");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/rampart/ports", tel_ports,
+						 "Link state and counters of every port. Parameter: port name");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/rampart/stats", tel_stats,
+						 "Totals, per port and per worker. Parameter: port name");
+	return ret;
+}

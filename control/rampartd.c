@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rampartd: the Rampart node daemon. main() only wires the modules together: config,
+ * EAL and dataplane, control socket and telemetry, then runs the control thread's event
+ * loop on the main lcore until SIGTERM, SIGINT or `rampartctl shutdown`.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_log.h>
+
+#include "cfg.h"
+#include "ctl.h"
+#include "dp.h"
+
+static int rp_logtype = RTE_LOGTYPE_USER1;
+
+#define RP_LOG(level, fmt, ...)                                                                   \
+	rte_log(RTE_LOG_##level, rp_logtype, "rampartd: " fmt "\n", ##__VA_ARGS__)
+
+enum {
+	EXIT_INVALID_CONFIG = 1,
+	EXIT_UNREADABLE_CONFIG = 2,
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: rampartd -c FILE          run the node described by FILE\n"
+		"       rampartd --check-config FILE\n"
+		"                                 validate FILE: exit 0 valid, 1 invalid, 2 unreadable\n"
+		"       rampartd -h | --help | -V | --version\n");
+}
+
+/* Load the node config; print every problem. @return 0, or the process exit code. */
+static int
+load_config(const char *path, struct cfg_node *cfg)
+{
+	static struct cfg_errors errs;
+	int ret;
+
+	ret = cfg_node_load(path, cfg, &errs);
+	if (ret == 0)
+		return 0;
+	cfg_errors_print(&errs, stderr);
+	return ret == -EINVAL ? EXIT_INVALID_CONFIG : EXIT_UNREADABLE_CONFIG;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* The EAL leaves its runtime directory (config, fbarrays, sockets) behind: remove it. */
+static void
+runtime_dir_remove(const char *dir)
+{
+	if (dir[0] != '\0')
+		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+struct daemon {
+	struct cfg_node cfg;
+	struct dp *dp;
+	struct ctl_server *srv;
+	struct ctl_node node;
+	volatile bool shutdown;
+	int epfd, sigfd, timerfd;
+	bool link_up[DP_MAX_PORTS];
+	bool link_known[DP_MAX_PORTS];
+};
+
+static void
+links_watch(struct daemon *d)
+{
+	for (unsigned int i = 0; i < d->dp->n_ports; i++) {
+		struct dp_link link;
+
+		if (dp_port_link_get(d->dp, i, &link) < 0)
+			continue;
+		if (d->link_known[i] && d->link_up[i] == link.up)
+			continue;
+		if (link.up)
+			RP_LOG(NOTICE, "port %s: link up, %u Mbps %s-duplex", d->dp->ports[i].name,
+			       link.speed_mbps, link.full_duplex ? "full" : "half");
+		else
+			RP_LOG(WARNING, "port %s: link down", d->dp->ports[i].name);
+		d->link_known[i] = true;
+		d->link_up[i] = link.up;
+	}
+}
+
+static int
+event_fds_open(struct daemon *d)
+{
+	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->sigfd < 0 || d->timerfd < 0 || d->epfd < 0)
+		return -errno;
+	if (timerfd_settime(d->timerfd, 0, &its, NULL) < 0)
+		return -errno;
+	ev.data.fd = d->sigfd;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sigfd, &ev) < 0)
+		return -errno;
+	ev.data.fd = d->timerfd;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->timerfd, &ev) < 0)
+		return -errno;
+	ev.data.fd = ctl_server_fd(d->srv);
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+event_fds_close(struct daemon *d)
+{
+	if (d->epfd >= 0)
+		close(d->epfd);
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->timerfd >= 0)
+		close(d->timerfd);
+}
+
+static void
+control_loop(struct daemon *d)
+{
+	while (!__atomic_load_n(&d->shutdown, __ATOMIC_ACQUIRE)) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(d->epfd, evs, RTE_DIM(evs), 1000);
+
+		if (n < 0 && errno != EINTR) {
+			RP_LOG(ERR, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == d->sigfd) {
+				struct signalfd_siginfo si;
+
+				if (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+					RP_LOG(NOTICE, "%s received, stopping",
+					       strsignal((int)si.ssi_signo));
+					d->shutdown = true;
+				}
+			} else if (fd == d->timerfd) {
+				uint64_t ticks;
+
+				if (read(d->timerfd, &ticks, sizeof(ticks)) > 0)
+					links_watch(d);
+			} else {
+				ctl_server_process(d->srv);
+			}
+		}
+	}
+	if (d->shutdown)
+		RP_LOG(NOTICE, "shutting down");
+}
+
+static int
+run(struct daemon *d, const char *argv0)
+{
+	char err[512], runtime_dir[PATH_MAX] = "";
+	int ret, rc = EXIT_FAILURE;
+	sigset_t mask;
+
+	/* Block the stop signals before the EAL creates threads, so they inherit the mask
+	 * and the control thread alone receives them, through its signalfd. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->epfd = d->sigfd = d->timerfd = -1;
+
+	ret = dp_eal_init(&d->cfg, argv0, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "rampartd: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	rte_openlog_stream(stderr);
+	ret = rte_log_register_type_and_pick_level("rampart", RTE_LOG_INFO);
+	if (ret >= 0)
+		rp_logtype = ret;
+	rte_log_set_level(rp_logtype, d->cfg.log.level);
+
+	d->dp = dp_create(&d->cfg, err, sizeof(err));
+	if (d->dp == NULL) {
+		RP_LOG(ERR, "%s", err);
+		goto out;
+	}
+	d->srv = ctl_server_create(d->cfg.control.socket, d->cfg.control.socket_mode);
+	if (d->srv == NULL) {
+		RP_LOG(ERR, "control socket %s: %s", d->cfg.control.socket,
+		       errno == EADDRINUSE ? "another rampartd is serving it" : strerror(errno));
+		goto out;
+	}
+	d->node = (struct ctl_node){
+		.cfg = &d->cfg, .dp = d->dp, .srv = d->srv, .shutdown = &d->shutdown,
+		.started = time(NULL),
+	};
+	ret = ctl_views_register(d->srv, &d->node);
+	if (ret < 0) {
+		RP_LOG(ERR, "cannot register the control commands: %s", strerror(-ret));
+		goto out;
+	}
+	if (d->cfg.control.telemetry && (ret = ctl_telemetry_register(&d->node)) < 0)
+		RP_LOG(WARNING, "telemetry commands not registered: %s", strerror(-ret));
+	ret = event_fds_open(d);
+	if (ret < 0) {
+		RP_LOG(ERR, "cannot set up the event loop: %s", strerror(-ret));
+		goto out;
+	}
+	ret = dp_start(d->dp, err, sizeof(err));
+	if (ret < 0) {
+		RP_LOG(ERR, "%s", err);
+		goto out;
+	}
+	RP_LOG(NOTICE, "node %s ready: %u ports, %u link pairs, %u workers, control socket %s",
+	       d->cfg.node.id, d->dp->n_ports, d->cfg.n_link_pairs, d->dp->n_workers,
+	       d->cfg.control.socket);
+	links_watch(d);
+	control_loop(d);
+	rc = EXIT_SUCCESS;
+out:
+	dp_destroy(d->dp);
+	d->dp = NULL;
+	ctl_server_destroy(d->srv);
+	d->srv = NULL;
+	event_fds_close(d);
+	rte_eal_cleanup();
+	runtime_dir_remove(runtime_dir);
+	if (rc == EXIT_SUCCESS)
+		fprintf(stderr, "rampartd: stopped\n");
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct daemon d;
+	const char *config = NULL, *check = NULL;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'C':
+			check = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("rampartd %s\n", RP_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return EXIT_UNREADABLE_CONFIG;
+		}
+	}
+	if (optind != argc || (config == NULL) == (check == NULL)) {
+		usage(stderr);
+		return EXIT_UNREADABLE_CONFIG;
+	}
+	if (check != NULL) {
+		ret = load_config(check, &d.cfg);
+		if (ret == 0)
+			printf("%s: valid\n", check);
+		return ret;
+	}
+	ret = load_config(config, &d.cfg);
+	if (ret != 0)
+		return ret;
+	return run(&d, argv[0]);
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop: rx burst on every bound queue, tx burst on the paired port, free and
+ * count what tx did not take. Per-worker counters are written by the worker alone with
+ * relaxed atomic stores, so the control thread reads whole 64-bit values without locks.
+ *
+ * Each worker is a liburcu QSBR reader: it announces a quiescent state once per loop, so
+ * tables published under RCU can be reclaimed by the control thread after a grace period.
+ */
+#include <unistd.h>
+
+#include <urcu-qsbr.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "dp.h"
+
+#define CTR_ADD(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
+#define CTR_READ(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+static inline uint16_t
+worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
+{
+	struct rte_mbuf *pkts[DP_MAX_BURST];
+	uint64_t rx_bytes = 0, unsent_bytes = 0;
+	uint16_t n, sent;
+
+	n = rte_eth_rx_burst(b->rx_port, b->rx_queue, pkts, wk->burst);
+	if (n == 0)
+		return 0;
+	for (uint16_t i = 0; i < n; i++)
+		rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	CTR_ADD(wk->port[b->rx_index].rx_packets, n);
+	CTR_ADD(wk->port[b->rx_index].rx_bytes, rx_bytes);
+
+	sent = rte_eth_tx_burst(b->tx_port, b->tx_queue, pkts, n);
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++) {
+			unsent_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			rte_pktmbuf_free(pkts[i]);
+		}
+		CTR_ADD(wk->port[b->tx_index].tx_drops, n - sent);
+	}
+	CTR_ADD(wk->port[b->tx_index].tx_packets, sent);
+	CTR_ADD(wk->port[b->tx_index].tx_bytes, rx_bytes - unsent_bytes);
+	return n;
+}
+
+int
+dp_worker_main(void *arg)
+{
+	struct dp_worker *wk = arg;
+
+	rcu_register_thread();
+	while (!__atomic_load_n(wk->stop, __ATOMIC_ACQUIRE)) {
+		unsigned int total = 0;
+
+		for (unsigned int i = 0; i < wk->n_bindings; i++)
+			total += worker_poll(wk, &wk->bindings[i]);
+		CTR_ADD(wk->loops, 1);
+		rcu_quiescent_state();
+		if (total == 0 && wk->idle_sleep_us > 0) {
+			/* Only when configured for shared machines: an idle worker gives its core
+			 * back for a moment, offline so it never holds up a grace period. */
+			rcu_thread_offline();
+			usleep(wk->idle_sleep_us);
+			rcu_thread_online();
+			CTR_ADD(wk->idle_sleeps, 1);
+		}
+	}
+	rcu_unregister_thread();
+	return 0;
+}
+
+void
+dp_port_counters_add(struct dp_port_counters *dst, const struct dp_port_counters *src)
+{
+	dst->rx_packets += src->rx_packets;
+	dst->rx_bytes += src->rx_bytes;
+	dst->tx_packets += src->tx_packets;
+	dst->tx_bytes += src->tx_bytes;
+	dst->tx_drops += src->tx_drops;
+}
+
+static void
+counters_read(const struct dp_port_counters *c, struct dp_port_counters *out)
+{
+	out->rx_packets = CTR_READ(c->rx_packets);
+	out->rx_bytes = CTR_READ(c->rx_bytes);
+	out->tx_packets = CTR_READ(c->tx_packets);
+	out->tx_bytes = CTR_READ(c->tx_bytes);
+	out->tx_drops = CTR_READ(c->tx_drops);
+}
+
+void
+dp_port_counters_get(const struct dp *dp, unsigned int pidx, struct dp_port_counters *out)
+{
+	struct dp_port_counters c;
+
+	memset(out, 0, sizeof(*out));
+	if (pidx >= dp->n_ports)
+		return;
+	for (unsigned int w = 0; w < dp->n_workers; w++) {
+		counters_read(&dp->workers[w]->port[pidx], &c);
+		dp_port_counters_add(out, &c);
+	}
+}
+
+void
+dp_worker_counters_get(const struct dp *dp, unsigned int widx, struct dp_port_counters *out)
+{
+	struct dp_port_counters c;
+
+	memset(out, 0, sizeof(*out));
+	if (widx >= dp->n_workers)
+		return;
+	for (unsigned int i = 0; i < dp->n_ports; i++) {
+		counters_read(&dp->workers[widx]->port[i], &c);
+		dp_port_counters_add(out, &c);
+	}
+}
+
+uint64_t
+dp_worker_loops(const struct dp *dp, unsigned int widx)
+{
+	return widx < dp->n_workers ? CTR_READ(dp->workers[widx]->loops) : 0;
+}
