@@ -71,6 +71,7 @@ ctl_server_register(struct ctl_server *srv, const char *name, ctl_handler_t hand
 /*
  * Accept every pending connection and serve each one request (bounded by a short receive
  * timeout, so a stuck client cannot wedge the control thread).
+ * A connection closed without sending anything (a liveness probe) is not a request.
  * @return the number of requests served.
  */
 int

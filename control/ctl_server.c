@@ -317,7 +317,8 @@ write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-static void
+/* Serve one connection. @return false when the peer sent nothing (a liveness probe). */
+static bool
 serve(struct ctl_server *srv, int fd)
 {
 	static char buf[CTL_REQUEST_MAX];
@@ -336,20 +337,23 @@ serve(struct ctl_server *srv, int fd)
 			reply = reply_error(srv, "request larger than %u bytes", CTL_REQUEST_MAX);
 		} else if (len < 0) {
 			STAT_INC(srv, malformed);
-			return;
+			return true;
+		} else if (len == 0) {
+			return false;
 		} else {
 			reply = ctl_server_dispatch(srv, buf, (size_t)len);
 		}
 	}
 	if (reply == NULL)
-		return;
+		return true;
 	out = json_dumps(reply, JSON_COMPACT);
 	json_decref(reply);
 	if (out == NULL)
-		return;
+		return true;
 	write_all(fd, out, strlen(out));
 	write_all(fd, "\n", 1);
 	free(out);
+	return true;
 }
 
 int
@@ -365,9 +369,9 @@ ctl_server_process(struct ctl_server *srv)
 				continue;
 			break; /* EAGAIN: nothing more pending */
 		}
-		serve(srv, fd);
+		if (serve(srv, fd))
+			served++;
 		close(fd);
-		served++;
 	}
 	return served;
 }

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control socket server: dispatch, the command table, the socket file and credentials. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ctl.h"
+
+struct fixture {
+	char dir[32];
+	char path[64];
+	struct ctl_server *srv;
+	int calls;
+};
+
+static int
+h_echo(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	struct fixture *f = ctx;
+
+	(void)error;
+	f->calls++;
+	*data = json_deep_copy(args);
+	return 0;
+}
+
+static int
+h_fail(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	(void)ctx;
+	(void)args;
+	(void)data;
+	*error = "no such address in the blocklist";
+	return -ENOENT;
+}
+
+static int
+h_fail_silent(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	(void)ctx;
+	(void)args;
+	(void)error;
+	*data = json_object(); /* must be freed by the server, not leaked */
+	return -EBUSY;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rp-ctl-test-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/ctl.sock", f->dir);
+	f->srv = ctl_server_create(f->path, 0660);
+	assert_non_null(f->srv);
+	assert_int_equal(ctl_server_register(f->srv, "echo", h_echo, f), 0);
+	assert_int_equal(ctl_server_register(f->srv, "fail", h_fail, f), 0);
+	assert_int_equal(ctl_server_register(f->srv, "busy", h_fail_silent, f), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	ctl_server_destroy(f->srv);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static json_t *
+dispatch(struct fixture *f, const char *req)
+{
+	json_t *r = ctl_server_dispatch(f->srv, req, strlen(req));
+
+	assert_non_null(r);
+	assert_true(json_is_boolean(json_object_get(r, "ok")));
+	return r;
+}
+
+static const char *
+error_of(json_t *r)
+{
+	assert_true(json_is_false(json_object_get(r, "ok")));
+	return json_string_value(json_object_get(r, "error"));
+}
+
+static void
+test_ctl_server_dispatch_ok_returns_data(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r = dispatch(f, "{\"cmd\":\"echo\",\"args\":{\"n\":7}}\n");
+
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "data"), "n")), 7);
+	assert_int_equal(f->calls, 1);
+	json_decref(r);
+}
+
+static void
+test_ctl_server_dispatch_missing_args_gives_empty_object(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r = dispatch(f, "{\"cmd\":\"echo\"}");
+
+	assert_true(json_is_object(json_object_get(r, "data")));
+	assert_int_equal(json_object_size(json_object_get(r, "data")), 0);
+	json_decref(r);
+}
+
+static void
+test_ctl_server_dispatch_handler_error_names_command(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r = dispatch(f, "{\"cmd\":\"fail\"}");
+
+	assert_string_equal(error_of(r), "fail: no such address in the blocklist");
+	json_decref(r);
+	r = dispatch(f, "{\"cmd\":\"busy\"}");
+	assert_non_null(strstr(error_of(r), strerror(EBUSY)));
+	json_decref(r);
+}
+
+static void
+test_ctl_server_dispatch_malformed_requests(void **state)
+{
+	static const char *const bad[] = {
+		"", "not json", "[1,2]", "{\"cmd\":5}", "{\"args\":{}}", "{\"cmd\":\"echo\",\"args\":[]}",
+		"{\"cmd\":\"echo\",\"cmd\":\"fail\"}", "{\"cmd\":\"ec",
+	};
+	struct fixture *f = *state;
+	struct ctl_server_stats st;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *r = dispatch(f, bad[i]);
+
+		assert_non_null(error_of(r));
+		json_decref(r);
+	}
+	ctl_server_stats_get(f->srv, &st);
+	assert_int_equal(st.malformed, sizeof(bad) / sizeof(bad[0]));
+	assert_int_equal(st.errors, sizeof(bad) / sizeof(bad[0]));
+	assert_int_equal(f->calls, 0);
+}
+
+static void
+test_ctl_server_dispatch_unknown_command(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r = dispatch(f, "{\"cmd\":\"reboot\"}");
+
+	assert_string_equal(error_of(r), "unknown command \"reboot\"");
+	json_decref(r);
+}
+
+static void
+test_ctl_server_register_rejects_bad_names(void **state)
+{
+	struct fixture *f = *state;
+	char name[32];
+
+	assert_int_equal(ctl_server_register(f->srv, "echo", h_echo, f), -EEXIST);
+	assert_int_equal(ctl_server_register(f->srv, "", h_echo, f), -EINVAL);
+	assert_int_equal(ctl_server_register(f->srv, "x", NULL, f), -EINVAL);
+	assert_int_equal(ctl_server_register(f->srv,
+					     "a-name-much-longer-than-the-limit-of-the-table-0123",
+					     h_echo, f), -EINVAL);
+	for (int i = 0;; i++) {
+		int ret;
+
+		snprintf(name, sizeof(name), "c%d", i);
+		ret = ctl_server_register(f->srv, name, h_echo, f);
+		if (ret == -ENOSPC)
+			break;
+		assert_int_equal(ret, 0);
+		assert_true(i < 1000);
+	}
+}
+
+/* One request over the real socket, served by ctl_server_process() in this process. */
+static char *
+roundtrip(struct fixture *f, const char *req)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static char reply[4096];
+	ssize_t n, len = 0;
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f->path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	shutdown(fd, SHUT_WR);
+	assert_int_equal(ctl_server_process(f->srv), 1);
+	while ((n = read(fd, reply + len, sizeof(reply) - 1 - (size_t)len)) > 0)
+		len += n;
+	reply[len] = '\0';
+	close(fd);
+	return reply;
+}
+
+static void
+test_ctl_server_process_serves_socket_client(void **state)
+{
+	struct fixture *f = *state;
+	char *reply = roundtrip(f, "{\"cmd\":\"echo\",\"args\":{\"s\":\"x\"}}");
+
+	assert_string_equal(reply, "{\"ok\":true,\"data\":{\"s\":\"x\"}}\n");
+	/* Nothing pending: nothing served. */
+	assert_int_equal(ctl_server_process(f->srv), 0);
+}
+
+static void
+test_ctl_server_create_sets_mode(void **state)
+{
+	struct fixture *f = *state;
+	struct stat st;
+
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+}
+
+static void
+test_ctl_server_create_refuses_live_socket(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(ctl_server_create(f->path, 0660));
+	assert_int_equal(errno, EADDRINUSE);
+	/* The live server's socket is untouched. */
+	assert_string_equal(roundtrip(f, "{\"cmd\":\"echo\"}"), "{\"ok\":true,\"data\":{}}\n");
+}
+
+static void
+test_ctl_server_create_replaces_stale_socket(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_server *again;
+	int fd;
+
+	/* A socket file nobody listens on, as a crashed daemon leaves behind. */
+	ctl_server_destroy(f->srv);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f->path);
+		assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	}
+	close(fd);
+	again = ctl_server_create(f->path, 0600);
+	assert_non_null(again);
+	f->srv = again;
+	assert_int_equal(ctl_server_register(f->srv, "echo", h_echo, f), 0);
+	assert_string_equal(roundtrip(f, "{\"cmd\":\"echo\"}"), "{\"ok\":true,\"data\":{}}\n");
+}
+
+static void
+test_ctl_server_create_refuses_regular_file(void **state)
+{
+	struct fixture *f = *state;
+	char path[64];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/not-a-socket", f->dir);
+	fp = fopen(path, "w");
+	fputs("keep me\n", fp);
+	fclose(fp);
+	assert_null(ctl_server_create(path, 0660));
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(access(path, F_OK), 0);
+	unlink(path);
+}
+
+static void
+test_ctl_server_create_path_too_long(void **state)
+{
+	char path[200];
+
+	(void)state;
+	memset(path, 'a', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	assert_null(ctl_server_create(path, 0660));
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
+static void
+test_ctl_server_process_refuses_other_users(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_server_stats st;
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		skip();
+	/* Let an unprivileged user reach the socket file, so only SO_PEERCRED stops it. */
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	assert_int_equal(chmod(f->path, 0666), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		char reply[512] = "";
+		ssize_t n, len = 0;
+		int fd;
+
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(10);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f->path);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			_exit(11);
+		if (write(fd, "{\"cmd\":\"echo\"}\n", 15) != 15)
+			_exit(12);
+		while ((n = read(fd, reply + len, sizeof(reply) - 1 - (size_t)len)) > 0)
+			len += n;
+		_exit(strstr(reply, "permission denied") != NULL ? 0 : 13);
+	}
+	/* Serve whatever arrives within a bounded time. */
+	for (int i = 0; i < 200 && ctl_server_process(f->srv) == 0; i++)
+		usleep(10000);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	ctl_server_stats_get(f->srv, &st);
+	assert_int_equal(st.refused, 1);
+	assert_int_equal(f->calls, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_ok_returns_data, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_missing_args_gives_empty_object,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_handler_error_names_command,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_malformed_requests, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_unknown_command, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_register_rejects_bad_names, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_serves_socket_client, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_create_sets_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_create_refuses_live_socket, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_create_replaces_stale_socket, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_create_refuses_regular_file, setup,
+						teardown),
+		cmocka_unit_test(test_ctl_server_create_path_too_long),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_refuses_other_users, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("control_server", tests, NULL, NULL);
+}
