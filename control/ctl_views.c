@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <rte_ether.h>
@@ -182,17 +183,65 @@ ctl_view_stats(const struct ctl_node *node)
 struct view_binding {
 	const struct ctl_node *node;
 	json_t *(*view)(const struct ctl_node *node);
+	const char *list; /* the array {"port": NAME} narrows to one element, or NULL */
 };
+
+/*
+ * Keep only the element named @name in the array @list of @view. @return 0, or -ENOENT
+ * with the port names known in @msg.
+ */
+static int
+view_narrow(json_t *view, const char *list, const char *name, char *msg, size_t len)
+{
+	json_t *arr = json_object_get(view, list), *el, *keep = json_array();
+	size_t i, off;
+
+	json_array_foreach(arr, i, el) {
+		if (strcmp(json_string_value(json_object_get(el, "name")), name) == 0)
+			json_array_append(keep, el);
+	}
+	if (json_array_size(keep) > 0) {
+		json_object_set_new(view, list, keep);
+		return 0;
+	}
+	json_decref(keep);
+	off = (size_t)snprintf(msg, len, "no port named \"%.32s\" (ports are:", name);
+	json_array_foreach(arr, i, el) {
+		if (off < len)
+			off += (size_t)snprintf(msg + off, len - off, "%s %s", i > 0 ? "," : "",
+						json_string_value(json_object_get(el, "name")));
+	}
+	if (off < len)
+		snprintf(msg + off, len - off, ")");
+	return -ENOENT;
+}
 
 static int
 handle_view(void *ctx, json_t *args, json_t **data, const char **error)
 {
+	static char msg[512];
 	const struct view_binding *vb = ctx;
+	json_t *port = json_object_get(args, "port");
+	int ret;
 
-	(void)args;
-	(void)error;
+	if (port != NULL && (vb->list == NULL || !json_is_string(port))) {
+		*error = vb->list == NULL ? "takes no \"port\" argument"
+					  : "\"port\" must be a port name";
+		return -EINVAL;
+	}
 	*data = vb->view(vb->node);
-	return *data != NULL ? 0 : -ENOMEM;
+	if (*data == NULL)
+		return -ENOMEM;
+	if (port == NULL)
+		return 0;
+	ret = view_narrow(*data, vb->list, json_string_value(port), msg, sizeof(msg));
+	if (ret < 0) {
+		/* The control thread serves one request at a time: a static message is safe. */
+		*error = msg;
+		json_decref(*data);
+		*data = NULL;
+	}
+	return ret;
 }
 
 static int
@@ -213,8 +262,8 @@ ctl_views_register(struct ctl_server *srv, struct ctl_node *node)
 	/* One node per process: the bindings live as long as the program. */
 	static struct view_binding views[] = {
 		{ .view = ctl_view_status },
-		{ .view = ctl_view_ports },
-		{ .view = ctl_view_stats },
+		{ .view = ctl_view_ports, .list = "ports" },
+		{ .view = ctl_view_stats, .list = "ports" },
 	};
 	static const char *const names[] = { "status", "ports", "stats" };
 	int ret;

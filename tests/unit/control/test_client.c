@@ -25,30 +25,30 @@
 
 #include "ctl.h"
 
-#define REPLY_LIMIT ((size_t)CTL_REQUEST_MAX * 64) /* what ctl_client.c accepts at most */
-#define SERVER_WAIT_MS 10000                      /* the server gives up on a stuck test */
+#define REPLY_LIMIT    ((size_t)CTL_REQUEST_MAX * 64) /* what ctl_client.c accepts at most */
+#define SERVER_WAIT_MS 10000                          /* the server gives up on a stuck test */
 
 enum server_mode {
-	SERVE_REPLY,       /* read the request, send @reply, close */
-	SERVE_REPLY_SLOW,  /* the same, in two writes with a pause between */
-	SERVE_CLOSE,       /* read the request, close without a word */
-	SERVE_SILENT,      /* read the request, answer nothing until released */
-	SERVE_FLOOD,       /* read the request, send more than the client accepts */
+	SERVE_REPLY,      /* read the request, send @reply, close */
+	SERVE_REPLY_SLOW, /* the same, in two writes with a pause between */
+	SERVE_CLOSE,      /* read the request, close without a word */
+	SERVE_SILENT,     /* read the request, answer nothing until released */
+	SERVE_FLOOD,      /* read the request, send more than the client accepts */
 };
 
 struct server {
-	char dir[64];
-	char path[128];
+	char dir[48];
+	char path[80];
 	int lfd;
-	int release[2];            /* written by the test to end SERVE_SILENT */
+	int release[2]; /* written by the test to end SERVE_SILENT */
 	pthread_t thread;
 	bool running;
 	enum server_mode mode;
 	const char *reply;
 	size_t reply_len;
-	char request[8192];        /* what the client sent */
+	char request[8192]; /* what the client sent */
 	size_t request_len;
-	bool request_eof;          /* the client shut its write side down */
+	bool request_eof; /* the client shut its write side down */
 };
 
 static long long
@@ -242,18 +242,18 @@ test_ctl_client_request_good_reply(void **state)
 	char err[256];
 	int rc;
 
-	server_start(s, SERVE_REPLY, "{\"ok\": true, \"data\": {\"node_id\": \"rp-a\", "
-				     "\"pid\": 4242}}\n");
+	server_start(s, SERVE_REPLY,
+		     "{\"ok\": true, \"data\": {\"node_id\": \"rp-a\", "
+		     "\"pid\": 4242}}\n");
 	rc = ctl_client_request(s->path, "blocklist.add", args, 5000, &reply, err, sizeof(err));
 	server_join(s);
 	assert_int_equal(rc, 0);
 	assert_non_null(reply);
 	assert_true(json_is_true(json_object_get(reply, "ok")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(reply, "data"),
-							       "node_id")),
-			    "rp-a");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(reply, "data"),
-							    "pid")),
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(reply, "data"), "node_id")),
+		"rp-a");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(reply, "data"), "pid")),
 			 4242);
 	json_decref(reply);
 
@@ -280,9 +280,8 @@ test_ctl_client_request_without_args(void **state)
 	json_t *req;
 	char err[256];
 
-	assert_int_equal(request(s, SERVE_REPLY, "{\"ok\":true,\"data\":{}}", &reply, err,
-				 sizeof(err)),
-			 0);
+	assert_int_equal(
+		request(s, SERVE_REPLY, "{\"ok\":true,\"data\":{}}", &reply, err, sizeof(err)), 0);
 	json_decref(reply);
 	req = json_loadb(s->request, s->request_len, 0, NULL);
 	assert_non_null(req);
@@ -339,9 +338,9 @@ test_ctl_client_request_not_json(void **state)
 	json_t *reply = (json_t *)1;
 	char err[256];
 
-	assert_int_equal(request(s, SERVE_REPLY, "HTTP/1.0 200 OK\r\n\r\n", &reply, err,
-				 sizeof(err)),
-			 -EPROTO);
+	assert_int_equal(
+		request(s, SERVE_REPLY, "HTTP/1.0 200 OK\r\n\r\n", &reply, err, sizeof(err)),
+		-EPROTO);
 	assert_null(reply);
 	assert_non_null(strstr(err, "not JSON"));
 }
@@ -353,9 +352,9 @@ test_ctl_client_request_trailing_garbage(void **state)
 	json_t *reply = NULL;
 	char err[256];
 
-	assert_int_equal(request(s, SERVE_REPLY, "{\"ok\":true}\n{\"ok\":true}\n", &reply, err,
-				 sizeof(err)),
-			 -EPROTO);
+	assert_int_equal(
+		request(s, SERVE_REPLY, "{\"ok\":true}\n{\"ok\":true}\n", &reply, err, sizeof(err)),
+		-EPROTO);
 	assert_null(reply);
 }
 
@@ -364,8 +363,13 @@ test_ctl_client_request_not_object(void **state)
 {
 	struct server *s = *state;
 	static const char *const replies[] = {
-		"[true]\n", "\"ok\"\n", "42\n", "{\"data\": {}}\n", "{\"ok\": \"yes\"}\n",
-		"{\"ok\": 1}\n", "{\"ok\": null}\n",
+		"[true]\n",
+		"\"ok\"\n",
+		"42\n",
+		"{\"data\": {}}\n",
+		"{\"ok\": \"yes\"}\n",
+		"{\"ok\": 1}\n",
+		"{\"ok\": null}\n",
 	};
 	json_t *reply = NULL;
 	char err[256];
@@ -422,9 +426,9 @@ test_ctl_client_request_no_socket_file(void **state)
 	json_t *reply = NULL;
 	char err[256];
 
-	assert_int_equal(ctl_client_request(s->path, "status", NULL, 1000, &reply, err,
-					    sizeof(err)),
-			 -ENOENT);
+	assert_int_equal(
+		ctl_client_request(s->path, "status", NULL, 1000, &reply, err, sizeof(err)),
+		-ENOENT);
 	assert_null(reply);
 	assert_non_null(strstr(err, "cannot reach rampartd"));
 	assert_non_null(strstr(err, s->path));
@@ -445,9 +449,9 @@ test_ctl_client_request_no_listener(void **state)
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", s->path);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	close(fd);
-	assert_int_equal(ctl_client_request(s->path, "status", NULL, 1000, &reply, err,
-					    sizeof(err)),
-			 -ECONNREFUSED);
+	assert_int_equal(
+		ctl_client_request(s->path, "status", NULL, 1000, &reply, err, sizeof(err)),
+		-ECONNREFUSED);
 	assert_null(reply);
 	assert_non_null(strstr(err, "cannot reach rampartd"));
 	assert_non_null(strstr(err, s->path));
@@ -485,8 +489,7 @@ test_ctl_client_request_never_accepted(void **state)
 	/* Listening, but the daemon's loop never accepts: the deadline still holds. */
 	server_listen(s);
 	start = now_ms();
-	assert_int_equal(ctl_client_request(s->path, "status", NULL, 200, &reply, err,
-					    sizeof(err)),
+	assert_int_equal(ctl_client_request(s->path, "status", NULL, 200, &reply, err, sizeof(err)),
 			 -ETIMEDOUT);
 	took = now_ms() - start;
 	assert_null(reply);
@@ -528,7 +531,7 @@ test_ctl_client_request_permission_denied(void **state)
 		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
 			_exit(2);
 		rc = ctl_client_request(s->path, "status", NULL, 1000, &reply, err, sizeof(err));
-		_exit(rc == -EACCES && reply == NULL && strstr(err, "permission") != NULL ? 0 : 1);
+		_exit(rc == -EACCES && reply == NULL && strstr(err, "run as root") != NULL ? 0 : 1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -547,16 +550,16 @@ test_ctl_client_request_bad_arguments(void **state)
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[0] = '/';
 	longpath[sizeof(longpath) - 1] = '\0';
-	assert_int_equal(ctl_client_request(longpath, "status", NULL, 100, &reply, err,
-					    sizeof(err)),
-			 -ENAMETOOLONG);
+	assert_int_equal(
+		ctl_client_request(longpath, "status", NULL, 100, &reply, err, sizeof(err)),
+		-ENAMETOOLONG);
 	assert_int_equal(ctl_client_request(s->path, NULL, NULL, 100, &reply, err, sizeof(err)),
 			 -EINVAL);
 	assert_int_equal(ctl_client_request(s->path, "status", NULL, 100, NULL, err, sizeof(err)),
 			 -EINVAL);
-	assert_int_equal(ctl_client_request(s->path, "status", array, 100, &reply, err,
-					    sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		ctl_client_request(s->path, "status", array, 100, &reply, err, sizeof(err)),
+		-EINVAL);
 	/* No room for a message is not a reason to fail differently. */
 	assert_int_equal(ctl_client_request(s->path, "status", NULL, 100, &reply, NULL, 0),
 			 -ENOENT);

@@ -1,0 +1,496 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash disable=SC2034
+#
+# Topology and daemon helpers shared by the integration tests, the demo and the benchmark.
+# Source it from a bash script that runs `set -euo pipefail`, then call rp_init CODE.
+#
+# The topology is a bump in the wire: two hosts on one L2 segment, cut in the middle by a node
+# whose two ports are read and written by a DPDK process through net_af_packet.
+#
+#   netns rp-up-<tag>            netns rp-node-<tag>              netns rp-down-<tag>
+#   eth0 198.51.100.1/24  <-veth->  up0    [DPDK]    down0  <-veth->  eth0 198.51.100.2/24
+#        2001:db8:100::1/64                                                2001:db8:100::2/64
+#
+# Every veth end is created directly inside its namespace, so no interface ever appears in the
+# root namespace and names inside a namespace need not be unique; deleting the three namespaces
+# deletes both veth pairs. <tag> is the caller's short code plus a random part, so runs of
+# different tests (and two runs of the same test) never collide.
+#
+# Paths come from the environment (meson sets them), with defaults for a build in build/:
+#   RAMPART_SRC       source tree
+#   RAMPARTD          the daemon           (default $RAMPART_SRC/build/control/rampartd)
+#   RAMPARTCTL        the CLI              (default $RAMPART_SRC/build/tools/rampartctl/rampartctl)
+#   RP_KEEP=1         keep the work directory (configs, logs) after the run, for debugging
+
+RP_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${RAMPART_SRC:=$(cd "$RP_LIBDIR/../.." && pwd)}"
+: "${RAMPARTD:=$RAMPART_SRC/build/control/rampartd}"
+: "${RAMPARTCTL:=$RAMPART_SRC/build/tools/rampartctl/rampartctl}"
+RP_PY=/usr/bin/python3
+RP_TRAFFIC="$RP_LIBDIR/traffic.py"
+
+RP_UP_IP4=198.51.100.1
+RP_DOWN_IP4=198.51.100.2
+RP_UP_IP6=2001:db8:100::1
+RP_DOWN_IP6=2001:db8:100::2
+RP_HOST_IF=eth0        # host side of each veth pair, inside rp-up-* and rp-down-*
+RP_NODE_UP_IF=up0      # node side, towards the upstream host
+RP_NODE_DOWN_IF=down0  # node side, towards the protected host
+
+RP_NAME=${RP_NAME:-$(basename "$0" .sh)}
+RP_PIDS=()             # processes this script started; cleanup ends them by id
+RP_PREFIXES=()         # DPDK file prefixes this script used
+RP_NAMESPACES=()
+RP_TMP=
+RP_CLEANED=0
+
+rp_log() {
+	printf '[%s] %s\n' "$RP_NAME" "$*" >&2
+}
+
+rp_fail() {
+	rp_log "FAIL: $*"
+	rp_dump_logs
+	exit 1
+}
+
+rp_skip() {
+	rp_log "SKIP: $*"
+	exit 77
+}
+
+# rp_check COND_DESCRIPTION COMMAND...: run the command, fail with the description if it fails.
+rp_check() {
+	local what=$1
+	shift
+	if ! "$@"; then
+		rp_fail "$what"
+	fi
+	rp_log "ok: $what"
+}
+
+# rp_expect_eq WHAT EXPECTED ACTUAL
+rp_expect_eq() {
+	if [ "$2" != "$3" ]; then
+		rp_fail "$1: expected $2, got $3"
+	fi
+	rp_log "ok: $1 = $3"
+}
+
+rp_require_root() {
+	[ "$(id -u)" -eq 0 ] || rp_skip "needs root (network namespaces, af_packet)"
+}
+
+# rp_require_tools TOOL...: skip when a tool the test cannot do without is missing.
+rp_require_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || rp_skip "missing tool: $t (tools/install-deps.sh installs it)"
+	done
+}
+
+rp_require_daemon() {
+	[ -x "$RAMPARTD" ] || rp_fail "rampartd not found at $RAMPARTD (build first)"
+	[ -x "$RAMPARTCTL" ] || rp_fail "rampartctl not found at $RAMPARTCTL (build first)"
+}
+
+# rp_init CODE: unique names for this run, a work directory, and the cleanup trap.
+# CODE is 2-3 lowercase letters naming the caller (fw, pr, ctl, ...).
+rp_init() {
+	local code=$1
+	rp_require_root
+	rp_require_tools ip ethtool sysctl "$RP_PY"
+	RP_TAG=$(printf '%s%04x%02x' "$code" $(($$ & 0xffff)) $((RANDOM & 0xff)))
+	RP_NS_NODE=rp-node-$RP_TAG
+	RP_NS_UP=rp-up-$RP_TAG
+	RP_NS_DOWN=rp-down-$RP_TAG
+	RP_NODE_ID=rp-$RP_TAG
+	RP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rampart-$RP_TAG.XXXXXX")
+	RP_SOCK=$RP_TMP/rampart.sock
+	trap rp_cleanup EXIT
+	trap 'rp_log "unexpected failure (status $?) at line $LINENO: $BASH_COMMAND"' ERR
+	trap 'rp_log "interrupted"; exit 130' INT
+	trap 'rp_log "terminated"; exit 143' TERM
+}
+
+# ---------------------------------------------------------------------------------------------
+# Topology
+
+rp_nsx() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# Quiet IPv6 in a namespace before its interfaces exist: no router solicitations, no DAD, so
+# a host does not talk on the segment unless a test makes it. With $2 = off, no IPv6 at all.
+rp_ns_sysctls() {
+	local ns=$1 v6=${2:-on} c
+	for c in all default; do
+		rp_nsx "$ns" sysctl -qw "net.ipv6.conf.$c.router_solicitations=0"
+		rp_nsx "$ns" sysctl -qw "net.ipv6.conf.$c.accept_dad=0"
+		rp_nsx "$ns" sysctl -qw "net.ipv6.conf.$c.accept_ra=0"
+		if [ "$v6" = off ]; then
+			rp_nsx "$ns" sysctl -qw "net.ipv6.conf.$c.disable_ipv6=1"
+		fi
+	done
+}
+
+# Offloads that af_packet cannot honour: a partial checksum or a 64 kB TSO segment read by the
+# node would be forwarded as is and dropped by the receiving host.
+rp_if_offloads_off() {
+	local ns=$1 ifname=$2
+	rp_nsx "$ns" ethtool -K "$ifname" tx off rx off tso off gso off gro off >/dev/null 2>&1 ||
+		rp_nsx "$ns" ethtool -K "$ifname" tx off rx off tso off gso off >/dev/null
+}
+
+rp_topo_create() {
+	local ns
+	for ns in "$RP_NS_NODE" "$RP_NS_UP" "$RP_NS_DOWN"; do
+		ip netns add "$ns"
+		RP_NAMESPACES+=("$ns")
+		rp_nsx "$ns" ip link set lo up
+	done
+	rp_ns_sysctls "$RP_NS_NODE" off
+	rp_ns_sysctls "$RP_NS_UP"
+	rp_ns_sysctls "$RP_NS_DOWN"
+
+	ip -n "$RP_NS_UP" link add "$RP_HOST_IF" type veth \
+		peer name "$RP_NODE_UP_IF" netns "$RP_NS_NODE"
+	ip -n "$RP_NS_DOWN" link add "$RP_HOST_IF" type veth \
+		peer name "$RP_NODE_DOWN_IF" netns "$RP_NS_NODE"
+
+	rp_if_offloads_off "$RP_NS_UP" "$RP_HOST_IF"
+	rp_if_offloads_off "$RP_NS_DOWN" "$RP_HOST_IF"
+	rp_if_offloads_off "$RP_NS_NODE" "$RP_NODE_UP_IF"
+	rp_if_offloads_off "$RP_NS_NODE" "$RP_NODE_DOWN_IF"
+	ip -n "$RP_NS_NODE" link set "$RP_NODE_UP_IF" promisc on up
+	ip -n "$RP_NS_NODE" link set "$RP_NODE_DOWN_IF" promisc on up
+
+	ip -n "$RP_NS_UP" addr add "$RP_UP_IP4/24" dev "$RP_HOST_IF"
+	ip -n "$RP_NS_UP" addr add "$RP_UP_IP6/64" dev "$RP_HOST_IF" nodad
+	ip -n "$RP_NS_DOWN" addr add "$RP_DOWN_IP4/24" dev "$RP_HOST_IF"
+	ip -n "$RP_NS_DOWN" addr add "$RP_DOWN_IP6/64" dev "$RP_HOST_IF" nodad
+	ip -n "$RP_NS_UP" link set "$RP_HOST_IF" up
+	ip -n "$RP_NS_DOWN" link set "$RP_HOST_IF" up
+	rp_log "topology $RP_TAG: $RP_NS_UP/$RP_HOST_IF <-> $RP_NS_NODE/{$RP_NODE_UP_IF,$RP_NODE_DOWN_IF} <-> $RP_NS_DOWN/$RP_HOST_IF"
+}
+
+rp_host_mac() {
+	ip -n "$1" -o link show "$RP_HOST_IF" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'
+}
+
+# Permanent neighbour entries on both hosts: no ARP or ND on the wire, so counters around a
+# burst see only the burst.
+rp_topo_static_neigh() {
+	local up_mac down_mac
+	up_mac=$(rp_host_mac "$RP_NS_UP")
+	down_mac=$(rp_host_mac "$RP_NS_DOWN")
+	ip -n "$RP_NS_UP" neigh replace "$RP_DOWN_IP4" lladdr "$down_mac" dev "$RP_HOST_IF" nud permanent
+	ip -n "$RP_NS_UP" neigh replace "$RP_DOWN_IP6" lladdr "$down_mac" dev "$RP_HOST_IF" nud permanent
+	ip -n "$RP_NS_DOWN" neigh replace "$RP_UP_IP4" lladdr "$up_mac" dev "$RP_HOST_IF" nud permanent
+	ip -n "$RP_NS_DOWN" neigh replace "$RP_UP_IP6" lladdr "$up_mac" dev "$RP_HOST_IF" nud permanent
+}
+
+# rp_if_stat NS IF COUNTER: a kernel interface counter (rx_packets, tx_packets, rx_dropped...).
+rp_if_stat() {
+	rp_nsx "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+# rp_host_counters: "upTx upRx downTx downRx" of the two host interfaces.
+rp_host_counters() {
+	printf '%s %s %s %s\n' \
+		"$(rp_if_stat "$RP_NS_UP" "$RP_HOST_IF" tx_packets)" \
+		"$(rp_if_stat "$RP_NS_UP" "$RP_HOST_IF" rx_packets)" \
+		"$(rp_if_stat "$RP_NS_DOWN" "$RP_HOST_IF" tx_packets)" \
+		"$(rp_if_stat "$RP_NS_DOWN" "$RP_HOST_IF" rx_packets)"
+}
+
+# rp_wait_quiet [SECONDS]: wait until no host interface has sent or received anything for half
+# a second, at most SECONDS (default 10). Returns 1 if the segment never went quiet.
+rp_wait_quiet() {
+	local limit=${1:-10} deadline prev cur
+	deadline=$((SECONDS + limit))
+	prev=$(rp_host_counters)
+	while [ "$SECONDS" -le "$deadline" ]; do
+		sleep 0.5
+		cur=$(rp_host_counters)
+		[ "$cur" = "$prev" ] && return 0
+		prev=$cur
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+
+# rp_bg LOG NS CMD...: start CMD in namespace NS in the background, stdout+stderr to LOG.
+# Sets RP_LAST_PID. `ip netns exec` and env exec the command, so the pid is the command's own.
+# A non-interactive shell starts background commands with SIGINT and SIGQUIT ignored; env
+# gives them back their default action so that a daemon sees SIGINT as it would from a terminal.
+rp_bg() {
+	local log=$1 ns=$2
+	shift 2
+	ip netns exec "$ns" env --default-signal=INT,QUIT "$@" </dev/null >"$log" 2>&1 &
+	RP_LAST_PID=$!
+	RP_PIDS+=("$RP_LAST_PID")
+}
+
+rp_alive() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# Waiting helpers set RP_STATUS rather than print it: `wait` works only in the shell that
+# started the process, never inside a $(...) subshell.
+
+# rp_stop PID [SIGNAL] [SECONDS]: signal a process we started, wait for it to exit (bounded,
+# default 10 s), then SIGKILL. RP_STATUS = its exit status, or "killed".
+rp_stop() {
+	local pid=$1 sig=${2:-TERM} limit=${3:-10}
+	if rp_alive "$pid"; then
+		kill -s "$sig" "$pid" 2>/dev/null || true
+	fi
+	rp_wait_exit "$pid" "$limit"
+	if [ "$RP_STATUS" = running ]; then
+		kill -s KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		rp_forget "$pid"
+		RP_STATUS=killed
+	fi
+}
+
+# rp_wait_exit PID SECONDS: wait (bounded) for a process we started to exit by itself.
+# RP_STATUS = its exit status (128+N for signal N), or "running" if it is still there.
+rp_wait_exit() {
+	local pid=$1 limit=$2 i
+	for ((i = 0; i < limit * 10; i++)); do
+		rp_alive "$pid" || break
+		sleep 0.1
+	done
+	if rp_alive "$pid"; then
+		RP_STATUS=running
+		return 0
+	fi
+	RP_STATUS=0
+	wait "$pid" 2>/dev/null || RP_STATUS=$?
+	rp_forget "$pid"
+}
+
+# rp_forget PID: a reaped process; its id may be reused, so cleanup must not signal it.
+rp_forget() {
+	local p keep=()
+	for p in "${RP_PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	RP_PIDS=("${keep[@]}")
+}
+
+# ---------------------------------------------------------------------------------------------
+# rampartd
+
+# rp_write_config FILE [IDLE_SLEEP_US] [LOG_LEVEL]: the node config for this topology.
+rp_write_config() {
+	local file=$1 idle=${2:-0} level=${3:-info}
+	cat >"$file" <<EOF
+# Generated by $RP_NAME for run $RP_TAG.
+node = { id = "$RP_NODE_ID"; stack = "test"; };
+dpdk = { lcores = "0-1"; memory_mb = 512; hugepages = false; extra_args = []; };
+ports = (
+  { name = "$RP_NODE_UP_IF";   device = "net_af_packet0,iface=$RP_NODE_UP_IF"; },
+  { name = "$RP_NODE_DOWN_IF"; device = "net_af_packet1,iface=$RP_NODE_DOWN_IF"; }
+);
+link_pairs = ( { name = "lp0"; upstream = "$RP_NODE_UP_IF"; protected = "$RP_NODE_DOWN_IF"; } );
+workers = { lcores = [1]; burst = 32; idle_sleep_us = $idle; };
+control = { socket = "$RP_SOCK"; socket_mode = "0660"; };
+log = { level = "$level"; };
+EOF
+}
+
+rp_ctl() {
+	"$RAMPARTCTL" -s "$RP_SOCK" "$@"
+}
+
+# rp_daemon_start CONFIG [SECONDS]: start rampartd in the node namespace and wait (bounded,
+# default 30 s) until the control socket answers `status`. Sets RP_DAEMON_PID, RP_DAEMON_LOG.
+rp_daemon_start() {
+	local conf=$1 limit=${2:-30} deadline
+	RP_DAEMON_LOG=$RP_TMP/rampartd.log
+	RP_PREFIXES+=("rampart-$RP_NODE_ID")
+	rp_bg "$RP_DAEMON_LOG" "$RP_NS_NODE" "$RAMPARTD" -c "$conf"
+	RP_DAEMON_PID=$RP_LAST_PID
+	deadline=$((SECONDS + limit))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		if ! rp_alive "$RP_DAEMON_PID"; then
+			rp_wait_exit "$RP_DAEMON_PID" 1
+			rp_fail "rampartd exited during start-up (status $RP_STATUS)"
+		fi
+		if [ -S "$RP_SOCK" ] && rp_ctl status >/dev/null 2>&1; then
+			rp_log "rampartd up (pid $RP_DAEMON_PID, socket $RP_SOCK)"
+			return 0
+		fi
+		sleep 0.2
+	done
+	rp_fail "rampartd did not answer on $RP_SOCK within ${limit}s"
+}
+
+# rp_testpmd_start [EXTRA TESTPMD ARGS]: dpdk-testpmd forwarding up0 <-> down0 (io mode) on the
+# same lcores as rampartd. Waits until both ports are started. Sets RP_TESTPMD_PID.
+rp_testpmd_start() {
+	local prefix=rp-pmd-$RP_TAG log=$RP_TMP/testpmd.log deadline
+	RP_PREFIXES+=("$prefix")
+	rp_bg "$log" "$RP_NS_NODE" dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci \
+		--file-prefix "$prefix" \
+		--vdev "net_af_packet0,iface=$RP_NODE_UP_IF" \
+		--vdev "net_af_packet1,iface=$RP_NODE_DOWN_IF" \
+		-- --forward-mode=io --nb-cores=1 --total-num-mbufs=16384 --stats-period 1 "$@"
+	RP_TESTPMD_PID=$RP_LAST_PID
+	deadline=$((SECONDS + 30))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		rp_alive "$RP_TESTPMD_PID" || rp_fail "dpdk-testpmd exited during start-up: $(tail -5 "$log")"
+		grep -qs 'Press enter to exit\|Port statistics' "$log" && return 0
+		sleep 0.2
+	done
+	rp_fail "dpdk-testpmd did not start forwarding within 30s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# rampartctl JSON
+
+# rp_json EXPR < JSON: evaluate a Python expression on the parsed document `d` (a reply's
+# "data" member when the document is a whole {"ok":..,"data":..} reply) and print the result.
+rp_json() {
+	"$RP_PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+if isinstance(d, dict) and "ok" in d and "data" in d:
+    d = d["data"]
+v = eval(sys.argv[1], {"d": d})
+print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)
+' "$1"
+}
+
+# rp_port_stat PORT FIELD [JSON]: one counter of one port from `rampartctl stats --json` (or
+# from the JSON document given).
+rp_port_stat() {
+	local port=$1 field=$2 doc=${3:-}
+	[ -n "$doc" ] || doc=$(rp_ctl --json stats)
+	printf '%s' "$doc" | rp_json "[p[\"$field\"] for p in d[\"ports\"] if p[\"name\"] == \"$port\"][0]"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Traffic, every helper bounded in count and time
+
+# rp_ping NS DST COUNT: COUNT pings 10 ms apart; prints the number of replies.
+rp_ping() {
+	local ns=$1 dst=$2 count=$3 out
+	out=$(rp_nsx "$ns" timeout $((count / 50 + 10)) ping -n -q -c "$count" -i 0.01 -W 1 "$dst" 2>&1) || true
+	printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) received.*/\1/p' | head -1 | grep . || echo 0
+}
+
+# rp_udp_burst SRC_NS DST_NS DST_ADDR PORT COUNT [SIZE]: send exactly COUNT datagrams;
+# RP_UDP_GOT = how many the receiver in DST_NS counted.
+rp_udp_burst() {
+	local sns=$1 dns=$2 dst=$3 port=$4 count=$5 size=${6:-64} ready out pid i
+	ready=$RP_TMP/udp-ready.$port
+	out=$RP_TMP/udp-recv.$port
+	rm -f "$ready"
+	rp_bg "$out" "$dns" "$RP_PY" "$RP_TRAFFIC" udp-recv --port "$port" --count "$count" \
+		--timeout $((count / 500 + 10)) --ready "$ready"
+	pid=$RP_LAST_PID
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$ready" ] && break
+		sleep 0.1
+	done
+	[ -e "$ready" ] || rp_fail "UDP receiver on port $port did not start"
+	rp_nsx "$sns" timeout $((count / 500 + 10)) "$RP_PY" "$RP_TRAFFIC" udp-send \
+		--dst "$dst" --port "$port" --count "$count" --size "$size" >/dev/null ||
+		rp_fail "UDP sender failed"
+	rp_wait_exit "$pid" $((count / 500 + 12))
+	RP_UDP_GOT=$(tail -1 "$out")
+}
+
+# rp_tcp_echo SRV_NS CLI_NS DST_ADDR PORT BYTES: one TCP connection from CLI_NS to a server in
+# SRV_NS; BYTES are sent, echoed and compared. Returns 0 when the echo matches.
+rp_tcp_echo() {
+	local sns=$1 cns=$2 dst=$3 port=$4 bytes=$5 ready pid i rc=0
+	ready=$RP_TMP/tcp-ready.$port
+	rm -f "$ready"
+	rp_bg "$RP_TMP/tcp-echo.$port" "$sns" "$RP_PY" "$RP_TRAFFIC" tcp-echo --port "$port" \
+		--conns 1 --timeout 20 --ready "$ready"
+	pid=$RP_LAST_PID
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$ready" ] && break
+		sleep 0.1
+	done
+	[ -e "$ready" ] || rp_fail "TCP echo server on port $port did not start"
+	if ! rp_nsx "$cns" timeout 25 "$RP_PY" "$RP_TRAFFIC" tcp-send --dst "$dst" --port "$port" \
+		--bytes "$bytes" --timeout 20 >&2; then
+		rp_log "TCP client to [$dst]:$port failed"
+		rc=1
+	fi
+	rp_wait_exit "$pid" 10
+	if [ "$RP_STATUS" != 0 ]; then
+		rp_log "TCP echo server on port $port: status $RP_STATUS: $(cat "$RP_TMP/tcp-echo.$port")"
+		rc=1
+	fi
+	return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Cleanup
+
+rp_dump_logs() {
+	local f
+	[ -n "$RP_TMP" ] && [ -d "$RP_TMP" ] || return 0
+	for f in "$RP_TMP"/*.log; do
+		[ -s "$f" ] || continue
+		rp_log "---- last lines of $(basename "$f") ----"
+		tail -n 30 "$f" >&2
+	done
+}
+
+# rp_teardown: end our processes, delete our namespaces (and with them the veths), DPDK runtime
+# directories and hugepage files of our prefixes, and the work directory. Safe to call twice.
+rp_teardown() {
+	local pid ns p
+	[ "$RP_CLEANED" = 1 ] && return 0
+	RP_CLEANED=1
+	for pid in "${RP_PIDS[@]}"; do
+		if rp_alive "$pid"; then
+			kill -TERM "$pid" 2>/dev/null || true
+		fi
+	done
+	for pid in "${RP_PIDS[@]}"; do
+		rp_stop "$pid" TERM 5
+	done
+	# Anything else still running inside our namespaces was started by this script too.
+	for ns in "${RP_NAMESPACES[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null || true
+		done
+	done
+	for ns in "${RP_NAMESPACES[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	RP_NAMESPACES=()
+	for p in "${RP_PREFIXES[@]}"; do
+		rm -rf "/var/run/dpdk/$p"
+		rm -f /dev/hugepages/"$p"map_* 2>/dev/null || true
+	done
+	if [ -n "$RP_TMP" ] && [ -d "$RP_TMP" ]; then
+		if [ "${RP_KEEP:-0}" = 1 ]; then
+			rp_log "work directory kept: $RP_TMP"
+		else
+			rm -rf "$RP_TMP"
+		fi
+	fi
+	return 0
+}
+
+rp_cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM ERR
+	set +e
+	rp_teardown
+	exit "$rc"
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Stopping rampartd by signal: SIGTERM and then SIGINT (each on a fresh start, forwarding
+# traffic first) make it exit 0 promptly and leave nothing behind that it created: no process
+# in the node namespace, no control socket, no DPDK runtime directory /var/run/dpdk/<prefix>
+# and no hugepage files of its prefix. Then the test's own teardown leaves no namespace.
+set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+rp_init sd
+rp_require_tools ping timeout
+rp_require_daemon
+rp_topo_create
+rp_write_config "$RP_TMP/node.conf" 100
+prefix=rampart-$RP_NODE_ID
+
+for sig in TERM INT; do
+	rp_daemon_start "$RP_TMP/node.conf"
+	[ -d "/var/run/dpdk/$prefix" ] ||
+		rp_fail "no DPDK runtime directory /var/run/dpdk/$prefix while rampartd runs (wrong prefix?)"
+	rp_expect_eq "SIG$sig run: pings forwarded before the signal" 10 \
+		"$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 10)"
+	t0=$SECONDS
+	kill -s "$sig" "$RP_DAEMON_PID"
+	rp_wait_exit "$RP_DAEMON_PID" 5
+	[ "$RP_STATUS" != running ] || rp_fail "rampartd still running 5s after SIG$sig"
+	rp_expect_eq "SIG$sig: rampartd exit status" 0 "$RP_STATUS"
+	rp_log "rampartd exited $((SECONDS - t0))s after SIG$sig"
+	left=$(ip netns pids "$RP_NS_NODE" | tr '\n' ' ')
+	[ -z "$left" ] || rp_fail "SIG$sig: processes left in the node namespace: $left"
+	[ ! -e "$RP_SOCK" ] || rp_fail "SIG$sig: control socket $RP_SOCK left behind"
+	[ ! -e "/var/run/dpdk/$prefix" ] ||
+		rp_fail "SIG$sig: /var/run/dpdk/$prefix left behind: $(ls -A "/var/run/dpdk/$prefix")"
+	huge=$(find /dev/hugepages -maxdepth 1 -name "${prefix}*" 2>/dev/null | head -3 || true)
+	[ -z "$huge" ] || rp_fail "SIG$sig: hugepage files left behind: $huge"
+	rp_log "ok: SIG$sig left no process, socket, runtime directory or hugepage file"
+done
+
+# The library's teardown, run here rather than at exit so its result can be checked.
+rp_teardown
+left=$(ip netns list | grep -F -- "$RP_TAG" || true)
+[ -z "$left" ] || rp_fail "namespaces left after teardown: $left"
+rp_log "ok: no namespace of this run left"
+rp_log "PASS"

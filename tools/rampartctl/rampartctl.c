@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rampartctl: the operator's command line for rampartd. It sends one request over the
+ * control socket and prints the reply, as aligned tables or (--json) as the reply's data.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ctl.h"
+#include "format.h"
+
+#ifndef RP_VERSION
+#define RP_VERSION "unknown"
+#endif
+#ifndef RP_DEFAULT_SOCKET
+#define RP_DEFAULT_SOCKET "/run/rampart/rampart.sock"
+#endif
+
+#define CTL_ERR_MAX 512
+
+/*
+ * Every command. One with words and arguments reads, for example:
+ *	{
+ *		.words = {"blocklist", "add"},
+ *		.request = "blocklist.add",
+ *		.min_args = 1,
+ *		.max_args = 3,
+ *		.synopsis = "ADDR [--ttl S]",
+ *		.help = "block a source address",
+ *		.build = build_blocklist_add,
+ *		.print = ctl_fmt_blocklist,
+ *	},
+ */
+/* ports [PORT], stats [PORT]: {"port": PORT} narrows the answer to one port. */
+static int
+build_port_filter(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	if (argc == 0)
+		return 0;
+	*args = json_pack("{s:s}", "port", argv[0]);
+	return *args != NULL ? 0 : -ENOMEM;
+}
+
+static const struct ctl_cli_cmd ctl_cmds[] = {
+	{
+		.words = {"status"},
+		.request = "status",
+		.help = "node, workers and link pairs",
+		.print = ctl_fmt_status,
+	},
+	{
+		.words = {"ports"},
+		.request = "ports",
+		.max_args = 1,
+		.synopsis = "[PORT]",
+		.help = "ports: device, link, queues and counters (all, or one port)",
+		.build = build_port_filter,
+		.print = ctl_fmt_ports,
+	},
+	{
+		.words = {"stats"},
+		.request = "stats",
+		.max_args = 1,
+		.synopsis = "[PORT]",
+		.help = "packet and byte counters per port and per worker (all, or one port)",
+		.build = build_port_filter,
+		.print = ctl_fmt_stats,
+	},
+	{
+		.words = {"shutdown"},
+		.request = "shutdown",
+		.help = "stop rampartd",
+		.print = ctl_fmt_shutdown,
+	},
+};
+
+#define CTL_NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
+
+static void
+usage_short(FILE *out)
+{
+	char line[256];
+	size_t i;
+
+	fputs("usage: rampartctl [-s PATH] [--json] [--timeout MS] COMMAND [ARGS]\n"
+	      "commands:",
+	      out);
+	for (i = 0; i < CTL_NCMDS; i++)
+		fprintf(out, "%s %s", i > 0 ? "," : "",
+			ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line)));
+	fputs("\n(rampartctl --help tells more)\n", out);
+}
+
+static void
+usage_long(FILE *out)
+{
+	char line[256];
+	size_t i;
+
+	fprintf(out,
+		"usage: rampartctl [-s PATH] [--json] [--timeout MS] COMMAND [ARGS]\n"
+		"\n"
+		"Ask rampartd, the Rampart node daemon, through its control socket.\n"
+		"Options may stand before or after the command.\n"
+		"\n"
+		"options:\n"
+		"  -s, --socket PATH  the control socket; default: $RAMPART_SOCKET if set, else\n"
+		"                     %s\n"
+		"  --json             print the reply's data as JSON instead of tables\n"
+		"  --timeout MS       wait at most MS milliseconds for rampartd\n"
+		"                     (default %d; 0 waits without limit)\n"
+		"  -h, --help         print this help\n"
+		"  -V, --version      print the version\n"
+		"\n"
+		"commands:\n",
+		RP_DEFAULT_SOCKET, CTL_CLI_TIMEOUT_DEFAULT_MS);
+	for (i = 0; i < CTL_NCMDS; i++)
+		fprintf(out, "  %-18s %s\n", ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line)),
+			ctl_cmds[i].help);
+	fprintf(out,
+		"\n"
+		"exit status:\n"
+		"  %d  done\n"
+		"  %d  rampartd answered with an error\n"
+		"  %d  bad command line\n"
+		"  %d  rampartd cannot be reached or sent no valid reply\n",
+		CTL_EXIT_OK, CTL_EXIT_ERROR, CTL_EXIT_USAGE, CTL_EXIT_UNREACHABLE);
+}
+
+/* The daemon said no: its sentence on stderr. */
+static int
+report_error(json_t *reply)
+{
+	const char *msg = json_string_value(json_object_get(reply, "error"));
+
+	fputs("rampartctl: ", stderr);
+	if (msg == NULL || msg[0] == '\0')
+		fputs("rampartd reported an error without saying which", stderr);
+	else
+		ctl_fmt_text(stderr, msg);
+	fputc('\n', stderr);
+	return CTL_EXIT_ERROR;
+}
+
+static int
+print_data(const struct ctl_cli *cli, json_t *data)
+{
+	ctl_fmt_fn print = cli->json || cli->cmd->print == NULL ? ctl_fmt_json : cli->cmd->print;
+	int rc;
+
+	rc = print(stdout, data);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0) {
+		fprintf(stderr, "rampartctl: cannot print the reply: %s\n", strerror(-rc));
+		return CTL_EXIT_ERROR;
+	}
+	return CTL_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[CTL_ERR_MAX];
+	char line[256];
+	struct ctl_cli cli;
+	json_t *reply;
+	int rc;
+
+	rc = ctl_cli_parse(&cli, ctl_cmds, CTL_NCMDS, argc, argv, getenv("RAMPART_SOCKET"), err,
+			   sizeof(err));
+	if (rc == -EINVAL) {
+		fprintf(stderr, "rampartctl: %s\n", err);
+		usage_short(stderr);
+		if (cli.usage != NULL)
+			fprintf(stderr, "usage of this command: rampartctl [OPTIONS] %s\n",
+				ctl_cli_cmd_line(cli.usage, line, sizeof(line)));
+		ctl_cli_free(&cli);
+		return CTL_EXIT_USAGE;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "rampartctl: %s\n", err);
+		ctl_cli_free(&cli);
+		return CTL_EXIT_ERROR;
+	}
+	if (cli.help) {
+		usage_long(stdout);
+		return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_ERROR;
+	}
+	if (cli.version) {
+		printf("rampartctl %s\n", RP_VERSION);
+		return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_ERROR;
+	}
+
+	rc = ctl_client_request(cli.socket, cli.cmd->request, cli.args, cli.timeout_ms, &reply, err,
+				sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "rampartctl: %s\n", err);
+		ctl_cli_free(&cli);
+		return CTL_EXIT_UNREACHABLE;
+	}
+	if (json_is_true(json_object_get(reply, "ok")))
+		rc = print_data(&cli, json_object_get(reply, "data"));
+	else
+		rc = report_error(reply);
+	json_decref(reply);
+	ctl_cli_free(&cli);
+	return rc;
+}
