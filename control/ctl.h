@@ -141,4 +141,11 @@ ctl_views_register(struct ctl_server *srv, struct ctl_node *node);
 int
 ctl_telemetry_register(struct ctl_node *node);
 
+/*
+ * Turn the telemetry commands away from now on and wait for those already running, so the
+ * node they read can be destroyed. Call before dp_destroy().
+ */
+void
+ctl_telemetry_close(void);
+
 #endif /* RAMPART_CTL_H */

@@ -11,6 +11,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_telemetry.h>
@@ -19,8 +21,31 @@
 #include "ctl.h"
 #include "dp.h"
 
-/* The telemetry callbacks take no context pointer: the node is registered once. */
-static const struct ctl_node *tel_node;
+/*
+ * The telemetry callbacks take no context pointer: the node is registered once. They run
+ * on DPDK's telemetry thread, and rte_telemetry cannot unregister a command, so at
+ * shutdown ctl_telemetry_close() turns them away and waits for those in flight before the
+ * dataplane they read is destroyed.
+ */
+static const struct ctl_node *tel_node; /* [R] after ctl_telemetry_register() */
+static bool tel_closing;                /* [a] set once by ctl_telemetry_close() */
+static unsigned int tel_inflight;       /* [a] callbacks between enter and leave */
+
+static bool
+tel_enter(void)
+{
+	__atomic_fetch_add(&tel_inflight, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&tel_closing, __ATOMIC_SEQ_CST))
+		return true;
+	__atomic_fetch_sub(&tel_inflight, 1, __ATOMIC_SEQ_CST);
+	return false;
+}
+
+static void
+tel_leave(void)
+{
+	__atomic_fetch_sub(&tel_inflight, 1, __ATOMIC_SEQ_CST);
+}
 
 static void
 tel_add_scalar(struct rte_tel_data *d, const char *key, json_t *v)
@@ -117,10 +142,15 @@ tel_select(json_t *view, const char *list, const char *param)
 }
 
 static int
-tel_answer(struct rte_tel_data *d, json_t *view, const char *list, const char *params)
+tel_answer(struct rte_tel_data *d, json_t *(*fn)(const struct ctl_node *), const char *list,
+	   const char *params)
 {
-	json_t *sel;
+	json_t *view, *sel;
 
+	if (!tel_enter())
+		return -ESHUTDOWN;
+	view = fn(tel_node);
+	tel_leave();
 	if (view == NULL)
 		return -ENOMEM;
 	sel = tel_select(view, list, params);
@@ -138,21 +168,21 @@ tel_status(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
 	(void)params;
-	return tel_answer(d, ctl_view_status(tel_node), NULL, NULL);
+	return tel_answer(d, ctl_view_status, NULL, NULL);
 }
 
 static int
 tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
-	return tel_answer(d, ctl_view_ports(tel_node), "ports", params);
+	return tel_answer(d, ctl_view_ports, "ports", params);
 }
 
 static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
-	return tel_answer(d, ctl_view_stats(tel_node), "ports", params);
+	return tel_answer(d, ctl_view_stats, "ports", params);
 }
 
 int
@@ -170,4 +200,12 @@ ctl_telemetry_register(struct ctl_node *node)
 		ret = rte_telemetry_register_cmd("/rampart/stats", tel_stats,
 						 "Totals, per port and per worker. Parameter: port name");
 	return ret;
+}
+
+void
+ctl_telemetry_close(void)
+{
+	__atomic_store_n(&tel_closing, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&tel_inflight, __ATOMIC_SEQ_CST) != 0)
+		sched_yield();
 }

@@ -249,6 +249,7 @@ run(struct daemon *d, const char *argv0)
 	control_loop(d);
 	rc = EXIT_SUCCESS;
 out:
+	ctl_telemetry_close();
 	dp_destroy(d->dp);
 	d->dp = NULL;
 	ctl_server_destroy(d->srv);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# DPDK telemetry: dpdk-telemetry.py reads /rampart/status, /rampart/ports and /rampart/stats
+# from a live rampartd, and they carry the same numbers as rampartctl (the node is quiet
+# between the two reads, so the counters must be equal, not merely close). A parameter narrows
+# the answer to one port; an unknown port is refused. Telemetry keeps answering until the
+# daemon stops, and the daemon still stops cleanly while it is being queried.
+set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+rp_init tel
+rp_require_tools ping timeout dpdk-telemetry.py
+rp_require_daemon
+rp_topo_create
+rp_topo_static_neigh
+rp_write_config "$RP_TMP/node.conf" 100
+rp_daemon_start "$RP_TMP/node.conf"
+prefix=rampart-$RP_NODE_ID
+
+# telemetry CMD...: each command's answer, one JSON object per line.
+telemetry() {
+	printf '%s\n' "$@" | timeout 20 dpdk-telemetry.py -f "$prefix" 2>&1 | grep '^{' || true
+}
+
+rp_expect_eq "pings through the node" 20 "$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 20)"
+rp_wait_quiet
+
+out=$RP_TMP/tel
+telemetry /rampart/status /rampart/stats /rampart/stats,up0 /rampart/ports,down0 \
+	/rampart/stats,nosuch >"$out"
+rp_log "telemetry answered: $(wc -l <"$out") lines"
+rp_ctl --json stats >"$RP_TMP/ctl-stats"
+
+rp_check "telemetry agrees with rampartctl" "$RP_PY" - "$out" "$RP_TMP/ctl-stats" "$RP_NODE_ID" <<'PY'
+import json, sys
+answers = {}
+for line in open(sys.argv[1]):
+    obj = json.loads(line)
+    for k, v in obj.items():
+        answers.setdefault(k, []).append(v)
+ctl = json.load(open(sys.argv[2]))
+ctl = ctl.get("data", ctl)
+node_id = sys.argv[3]
+
+status = answers["/rampart/status"][0]
+assert status["node_id"] == node_id, status
+assert status["link_pairs_lp0_state"] == "forwarding", status
+assert status["workers_lcore1_lcore"] == 1, status
+
+stats, up0, bad = answers["/rampart/stats"]
+for port in ctl["ports"]:
+    for k in ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "tx_drops"):
+        want = port[k]
+        got = stats["ports_%s_%s" % (port["name"], k)]
+        assert got == want, (port["name"], k, got, want)
+for k in ("rx_packets", "tx_packets"):
+    assert stats["totals_" + k] == ctl["totals"][k], k
+ctl_up0 = [p for p in ctl["ports"] if p["name"] == "up0"][0]
+assert up0["name"] == "up0" and up0["rx_packets"] == ctl_up0["rx_packets"], up0
+assert up0["rx_packets"] >= 20, up0
+assert bad is None, bad  # an unknown port is refused: telemetry answers null
+
+down0 = answers["/rampart/ports"][0]
+assert down0["name"] == "down0" and down0["link"] == "up" and down0["paired_with"] == "up0", down0
+print("telemetry and rampartctl agree on", len(ctl["ports"]), "ports")
+PY
+
+# Stop the daemon while a client keeps querying telemetry: it must still exit 0 promptly.
+(
+	end=$((SECONDS + 10))
+	while [ $SECONDS -lt $end ]; do
+		telemetry /rampart/status /rampart/ports /rampart/stats >/dev/null
+	done
+) &
+querier=$!
+sleep 1
+kill -TERM "$RP_DAEMON_PID"
+rp_wait_exit "$RP_DAEMON_PID" 10
+kill "$querier" 2>/dev/null || true
+wait "$querier" 2>/dev/null || true
+rp_expect_eq "exit status when stopped under telemetry queries" 0 "$RP_STATUS"
+rp_log "PASS"
