@@ -49,7 +49,7 @@ struct ctl_server;
 /*
  * Create the control socket at @path with permission @mode, making the parent directory
  * (0755) if needed and replacing a stale socket file. Only peers whose SO_PEERCRED uid is
- * 0, or whose gid is the socket's group, are served.
+ * 0 or the daemon's own, or whose primary gid is the socket's group, are served.
  *
  * @return the server, or NULL with errno set (EADDRINUSE when a live daemon owns @path).
  */
@@ -94,6 +94,10 @@ ctl_server_stats_get(const struct ctl_server *srv, struct ctl_server_stats *st);
  */
 json_t *
 ctl_server_dispatch(struct ctl_server *srv, const char *buf, size_t len);
+
+/* Write a message into the caller's @err buffer of @errlen bytes (ignored when NULL or 0). */
+void
+ctl_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Client: send {"cmd": @cmd, "args": @args} to the socket at @path and wait up to @timeout_ms

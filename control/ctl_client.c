@@ -24,8 +24,8 @@
 #define CTL_READ_CHUNK       65536
 #define CTL_CONNECT_RETRY_MS 10 /* pause between attempts while the daemon's backlog is full */
 
-static void __attribute__((format(printf, 3, 4)))
-client_err(char *err, size_t errlen, const char *fmt, ...)
+void
+ctl_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -253,18 +253,18 @@ client_parse(const char *buf, size_t len, json_t **reply, char *err, size_t errl
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' && buf[i] != '\n')
 			break;
 	if (i == len) {
-		client_err(err, errlen, "rampartd closed the connection without answering");
+		ctl_errf(err, errlen, "rampartd closed the connection without answering");
 		return -EPROTO;
 	}
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		client_err(err, errlen, "rampartd sent a reply that is not JSON (%s at byte %d)",
+		ctl_errf(err, errlen, "rampartd sent a reply that is not JSON (%s at byte %d)",
 			   jerr.text, jerr.position);
 		return -EPROTO;
 	}
 	if (!json_is_object(root) || !json_is_boolean(json_object_get(root, "ok"))) {
 		json_decref(root);
-		client_err(err, errlen,
+		ctl_errf(err, errlen,
 			   "rampartd sent JSON that is not a reply object (no boolean \"ok\")");
 		return -EPROTO;
 	}
@@ -279,24 +279,24 @@ client_connect_err(int rc, const char *path, char *err, size_t errlen)
 	switch (rc) {
 	case -ENOENT:
 	case -ECONNREFUSED:
-		client_err(err, errlen, "cannot reach rampartd at %s: %s (is rampartd running?)",
+		ctl_errf(err, errlen, "cannot reach rampartd at %s: %s (is rampartd running?)",
 			   path, strerror(-rc));
 		break;
 	case -EACCES:
 	case -EPERM:
-		client_err(err, errlen,
+		ctl_errf(err, errlen,
 			   "cannot reach rampartd at %s: %s (run as root or as a member of the "
 			   "socket's group)",
 			   path, strerror(-rc));
 		break;
 	case -ETIMEDOUT:
-		client_err(err, errlen,
+		ctl_errf(err, errlen,
 			   "cannot reach rampartd at %s: no connection within the timeout "
 			   "(the daemon is busy or stuck)",
 			   path);
 		break;
 	default:
-		client_err(err, errlen, "cannot reach rampartd at %s: %s", path, strerror(-rc));
+		ctl_errf(err, errlen, "cannot reach rampartd at %s: %s", path, strerror(-rc));
 		break;
 	}
 }
@@ -326,11 +326,11 @@ ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_
 		*reply = NULL;
 	if (path == NULL || path[0] == '\0' || cmd == NULL || reply == NULL ||
 	    (args != NULL && !json_is_object(args))) {
-		client_err(err, errlen, "invalid control request");
+		ctl_errf(err, errlen, "invalid control request");
 		return -EINVAL;
 	}
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		client_err(err, errlen, "control socket path is longer than %zu bytes: %s",
+		ctl_errf(err, errlen, "control socket path is longer than %zu bytes: %s",
 			   sizeof(sun.sun_path) - 1, path);
 		return -ENAMETOOLONG;
 	}
@@ -340,14 +340,14 @@ ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_
 
 	line = client_request_line(cmd, args, &line_len);
 	if (line == NULL) {
-		client_err(err, errlen, "cannot encode the request: out of memory");
+		ctl_errf(err, errlen, "cannot encode the request: out of memory");
 		return -ENOMEM;
 	}
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		rc = -errno;
-		client_err(err, errlen, "cannot create a Unix socket: %s", strerror(-rc));
+		ctl_errf(err, errlen, "cannot create a Unix socket: %s", strerror(-rc));
 		goto out_line;
 	}
 	rc = client_connect(fd, &sun, deadline);
@@ -358,11 +358,11 @@ ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_
 	rc = client_send(fd, line, line_len, deadline);
 	if (rc < 0) {
 		if (rc == -ETIMEDOUT)
-			client_err(err, errlen,
+			ctl_errf(err, errlen,
 				   "rampartd at %s did not take the request within %d ms", path,
 				   timeout_ms);
 		else
-			client_err(err, errlen, "cannot send the request to rampartd at %s: %s",
+			ctl_errf(err, errlen, "cannot send the request to rampartd at %s: %s",
 				   path, strerror(-rc));
 		goto out_close;
 	}
@@ -373,13 +373,13 @@ ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_
 	if (n < 0) {
 		rc = (int)n;
 		if (rc == -ETIMEDOUT)
-			client_err(err, errlen, "rampartd at %s did not answer within %d ms", path,
+			ctl_errf(err, errlen, "rampartd at %s did not answer within %d ms", path,
 				   timeout_ms);
 		else if (rc == -EMSGSIZE)
-			client_err(err, errlen, "the reply of rampartd is longer than %zu bytes",
+			ctl_errf(err, errlen, "the reply of rampartd is longer than %zu bytes",
 				   CTL_REPLY_MAX);
 		else
-			client_err(err, errlen, "cannot read the reply of rampartd at %s: %s", path,
+			ctl_errf(err, errlen, "cannot read the reply of rampartd at %s: %s", path,
 				   strerror(-rc));
 		goto out_close;
 	}

@@ -328,8 +328,10 @@ serve(struct ctl_server *srv, int fd)
 
 	if (!peer_allowed(srv, fd)) {
 		STAT_INC(srv, refused);
-		reply = reply_error(srv, "permission denied: root or group %u only",
-				    (unsigned int)srv->gid);
+		reply = reply_error(srv,
+				    "permission denied: only root, uid %u (rampartd's user) and "
+				    "members of group %u may use this socket",
+				    (unsigned int)geteuid(), (unsigned int)srv->gid);
 	} else {
 		len = read_request(fd, buf, sizeof(buf));
 		if (len == -EMSGSIZE) {

@@ -187,8 +187,8 @@ struct view_binding {
 };
 
 /*
- * Keep only the element named @name in the array @list of @view. @return 0, or -ENOENT
- * with the port names known in @msg.
+ * Narrow @view to the element named @name of its array @list: {list: [element]}.
+ * @return 0, or -ENOENT with the port names known in @msg.
  */
 static int
 view_narrow(json_t *view, const char *list, const char *name, char *msg, size_t len)
@@ -201,6 +201,8 @@ view_narrow(json_t *view, const char *list, const char *name, char *msg, size_t 
 			json_array_append(keep, el);
 	}
 	if (json_array_size(keep) > 0) {
+		/* Node-wide parts (totals, workers) do not describe one port: drop them. */
+		json_object_clear(view);
 		json_object_set_new(view, list, keep);
 		return 0;
 	}

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_common.h>
 #include <rte_log.h>
 
 #include "cfg.h"
@@ -75,6 +76,28 @@ runtime_dir_remove(const char *dir)
 		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * The EAL was started with a quiet global level so that its start-up chatter only shows at
+ * debug. Now open the global level to the configured one (rte_log checks it first), keep the
+ * EAL libraries and drivers at notice unless debugging, and give Rampart's own messages the
+ * configured level.
+ */
+static void
+log_levels_set(enum cfg_log_level level)
+{
+	uint32_t libs = level >= CFG_LOG_DEBUG ? RTE_LOG_DEBUG : RTE_MIN((uint32_t)level,
+									 (uint32_t)RTE_LOG_NOTICE);
+	int ret;
+
+	rte_log_set_global_level(level);
+	rte_log_set_level_pattern("lib.*", libs);
+	rte_log_set_level_pattern("pmd.*", libs);
+	ret = rte_log_register_type_and_pick_level("rampart", RTE_LOG_INFO);
+	if (ret >= 0)
+		rp_logtype = ret;
+	rte_log_set_level(rp_logtype, level);
+}
+
 struct daemon {
 	struct cfg_node cfg;
 	struct dp *dp;
@@ -116,6 +139,7 @@ event_fds_open(struct daemon *d)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -163,11 +187,15 @@ control_loop(struct daemon *d)
 			if (fd == d->sigfd) {
 				struct signalfd_siginfo si;
 
-				if (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
-					RP_LOG(NOTICE, "%s received, stopping",
-					       strsignal((int)si.ssi_signo));
-					d->shutdown = true;
+				if (read(d->sigfd, &si, sizeof(si)) != sizeof(si))
+					continue;
+				if (si.ssi_signo == SIGHUP) {
+					/* Nothing is reloadable yet: say so rather than die. */
+					RP_LOG(NOTICE, "SIGHUP received: nothing to reload, ignored");
+					continue;
 				}
+				RP_LOG(NOTICE, "%s received, stopping", strsignal((int)si.ssi_signo));
+				d->shutdown = true;
 			} else if (fd == d->timerfd) {
 				uint64_t ticks;
 
@@ -187,6 +215,7 @@ run(struct daemon *d, const char *argv0)
 {
 	char err[512], runtime_dir[PATH_MAX] = "";
 	int ret, rc = EXIT_FAILURE;
+	bool fresh_dir;
 	sigset_t mask;
 
 	/* Block the stop signals before the EAL creates threads, so they inherit the mask
@@ -194,21 +223,25 @@ run(struct daemon *d, const char *argv0)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	d->epfd = d->sigfd = d->timerfd = -1;
 
+	/* A runtime directory that exists already is another process's (or a stale one, which
+	 * the EAL reuses): never remove it if the EAL fails; one it creates is ours. */
+	dp_runtime_dir_path(&d->cfg, runtime_dir, sizeof(runtime_dir));
+	fresh_dir = access(runtime_dir, F_OK) != 0;
 	ret = dp_eal_init(&d->cfg, argv0, err, sizeof(err));
 	if (ret < 0) {
 		fprintf(stderr, "rampartd: %s\n", err);
+		if (fresh_dir)
+			runtime_dir_remove(runtime_dir);
 		return EXIT_FAILURE;
 	}
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	rte_openlog_stream(stderr);
-	ret = rte_log_register_type_and_pick_level("rampart", RTE_LOG_INFO);
-	if (ret >= 0)
-		rp_logtype = ret;
-	rte_log_set_level(rp_logtype, d->cfg.log.level);
+	log_levels_set(d->cfg.log.level);
 
 	d->dp = dp_create(&d->cfg, err, sizeof(err));
 	if (d->dp == NULL) {

@@ -115,6 +115,14 @@ bool
 dp_device_is_pci(const char *device);
 
 /*
+ * The runtime directory the EAL will use for @cfg's file prefix (/var/run/dpdk/<prefix> for
+ * root). rampartd removes it at exit; it must know the path before the EAL starts, to tell
+ * its own directory from one that another process holds.
+ */
+void
+dp_runtime_dir_path(const struct cfg_node *cfg, char *buf, size_t len);
+
+/*
  * Initialise the EAL from @cfg. @return 0, or -errno with the reason in @err.
  */
 int

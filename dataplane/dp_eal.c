@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -112,6 +114,20 @@ dp_eal_args_build(const struct cfg_node *cfg, const char *argv0, char **argv, ch
 		return -ENOSPC;
 	argv[a.argc] = NULL;
 	return a.argc;
+}
+
+void
+dp_runtime_dir_path(const struct cfg_node *cfg, char *buf, size_t len)
+{
+	const char *base = "/var/run";
+
+	/* The EAL's own rule: root uses /var/run, anyone else $XDG_RUNTIME_DIR or /tmp. */
+	if (getuid() != 0) {
+		base = getenv("XDG_RUNTIME_DIR");
+		if (base == NULL || base[0] == '\0')
+			base = "/tmp";
+	}
+	snprintf(buf, len, "%s/dpdk/%s", base, cfg->dpdk.file_prefix);
 }
 
 int

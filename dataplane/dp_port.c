@@ -160,8 +160,9 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 				 rte_strerror(-ret));
 			return ret;
 		}
-		p->promiscuous = rte_eth_promiscuous_get(p->port_id) == 1;
 	}
+	/* What the device says, not what was asked: some cannot turn it on, others are always on. */
+	p->promiscuous = rte_eth_promiscuous_get(p->port_id) == 1;
 	return 0;
 }
 

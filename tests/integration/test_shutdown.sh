@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Stopping rampartd by signal: SIGTERM and then SIGINT (each on a fresh start, forwarding
+# Stopping rampartd by signal: SIGHUP is logged and ignored; SIGTERM and then SIGINT (each on a fresh start, forwarding
 # traffic first) make it exit 0 promptly and leave nothing behind that it created: no process
 # in the node namespace, no control socket, no DPDK runtime directory /var/run/dpdk/<prefix>
 # and no hugepage files of its prefix. Then the test's own teardown leaves no namespace.
@@ -22,6 +22,15 @@ for sig in TERM INT; do
 		rp_fail "no DPDK runtime directory /var/run/dpdk/$prefix while rampartd runs (wrong prefix?)"
 	rp_expect_eq "SIG$sig run: pings forwarded before the signal" 10 \
 		"$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 10)"
+	if [ "$sig" = TERM ]; then
+		# SIGHUP is not a stop signal: the daemon says so and keeps forwarding.
+		kill -s HUP "$RP_DAEMON_PID"
+		sleep 0.5
+		rp_alive "$RP_DAEMON_PID" || rp_fail "rampartd died on SIGHUP"
+		rp_expect_eq "pings forwarded after SIGHUP" 5 "$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 5)"
+		grep -q "SIGHUP received: nothing to reload" "$RP_DAEMON_LOG" ||
+			rp_fail "rampartd did not log the SIGHUP"
+	fi
 	t0=$SECONDS
 	kill -s "$sig" "$RP_DAEMON_PID"
 	rp_wait_exit "$RP_DAEMON_PID" 5

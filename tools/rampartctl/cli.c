@@ -11,23 +11,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ctl.h"
 
 /* meson passes the configured default on the command line; this is only a fallback. */
 #ifndef RP_DEFAULT_SOCKET
 #define RP_DEFAULT_SOCKET "/run/rampart/rampart.sock"
 #endif
-
-static void __attribute__((format(printf, 3, 4)))
-cli_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Is argv[*i] the option @short_opt ("-s", may be NULL) or @long_opt ("--socket")? Its value
@@ -53,7 +42,7 @@ opt_value(int argc, char *const *argv, int *i, const char *short_opt, const char
 	if ((short_opt == NULL || strcmp(a, short_opt) != 0) && strcmp(a, long_opt) != 0)
 		return 0;
 	if (*i + 1 >= argc) {
-		cli_err(err, errlen, "option '%s' needs a value", a);
+		ctl_errf(err, errlen, "option '%s' needs a value", a);
 		return -EINVAL;
 	}
 	*val = argv[++*i];
@@ -69,7 +58,7 @@ parse_timeout(const char *s, int *ms, char *err, size_t errlen)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > INT_MAX) {
-		cli_err(err, errlen, "invalid timeout '%s': milliseconds from 0 (no limit) to %d",
+		ctl_errf(err, errlen, "invalid timeout '%s': milliseconds from 0 (no limit) to %d",
 			s, INT_MAX);
 		return -EINVAL;
 	}
@@ -115,7 +104,7 @@ cli_options(struct ctl_cli *cli, int argc, char *const *argv, char **pos, int *n
 			return rc;
 		if (rc > 0) {
 			if (val[0] == '\0') {
-				cli_err(err, errlen, "the socket path is empty");
+				ctl_errf(err, errlen, "the socket path is empty");
 				return -EINVAL;
 			}
 			cli->socket = val;
@@ -211,9 +200,9 @@ cli_unknown(const struct ctl_cli_cmd *cmds, size_t ncmds, char *const *pos, int 
 	}
 	if (depth == 0) {
 		if (pos[0][0] == '-')
-			cli_err(err, errlen, "unknown option '%s'", pos[0]);
+			ctl_errf(err, errlen, "unknown option '%s'", pos[0]);
 		else
-			cli_err(err, errlen, "unknown command '%s'", pos[0]);
+			ctl_errf(err, errlen, "unknown command '%s'", pos[0]);
 		return;
 	}
 	for (k = 0; k < depth; k++)
@@ -237,10 +226,10 @@ cli_unknown(const struct ctl_cli_cmd *cmds, size_t ncmds, char *const *pos, int 
 		used += (size_t)n;
 	}
 	if (npos > depth)
-		cli_err(err, errlen, "unknown command '%s %s' ('%s' takes: %s)", prefix, pos[depth],
+		ctl_errf(err, errlen, "unknown command '%s %s' ('%s' takes: %s)", prefix, pos[depth],
 			prefix, choices);
 	else
-		cli_err(err, errlen, "'%s' needs one of: %s", prefix, choices);
+		ctl_errf(err, errlen, "'%s' needs one of: %s", prefix, choices);
 }
 
 int
@@ -263,14 +252,14 @@ ctl_cli_parse(struct ctl_cli *cli, const struct ctl_cli_cmd *cmds, size_t ncmds,
 
 	pos = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*pos));
 	if (pos == NULL) {
-		cli_err(err, errlen, "out of memory");
+		ctl_errf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	rc = cli_options(cli, argc, argv, pos, &npos, err, errlen);
 	if (rc < 0 || cli->help || cli->version)
 		goto out;
 	if (npos == 0) {
-		cli_err(err, errlen, "no command given");
+		ctl_errf(err, errlen, "no command given");
 		rc = -EINVAL;
 		goto out;
 	}
@@ -284,16 +273,16 @@ ctl_cli_parse(struct ctl_cli *cli, const struct ctl_cli_cmd *cmds, size_t ncmds,
 	nargs = npos - cmd_nwords(cmd);
 	cmd_words(cmd, words, sizeof(words));
 	if (nargs < cmd->min_args) {
-		cli_err(err, errlen, "missing argument for '%s'", words);
+		ctl_errf(err, errlen, "missing argument for '%s'", words);
 		rc = -EINVAL;
 		goto out;
 	}
 	if (cmd->max_args != CTL_CLI_ARGS_UNLIMITED && nargs > cmd->max_args) {
 		extra = pos[cmd_nwords(cmd) + cmd->max_args];
 		if (extra[0] == '-' && extra[1] != '\0')
-			cli_err(err, errlen, "unknown option '%s' for '%s'", extra, words);
+			ctl_errf(err, errlen, "unknown option '%s' for '%s'", extra, words);
 		else
-			cli_err(err, errlen, "unexpected argument '%s' for '%s'", extra, words);
+			ctl_errf(err, errlen, "unexpected argument '%s' for '%s'", extra, words);
 		rc = -EINVAL;
 		goto out;
 	}

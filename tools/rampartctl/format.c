@@ -500,11 +500,31 @@ status_link_pairs(struct fmt_table *t, json_t *pairs)
 	}
 }
 
+/* One table of the status after a blank line: six columns filled by @fill from @arr. */
+static int
+status_section(FILE *out, json_t *arr, void (*fill)(struct fmt_table *t, json_t *arr),
+	       const char *empty)
+{
+	struct fmt_table t;
+	int rc = 0;
+
+	if (!json_is_array(arr))
+		return 0;
+	table_init(&t, 6);
+	fill(&t, arr);
+	fputc('\n', out);
+	if (t.nrows > 1)
+		rc = table_print(&t, out, 0);
+	else
+		fprintf(out, "%s\n", empty);
+	table_free(&t);
+	return rc;
+}
+
 int
 ctl_fmt_status(FILE *out, json_t *data)
 {
 	struct fmt_table t;
-	json_t *arr;
 	int rc;
 
 	if (!json_is_object(data))
@@ -515,29 +535,12 @@ ctl_fmt_status(FILE *out, json_t *data)
 	rc = table_print(&t, out, 0);
 	table_free(&t);
 
-	arr = json_object_get(data, "workers");
-	if (rc == 0 && json_is_array(arr)) {
-		table_init(&t, 6);
-		status_workers(&t, arr);
-		fputc('\n', out);
-		if (t.nrows > 1)
-			rc = table_print(&t, out, 0);
-		else
-			fputs("no workers\n", out);
-		table_free(&t);
-	}
-
-	arr = json_object_get(data, "link_pairs");
-	if (rc == 0 && json_is_array(arr)) {
-		table_init(&t, 6);
-		status_link_pairs(&t, arr);
-		fputc('\n', out);
-		if (t.nrows > 1)
-			rc = table_print(&t, out, 0);
-		else
-			fputs("no link pairs\n", out);
-		table_free(&t);
-	}
+	if (rc == 0)
+		rc = status_section(out, json_object_get(data, "workers"), status_workers,
+				    "no workers");
+	if (rc == 0)
+		rc = status_section(out, json_object_get(data, "link_pairs"), status_link_pairs,
+				    "no link pairs");
 	return out_result(out, rc);
 }
 
