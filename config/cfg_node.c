@@ -68,6 +68,13 @@ static const struct eal_owned_opt eal_owned_opts[] = {
 	{ 0, "in-memory", "dpdk.file_prefix and dpdk.hugepages" },
 	{ 0, "vdev", "ports[].device" },
 	{ 'a', "allow", "ports[].device" },
+	{ 'b', "block", "ports[].device (only the PCI devices named there are probed)" },
+	{ 0, "no-pci", "ports[].device (PCI scanning is off when no port is a PCI device)" },
+	{ 0, "main-lcore", "dpdk.lcores (the lowest lcore is the main one)" },
+	{ 0, "master-lcore", "dpdk.lcores (the lowest lcore is the main one)" },
+	{ 0, "socket-mem", "dpdk.memory_mb" },
+	{ 0, "no-telemetry", "control.telemetry" },
+	{ 0, "proc-type", "nothing: rampartd is always the primary process" },
 };
 
 /* EAL short options without a value, which getopt lets one bundle ("-vl0-1"). */
@@ -475,6 +482,31 @@ eal_owned_setting(const char *arg)
 	return NULL;
 }
 
+/*
+ * "--log-level=8" or "--log-level", "info": the global level, which rampartd derives from
+ * log.level. A per-type level ("--log-level=pmd.net.af_packet:debug") is the operator's.
+ */
+static const char *
+eal_global_log_level(const char *arg, const config_setting_t *list, int idx)
+{
+	const char *value;
+	size_t n = strcspn(arg + (arg[0] == '-' && arg[1] == '-' ? 2 : 0), "=");
+
+	if (strncmp(arg, "--", 2) != 0 || n < 3 || strncmp(arg + 2, "log-level", n) != 0)
+		return NULL;
+	if (arg[2 + n] == '=') {
+		value = arg + 3 + n;
+	} else {
+		const config_setting_t *next = config_setting_get_elem(list, (unsigned int)idx + 1);
+
+		value = next != NULL ? config_setting_get_string(next) : NULL;
+		if (value == NULL)
+			return NULL; /* the EAL will refuse the missing value itself */
+	}
+	return strchr(value, ':') == NULL ? "log.level (per-type levels, TYPE:LEVEL, are allowed)"
+					  : NULL;
+}
+
 static void
 parse_extra_args(struct parse_ctx *ctx, const config_setting_t *list)
 {
@@ -482,7 +514,7 @@ parse_extra_args(struct parse_ctx *ctx, const config_setting_t *list)
 	int n;
 
 	if (!list_check(ctx, list, "dpdk.extra_args",
-	                "a list of strings, e.g. [\"--log-level=8\"]"))
+	                "a list of strings, e.g. [\"--log-level=pmd.net.af_packet:debug\"]"))
 		return;
 	n = config_setting_length(list);
 	if (n > CFG_MAX_EXTRA_ARGS) {
@@ -520,6 +552,8 @@ parse_extra_args(struct parse_ctx *ctx, const config_setting_t *list)
 			continue;
 		}
 		owner = eal_owned_setting(v);
+		if (owner == NULL)
+			owner = eal_global_log_level(v, list, i);
 		if (owner != NULL) {
 			cfg_error_add(ctx->errs, line_of(s),
 			              "%s: %s is an EAL option Rampart sets itself; use %s instead",
@@ -1051,6 +1085,7 @@ check_link_pairs(struct parse_ctx *ctx)
 	struct cfg_node *cfg = ctx->cfg;
 	int owner[CFG_MAX_PORTS]; /* link pair index + 1 using the port, 0 when free */
 	char names[LIST_MAX] = "";
+	bool unresolved = false;
 
 	/* Without ports, already reported, every reference would dangle: say it once. */
 	if (cfg->n_ports == 0)
@@ -1074,6 +1109,7 @@ check_link_pairs(struct parse_ctx *ctx)
 				    strcmp(ctx->port_name[j], ref->name) == 0)
 					p = (int)j;
 			if (p < 0) {
+				unresolved = true;
 				cfg_error_add(ctx->errs, ref->line,
 				              "link_pairs[%u].%s: no port named %s (%s%s)", i,
 				              pair_roles[r], quote(q, sizeof(q), ref->name),
@@ -1109,6 +1145,20 @@ check_link_pairs(struct parse_ctx *ctx)
 			cfg->link_pairs[i].upstream = (unsigned int)idx[0];
 		if (idx[1] >= 0)
 			cfg->link_pairs[i].protected = (unsigned int)idx[1];
+	}
+	/* Nobody polls a port outside every link pair: its frames would pile up unseen. Said
+	 * only of an otherwise sound config, so that a misspelt, missing or duplicated name is
+	 * not reported a second time as an unpaired port. */
+	if (unresolved || ctx->errs->count > 0)
+		return;
+	for (unsigned int i = 0; i < cfg->n_ports; i++) {
+		char q[QUOTE_MAX];
+
+		if (owner[i] == 0 && ctx->port_name[i] != NULL)
+			cfg_error_add(ctx->errs, cfg->ports[i].line,
+			              "ports[%u]: port %s is in no link pair; name it in link_pairs "
+			              "or remove it",
+			              i, quote(q, sizeof(q), ctx->port_name[i]));
 	}
 }
 

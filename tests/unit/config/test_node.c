@@ -262,7 +262,7 @@ test_cfg_node_parse_every_optional_setting(void **state)
 	assert_valid(parse_edits(
 		L_NODE, "node = { id = \"rp-b\"; stack = \"\"; };", L_DPDK,
 		"dpdk = { lcores = \"3-5\"; memory_mb = 2048L; hugepages = true; "
-		"file_prefix = \"custom_1\"; extra_args = (\"--log-level=8\", \"-n\", \"4\"); };",
+		"file_prefix = \"custom_1\"; extra_args = (\"--log-level=lib.eal:8\", \"-n\", \"4\"); };",
 		L_PORT0,
 		"  { name = \"up0\"; device = \"net_af_packet0,iface=rpv-up0\"; rx_desc = 4096; "
 		"tx_desc = 64; promiscuous = false; },",
@@ -279,7 +279,7 @@ test_cfg_node_parse_every_optional_setting(void **state)
 	assert_true(cfg.dpdk.hugepages);
 	assert_string_equal(cfg.dpdk.file_prefix, "custom_1");
 	assert_int_equal(cfg.dpdk.n_extra_args, 3);
-	assert_string_equal(cfg.dpdk.extra_args[0], "--log-level=8");
+	assert_string_equal(cfg.dpdk.extra_args[0], "--log-level=lib.eal:8");
 	assert_string_equal(cfg.dpdk.extra_args[1], "-n");
 	assert_string_equal(cfg.dpdk.extra_args[2], "4");
 	assert_int_equal(cfg.ports[0].rx_desc, 4096);
@@ -754,10 +754,31 @@ test_cfg_node_parse_names_too_long(void **state)
 
 	/* One character less fits. */
 	port_name[CFG_NAME_MAX - 1] = '\0';
-	snprintf(port, sizeof(port), "  , { name = \"%s\"; device = \"net_af_packet2\"; } );",
+	snprintf(port, sizeof(port), "  { name = \"%s\"; device = \"net_af_packet2\"; }",
 	         port_name);
-	assert_valid(parse_edits(L_PORTS_END, port, 0));
-	assert_string_equal(cfg.ports[2].name, port_name);
+	snprintf(line1, sizeof(line1),
+	         "link_pairs = ( { name = \"lp0\"; upstream = \"up0\"; protected = \"%s\"; } );",
+	         port_name);
+	assert_valid(parse_edits(L_PORT1, port, L_LINK_PAIRS, line1, 0));
+	assert_string_equal(cfg.ports[1].name, port_name);
+	assert_int_equal(cfg.link_pairs[0].protected, 1);
+}
+
+static void
+test_cfg_node_parse_port_in_no_link_pair(void **state)
+{
+	(void)state;
+	assert_only_error(
+		parse_edits(L_PORTS_END, "  , { name = \"spare0\"; device = \"net_af_packet2\"; } );",
+	                    0),
+		L_PORTS_END,
+		"ports[2]: port \"spare0\" is in no link pair; name it in link_pairs or remove it");
+	/* Not said on top of a misspelt reference: the misspelling is the one error. */
+	assert_only_error(parse_edits(L_LINK_PAIRS,
+	                              "link_pairs = ( { name = \"lp0\"; upstream = \"up0\"; "
+	                              "protected = \"dwn0\"; } );",
+	                              0),
+	                  L_LINK_PAIRS, "link_pairs[0].protected: no port named \"dwn0\"");
 }
 
 static void
@@ -1192,15 +1213,26 @@ test_cfg_node_parse_extra_args_eal_owned(void **state)
 		{ "-a", "ports[].device" },
 		{ "-a0000:03:00.0", "ports[].device" },
 		{ "--allow=0000:03:00.0", "ports[].device" },
+		{ "-b0000:03:00.2", "ports[].device (only the PCI devices named there are probed)" },
+		{ "--block=0000:03:00.2",
+		  "ports[].device (only the PCI devices named there are probed)" },
+		{ "--no-pci", "ports[].device (PCI scanning is off when no port is a PCI device)" },
+		{ "--main-lcore=1", "dpdk.lcores (the lowest lcore is the main one)" },
+		{ "--master-lcore=1", "dpdk.lcores (the lowest lcore is the main one)" },
+		{ "--socket-mem=512,512", "dpdk.memory_mb" },
+		{ "--no-telemetry", "control.telemetry" },
+		{ "--proc-type=secondary", "nothing: rampartd is always the primary process" },
+		{ "--log-level=8", "log.level (per-type levels, TYPE:LEVEL, are allowed)" },
+		{ "--log-level=debug", "log.level (per-type levels, TYPE:LEVEL, are allowed)" },
+		{ "--log-lev=7", "log.level (per-type levels, TYPE:LEVEL, are allowed)" },
 	};
 	static const char *const allowed[] = {
-		"--log-level=8",
+		"--log-level=pmd.net.af_packet:debug",
+		"--log-level=lib.eal:8",
 		"-n",
 		"4",
 		"--iova-mode=va",
 		"-v",
-		"--no-pci",
-		"--no-telemetry",
 		"-d",
 		"librte_net_ring.so",
 		"-nl",
@@ -1667,6 +1699,7 @@ main(void)
 		cmocka_unit_test(test_cfg_node_parse_empty_names),
 		cmocka_unit_test(test_cfg_node_parse_bad_name_characters),
 		cmocka_unit_test(test_cfg_node_parse_names_too_long),
+		cmocka_unit_test(test_cfg_node_parse_port_in_no_link_pair),
 		cmocka_unit_test(test_cfg_node_parse_id_too_long_for_default_prefix),
 		cmocka_unit_test(test_cfg_node_parse_duplicate_port_name),
 		cmocka_unit_test(test_cfg_node_parse_duplicate_device),
