@@ -64,6 +64,7 @@ static const struct eal_owned_opt eal_owned_opts[] = {
 	{ 'c', NULL, "dpdk.lcores" },
 	{ 'm', NULL, "dpdk.memory_mb" },
 	{ 0, "no-huge", "dpdk.hugepages" },
+	{ 0, "huge-unlink", "dpdk.hugepages (rampartd unlinks its hugepage files itself)" },
 	{ 0, "file-prefix", "dpdk.file_prefix" },
 	{ 0, "in-memory", "dpdk.file_prefix and dpdk.hugepages" },
 	{ 0, "vdev", "ports[].device" },

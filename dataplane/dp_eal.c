@@ -93,7 +93,12 @@ dp_eal_args_build(const struct cfg_node *cfg, const char *argv0, char **argv, ch
 	args_add(&a, "%s", cfg->dpdk.file_prefix);
 	args_add(&a, "-m");
 	args_add(&a, "%u", cfg->dpdk.memory_mb);
-	if (!cfg->dpdk.hugepages)
+	/* With hugepages, unlink the page files once mapped: nothing is left in hugetlbfs when
+	 * rampartd exits, even by kill -9. It only costs secondary processes, which Rampart has
+	 * none of. */
+	if (cfg->dpdk.hugepages)
+		args_add(&a, "--huge-unlink");
+	else
 		args_add(&a, "--no-huge");
 	args_add(&a, "--log-level");
 	args_add(&a, "%u", eal_log_level(cfg->log.level));

@@ -449,6 +449,74 @@ rp_dump_logs() {
 	done
 }
 
+# ---------------------------------------------------------------------------------------------
+# Hugepages: a private hugetlbfs mount and a temporary rise of the 2 MB page reservation.
+# rp_teardown ends every process first (nothing may still map the pages), then unmounts and
+# lowers the reservation by what this run added, which restores the old value unless
+# something else changed it meanwhile.
+
+RP_HP_SYS=/sys/kernel/mm/hugepages/hugepages-2048kB
+RP_HP_DIR=       # the private hugetlbfs mount, for --huge-dir
+RP_HP_MOUNTED=0
+RP_HP_OLD=
+RP_HP_ADDED=0
+RP_HP_NOTE=      # what rp_huge_setup did, or why it could not
+
+# rp_huge_setup PAGES NEED: mount a private hugetlbfs and add PAGES 2 MB pages to the
+# reservation. 0 with RP_HP_DIR set when at least NEED pages are free, else 1 with RP_HP_NOTE
+# saying why (what was set up is released at teardown either way).
+rp_huge_setup() {
+	local add=$1 need=$2 after free
+	if [ ! -w "$RP_HP_SYS/nr_hugepages" ]; then
+		RP_HP_NOTE="no 2 MB hugepage support ($RP_HP_SYS)"
+		return 1
+	fi
+	RP_HP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rampart-huge-$RP_TAG.XXXXXX")
+	if ! mount -t hugetlbfs -o pagesize=2M nodev "$RP_HP_DIR" 2>"$RP_TMP/mount.err"; then
+		RP_HP_NOTE="cannot mount hugetlbfs: $(head -1 "$RP_TMP/mount.err")"
+		return 1
+	fi
+	RP_HP_MOUNTED=1
+	RP_HP_OLD=$(cat "$RP_HP_SYS/nr_hugepages")
+	echo $((RP_HP_OLD + add)) >"$RP_HP_SYS/nr_hugepages" 2>/dev/null || true
+	after=$(cat "$RP_HP_SYS/nr_hugepages")
+	[ "$after" -le "$RP_HP_OLD" ] || RP_HP_ADDED=$((after - RP_HP_OLD))
+	free=$(cat "$RP_HP_SYS/free_hugepages")
+	if [ "$free" -lt "$need" ]; then
+		RP_HP_NOTE="only $free free 2 MB pages after asking for $add more (need $need)"
+		return 1
+	fi
+	RP_HP_NOTE="2 MB hugepages: private hugetlbfs, reservation $RP_HP_OLD -> $after pages"
+	return 0
+}
+
+rp_huge_release() {
+	local cur target
+	if [ "$RP_HP_MOUNTED" = 1 ]; then
+		rm -f "$RP_HP_DIR"/* 2>/dev/null
+		umount "$RP_HP_DIR" 2>/dev/null || umount -l "$RP_HP_DIR" 2>/dev/null ||
+			rp_log "could not unmount $RP_HP_DIR"
+		RP_HP_MOUNTED=0
+	fi
+	if [ -n "$RP_HP_DIR" ] && [ -d "$RP_HP_DIR" ]; then
+		rmdir "$RP_HP_DIR" 2>/dev/null || rp_log "could not remove $RP_HP_DIR"
+	fi
+	RP_HP_DIR=
+	if [ "$RP_HP_ADDED" -gt 0 ]; then
+		cur=$(cat "$RP_HP_SYS/nr_hugepages")
+		target=$((cur - RP_HP_ADDED))
+		[ "$target" -ge 0 ] || target=0
+		echo "$target" >"$RP_HP_SYS/nr_hugepages" 2>/dev/null || true
+		RP_HP_ADDED=0
+		cur=$(cat "$RP_HP_SYS/nr_hugepages")
+		if [ "$cur" = "$RP_HP_OLD" ]; then
+			rp_log "2 MB hugepage reservation restored to $cur"
+		else
+			rp_log "2 MB hugepage reservation now $cur (was $RP_HP_OLD before the run)"
+		fi
+	fi
+}
+
 # rp_teardown: end our processes, delete our namespaces (and with them the veths), DPDK runtime
 # directories and hugepage files of our prefixes, and the work directory. Safe to call twice.
 rp_teardown() {
@@ -477,6 +545,7 @@ rp_teardown() {
 		rm -rf "/var/run/dpdk/$p"
 		rm -f /dev/hugepages/"$p"map_* 2>/dev/null || true
 	done
+	rp_huge_release
 	if [ -n "$RP_TMP" ] && [ -d "$RP_TMP" ]; then
 		if [ "${RP_KEEP:-0}" = 1 ]; then
 			rp_log "work directory kept: $RP_TMP"

@@ -1205,6 +1205,8 @@ test_cfg_node_parse_extra_args_eal_owned(void **state)
 		{ "-m", "dpdk.memory_mb" },
 		{ "-m512", "dpdk.memory_mb" },
 		{ "--no-huge", "dpdk.hugepages" },
+		{ "--huge-unlink", "dpdk.hugepages (rampartd unlinks its hugepage files itself)" },
+		{ "--huge-unlink=never", "dpdk.hugepages (rampartd unlinks its hugepage files itself)" },
 		{ "--file-prefix=x", "dpdk.file_prefix" },
 		{ "--file-pre=x", "dpdk.file_prefix" },
 		{ "--in-memory", "dpdk.file_prefix and dpdk.hugepages" },

@@ -59,6 +59,7 @@ test_dp_eal_args_build_vdev_only(void **state)
 	i = find(argc, "-m");
 	assert_string_equal(argv[i + 1], "256");
 	assert_true(find(argc, "--no-huge") > 0);
+	assert_int_equal(find(argc, "--huge-unlink"), -1);
 	/* Virtual devices are hot-plugged later, so the EAL never sees them; no PCI scan. */
 	assert_true(find(argc, "--no-pci") > 0);
 	assert_int_equal(find(argc, "--vdev"), -1);
@@ -79,6 +80,8 @@ test_dp_eal_args_build_pci_allowlisted(void **state)
 	assert_true(argc > 0);
 	assert_int_equal(find(argc, "--no-pci"), -1);
 	assert_int_equal(find(argc, "--no-huge"), -1);
+	/* Hugepage files are unlinked once mapped, so none outlive the daemon. */
+	assert_true(find(argc, "--huge-unlink") > 0);
 	i = find(argc, "-a");
 	assert_true(i > 0);
 	assert_string_equal(argv[i + 1], "0000:03:00.1");
