@@ -84,7 +84,7 @@ struct cfg_node {
 		char stack[CFG_ID_MAX];        /* default "" (standalone) */
 	} node;
 	struct {
-		char lcores[CFG_LCORES_MAX];   /* EAL -l list, required, e.g. "0-1" or "0,2,4" */
+		char lcores[CFG_LCORES_MAX];   /* EAL --lcores list, required: "0-1", "0,2,4", "0,1,2@1" */
 		unsigned int memory_mb;        /* default 512, 64..1048576 */
 		bool hugepages;                /* default false: --no-huge */
 		char file_prefix[CFG_ID_MAX];  /* default "rampart-<node.id>" */
@@ -151,7 +151,9 @@ const char *
 cfg_log_level_name(enum cfg_log_level level);
 
 /*
- * Parse an EAL-style core list ("0-3,6,8-9") into @set (CFG_MAX_LCORE booleans).
+ * Parse an EAL-style core list ("0-3,6,8-9") into @set (CFG_MAX_LCORE booleans). A single
+ * lcore may name the CPU it runs on, as the EAL's --lcores does: "0,1,2@1" runs lcores 1 and 2
+ * on CPU 1.
  * @return the number of cores, or -EINVAL on a syntax error or a core >= CFG_MAX_LCORE.
  */
 int

@@ -596,7 +596,8 @@ parse_dpdk(struct parse_ctx *ctx, const config_setting_t *root)
 			cfg_error_add(
 				ctx->errs, line,
 				"dpdk.lcores: %s is not a valid lcore list; use lcore ids below "
-				"%d and ascending ranges separated by commas, e.g. \"0-3,6\"",
+				"%d and ascending ranges separated by commas, e.g. \"0-3,6\" "
+				"(LCORE@CPU runs one lcore on another CPU)",
 				quote(q, sizeof(q), v), CFG_MAX_LCORE);
 		} else {
 			snprintf(cfg->dpdk.lcores, sizeof(cfg->dpdk.lcores), "%s", v);

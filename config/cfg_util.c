@@ -127,6 +127,11 @@ cfg_lcore_list_parse(const char *list, bool set[CFG_MAX_LCORE])
 			hi = lcore_id_parse(&p);
 			if (hi < 0 || hi < lo)
 				return -EINVAL;
+		} else if (*p == '@') {
+			/* "2@1": lcore 2 runs on CPU 1 (the EAL's --lcores mapping). */
+			p++;
+			if (lcore_id_parse(&p) < 0)
+				return -EINVAL;
 		}
 		for (int i = lo; i <= hi; i++) {
 			if (!tmp[i])

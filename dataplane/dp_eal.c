@@ -85,7 +85,8 @@ dp_eal_args_build(const struct cfg_node *cfg, const char *argv0, char **argv, ch
 	bool any_pci = false;
 
 	args_add(&a, "%s", argv0);
-	args_add(&a, "-l");
+	/* --lcores takes what -l does, and also LCORE@CPU mappings. */
+	args_add(&a, "--lcores");
 	args_add(&a, "%s", cfg->dpdk.lcores);
 	args_add(&a, "--main-lcore");
 	args_add(&a, "%u", cfg->dpdk.main_lcore);

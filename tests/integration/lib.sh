@@ -387,10 +387,10 @@ rp_ping() {
 	printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) received.*/\1/p' | head -1 | grep . || echo 0
 }
 
-# rp_udp_burst SRC_NS DST_NS DST_ADDR PORT COUNT [SIZE]: send exactly COUNT datagrams;
-# RP_UDP_GOT = how many the receiver in DST_NS counted.
+# rp_udp_burst SRC_NS DST_NS DST_ADDR PORT COUNT [SIZE] [FLOWS]: send exactly COUNT datagrams,
+# round-robin from FLOWS source ports; RP_UDP_GOT = how many the receiver in DST_NS counted.
 rp_udp_burst() {
-	local sns=$1 dns=$2 dst=$3 port=$4 count=$5 size=${6:-64} ready out pid i
+	local sns=$1 dns=$2 dst=$3 port=$4 count=$5 size=${6:-64} flows=${7:-1} ready out pid i
 	ready=$RP_TMP/udp-ready.$port
 	out=$RP_TMP/udp-recv.$port
 	rm -f "$ready"
@@ -403,7 +403,8 @@ rp_udp_burst() {
 	done
 	[ -e "$ready" ] || rp_fail "UDP receiver on port $port did not start"
 	rp_nsx "$sns" timeout $((count / 500 + 10)) "$RP_PY" "$RP_TRAFFIC" udp-send \
-		--dst "$dst" --port "$port" --count "$count" --size "$size" >/dev/null ||
+		--dst "$dst" --port "$port" --count "$count" --size "$size" --flows "$flows" \
+		>/dev/null ||
 		rp_fail "UDP sender failed"
 	rp_wait_exit "$pid" $((count / 500 + 12))
 	RP_UDP_GOT=$(tail -1 "$out")

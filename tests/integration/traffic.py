@@ -70,7 +70,9 @@ def udp_recv(a):
 
 
 def udp_send(a):
-    s = socket.socket(family_of(a.dst), socket.SOCK_DGRAM)
+    # One socket per flow: each has its own source port, so a receiver that spreads flows
+    # over queues (RSS, af_packet fanout) sees --flows different ones, sent round-robin.
+    socks = [socket.socket(family_of(a.dst), socket.SOCK_DGRAM) for _ in range(max(1, a.flows))]
     payload = bytes(a.size)
     gap = 1.0 / a.pps if a.pps > 0 else 0.0
     start = time.monotonic()
@@ -80,7 +82,7 @@ def udp_send(a):
             delay = start + i * gap - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-        s.sendto(payload, (a.dst, a.port))
+        socks[i % len(socks)].sendto(payload, (a.dst, a.port))
         sent += 1
     print(sent)
     return 0
@@ -179,6 +181,7 @@ def main():
     s.add_argument("--count", type=int, required=True)
     s.add_argument("--size", type=int, default=64)
     s.add_argument("--pps", type=float, default=2000.0)
+    s.add_argument("--flows", type=int, default=1)
 
     e = sub.add_parser("tcp-echo")
     e.add_argument("--port", type=int, required=True)

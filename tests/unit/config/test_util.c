@@ -68,6 +68,28 @@ test_cfg_lcore_list_parse_limits(void **state)
 }
 
 static void
+test_cfg_lcore_list_parse_cpu_mapping(void **state)
+{
+	bool set[CFG_MAX_LCORE];
+
+	(void)state;
+	/* Lcores 1 and 2 both on CPU 1: the lcore ids are what the set holds. */
+	assert_int_equal(cfg_lcore_list_parse("0,1@1,2@1", set), 3);
+	assert_true(set[0] && set[1] && set[2]);
+	assert_int_equal(set_count(set), 3);
+	assert_int_equal(cfg_lcore_list_parse("4@0,0-1", set), 3);
+	assert_true(set[4] && set[0] && set[1]);
+	assert_int_equal(cfg_lcore_list_parse("1@127", set), 1);
+	assert_int_equal(cfg_lcore_list_parse("1@128", set), -EINVAL);
+	assert_int_equal(cfg_lcore_list_parse("1@", set), -EINVAL);
+	assert_int_equal(cfg_lcore_list_parse("1@a", set), -EINVAL);
+	assert_int_equal(cfg_lcore_list_parse("@1", set), -EINVAL);
+	assert_int_equal(cfg_lcore_list_parse("1-2@1", set), -EINVAL);
+	assert_int_equal(cfg_lcore_list_parse("1@1@1", set), -EINVAL);
+	assert_int_equal(cfg_lcore_list_parse("1@1-2", set), -EINVAL);
+}
+
+static void
 test_cfg_lcore_list_parse_overlap_counted_once(void **state)
 {
 	bool set[CFG_MAX_LCORE];
@@ -297,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_cfg_lcore_list_parse_ranges_and_singles),
 		cmocka_unit_test(test_cfg_lcore_list_parse_single_core),
 		cmocka_unit_test(test_cfg_lcore_list_parse_limits),
+		cmocka_unit_test(test_cfg_lcore_list_parse_cpu_mapping),
 		cmocka_unit_test(test_cfg_lcore_list_parse_overlap_counted_once),
 		cmocka_unit_test(test_cfg_lcore_list_parse_bad_syntax),
 		cmocka_unit_test(test_cfg_log_level_parse_every_name),

@@ -49,7 +49,7 @@ test_dp_eal_args_build_vdev_only(void **state)
 	assert_true(argc > 0);
 	assert_null(argv[argc]);
 	assert_string_equal(argv[0], "rampartd");
-	i = find(argc, "-l");
+	i = find(argc, "--lcores");
 	assert_true(i > 0);
 	assert_string_equal(argv[i + 1], "2-3");
 	i = find(argc, "--main-lcore");
