@@ -199,6 +199,11 @@ reply_error(struct ctl_server *srv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Messages may quote what the client sent (a parse error's context, a command name):
+	 * keep them printable ASCII, or jansson refuses the string and there is no reply. */
+	for (char *c = msg; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 	STAT_INC(srv, errors);
 	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
 }

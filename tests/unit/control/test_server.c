@@ -160,6 +160,25 @@ test_ctl_server_dispatch_malformed_requests(void **state)
 }
 
 static void
+test_ctl_server_dispatch_error_quoting_bad_utf8(void **state)
+{
+	/* Found by fuzzing: a parse error whose context is invalid UTF-8, and a command name
+	 * with control characters, still get an error reply (printable ASCII only). */
+	static const char bad_escape[] = "[{\"cm\\\xdd\x9c\xdd\x90\x97\xc5\x9a\"}]";
+	struct fixture *f = *state;
+	json_t *r;
+
+	r = dispatch(f, bad_escape);
+	assert_non_null(error_of(r));
+	for (const char *c = error_of(r); *c != '\0'; c++)
+		assert_true(*c >= 0x20 && *c < 0x7f);
+	json_decref(r);
+	r = dispatch(f, "{\"cmd\":\"a\\u0007b\\u00e9\"}");
+	assert_string_equal(error_of(r), "unknown command \"a?b??\"");
+	json_decref(r);
+}
+
+static void
 test_ctl_server_dispatch_unknown_command(void **state)
 {
 	struct fixture *f = *state;
@@ -360,6 +379,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_unknown_command, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_error_quoting_bad_utf8,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_register_rejects_bad_names, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_process_serves_socket_client, setup,
