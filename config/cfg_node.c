@@ -332,6 +332,28 @@ get_bool(struct parse_ctx *ctx, const config_setting_t *grp, const char *where, 
 	if (type_check(ctx, s, path, CONFIG_TYPE_BOOL, "true or false"))
 		*out = config_setting_get_bool(s) != 0;
 }
+/*
+ * Free-form strings (devices, paths, EAL arguments) end up in EAL arguments, logs and JSON:
+ * only printable ASCII is allowed. Names have a stricter check of their own.
+ * @return false (reported) otherwise.
+ */
+static bool
+printable_check(struct parse_ctx *ctx, int line, const char *path, const char *v)
+{
+	for (size_t i = 0; v[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c < 0x20 || c >= 0x7f) {
+			cfg_error_add(ctx->errs, line,
+			              "%s: byte 0x%02x at position %zu is not printable ASCII; only "
+			              "printable ASCII is allowed",
+			              path, c, i + 1);
+			return false;
+		}
+	}
+	return true;
+}
+
 
 /* A string setting; NULL when absent (reported when @hint is given) or not a string. */
 static const char *
@@ -538,6 +560,8 @@ parse_extra_args(struct parse_ctx *ctx, const config_setting_t *list)
 		v = config_setting_get_string(s);
 		if (v == NULL)
 			v = "";
+		if (!printable_check(ctx, line_of(s), path, v))
+			continue;
 		len = strlen(v);
 		if (len == 0) {
 			cfg_error_add(ctx->errs, line_of(s),
@@ -718,7 +742,9 @@ parse_port(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 		size_t len = strlen(v);
 
 		path_of(path, sizeof(path), where, "device");
-		if (len == 0) {
+		if (!printable_check(ctx, line, path, v)) {
+			/* reported */
+		} else if (len == 0) {
 			cfg_error_add(
 				ctx->errs, line,
 				"%s: must not be empty; give a PCI address such as "
@@ -1035,18 +1061,21 @@ parse_control(struct parse_ctx *ctx, const config_setting_t *root)
 	if (v != NULL) {
 		size_t len = strlen(v);
 
-		if (len == 0)
+		if (!printable_check(ctx, line, "control.socket", v)) {
+			/* reported */
+		} else if (len == 0) {
 			cfg_error_add(ctx->errs, line,
 			              "control.socket: must not be empty; give the path of the "
 			              "control socket, e.g. \"%s\"",
 			              RP_DEFAULT_SOCKET);
-		else if (len >= sizeof(cfg->control.socket))
+		} else if (len >= sizeof(cfg->control.socket)) {
 			cfg_error_add(ctx->errs, line,
 			              "control.socket: the path is %zu characters long; a Unix "
 			              "socket path holds at most %zu",
 			              len, sizeof(cfg->control.socket) - 1);
-		else
+		} else {
 			snprintf(cfg->control.socket, sizeof(cfg->control.socket), "%s", v);
+		}
 	}
 	s = config_setting_get_member(grp, "socket_mode");
 	if (s != NULL)

@@ -17,13 +17,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
 
 #define CTL_MAX_COMMANDS 64
 #define CTL_NAME_MAX 48
-#define CTL_CLIENT_TIMEOUT_MS 2000
+#define CTL_CLIENT_TIMEOUT_MS 1000 /* one connection, read and reply, in total */
+#define CTL_ACCEPT_BATCH 4          /* connections served before returning to the event loop */
 
 /* The stats are written by the control thread and read by the telemetry thread. */
 #define STAT_INC(srv, field) __atomic_fetch_add(&(srv)->stats.field, 1, __ATOMIC_RELAXED)
@@ -67,18 +69,24 @@ mkdir_parent(const char *path)
 	return -errno;
 }
 
-/* A socket file that nobody listens on is stale; one that answers belongs to a live daemon. */
-static bool
-socket_in_use(const struct sockaddr_un *sa)
+/*
+ * A socket file that refuses connections (ECONNREFUSED: nobody listens) is stale; one that
+ * accepts belongs to a live daemon. @return 0 when stale, -EADDRINUSE when live, another
+ * -errno when it cannot tell (then nothing is removed).
+ */
+static int
+socket_probe(const struct sockaddr_un *sa)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool used;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), ret = 0;
 
 	if (fd < 0)
-		return false;
-	used = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+		return -errno;
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+		ret = -EADDRINUSE;
+	else if (errno != ECONNREFUSED)
+		ret = -errno;
 	close(fd);
-	return used;
+	return ret;
 }
 
 struct ctl_server *
@@ -86,6 +94,7 @@ ctl_server_create(const char *path, mode_t mode)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct ctl_server *srv;
+	mode_t old_mask;
 	struct stat st;
 	int ret;
 
@@ -108,10 +117,9 @@ ctl_server_create(const char *path, mode_t mode)
 			ret = -EEXIST;
 			goto fail;
 		}
-		if (socket_in_use(&sa)) {
-			ret = -EADDRINUSE;
+		ret = socket_probe(&sa);
+		if (ret < 0)
 			goto fail;
-		}
 		unlink(path);
 	}
 	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -119,11 +127,14 @@ ctl_server_create(const char *path, mode_t mode)
 		ret = -errno;
 		goto fail;
 	}
-	if (bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		ret = -errno;
+	/* The mode is set by the umask at bind(), so the path is never chmod()ed after the
+	 * fact (a path that could have been swapped for a symlink meanwhile). */
+	old_mask = umask(~mode & 0777);
+	ret = bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+	umask(old_mask);
+	if (ret < 0)
 		goto fail;
-	}
-	if (chmod(path, mode) < 0 || stat(path, &st) < 0) {
+	if (stat(path, &st) < 0) {
 		ret = -errno;
 		goto fail_unlink;
 	}
@@ -270,17 +281,36 @@ peer_allowed(const struct ctl_server *srv, int fd)
 	return cred.uid == 0 || cred.uid == geteuid() || cred.gid == srv->gid;
 }
 
-/* Read one request: up to a newline or EOF, within CTL_CLIENT_TIMEOUT_MS in total. */
-static ssize_t
-read_request(int fd, char *buf, size_t size)
+static long long
+now_ms(void)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until @fd is ready for @events or @deadline (CLOCK_MONOTONIC ms) passes. */
+static bool
+wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	long long left = deadline - now_ms();
+
+	return left > 0 && poll(&pfd, 1, (int)left) > 0;
+}
+
+/* Read one request: up to a newline or EOF, before @deadline. A client that trickles bytes
+ * cannot hold the control thread longer than that. */
+static ssize_t
+read_request(int fd, char *buf, size_t size, long long deadline)
+{
 	size_t len = 0;
 
 	while (len < size) {
 		ssize_t n;
 
-		if (poll(&pfd, 1, CTL_CLIENT_TIMEOUT_MS) <= 0)
+		if (!wait_fd(fd, POLLIN, deadline))
 			return -ETIMEDOUT;
 		n = read(fd, buf + len, size - len);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -301,17 +331,15 @@ read_request(int fd, char *buf, size_t size)
 }
 
 static void
-write_all(int fd, const char *buf, size_t len)
+write_all(int fd, const char *buf, size_t len, long long deadline)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
 	while (len > 0) {
 		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
-			if (poll(&pfd, 1, CTL_CLIENT_TIMEOUT_MS) <= 0)
+			if (!wait_fd(fd, POLLOUT, deadline))
 				return;
 			continue;
 		}
@@ -327,6 +355,7 @@ static bool
 serve(struct ctl_server *srv, int fd)
 {
 	static char buf[CTL_REQUEST_MAX];
+	long long deadline = now_ms() + CTL_CLIENT_TIMEOUT_MS;
 	json_t *reply;
 	ssize_t len;
 	char *out;
@@ -338,7 +367,7 @@ serve(struct ctl_server *srv, int fd)
 				    "members of group %u may use this socket",
 				    (unsigned int)geteuid(), (unsigned int)srv->gid);
 	} else {
-		len = read_request(fd, buf, sizeof(buf));
+		len = read_request(fd, buf, sizeof(buf), deadline);
 		if (len == -EMSGSIZE) {
 			STAT_INC(srv, malformed);
 			reply = reply_error(srv, "request larger than %u bytes", CTL_REQUEST_MAX);
@@ -357,8 +386,8 @@ serve(struct ctl_server *srv, int fd)
 	json_decref(reply);
 	if (out == NULL)
 		return true;
-	write_all(fd, out, strlen(out));
-	write_all(fd, "\n", 1);
+	write_all(fd, out, strlen(out), deadline);
+	write_all(fd, "\n", 1, deadline);
 	free(out);
 	return true;
 }
@@ -368,13 +397,15 @@ ctl_server_process(struct ctl_server *srv)
 {
 	int served = 0;
 
-	for (;;) {
+	/* A few at a time: the listening socket stays readable, so the event loop comes back
+	 * for the rest after it has looked at signals and timers. */
+	for (int i = 0; i < CTL_ACCEPT_BATCH; i++) {
 		int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			break; /* EAGAIN: nothing more pending */
+			break; /* EAGAIN: nothing pending */
 		}
 		if (serve(srv, fd))
 			served++;

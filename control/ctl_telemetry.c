@@ -6,7 +6,8 @@
  * A telemetry dict holds scalars and one level of arrays of scalars, and its keys may only
  * hold letters, digits and '_'; nested JSON objects and arrays of objects are flattened
  * into keys joined by '_' ("ports_up0_rx_packets"). A parameter narrows the answer to one
- * element: /rampart/stats,up0 or /rampart/ports,down0.
+ * element: /rampart/stats,up0 or /rampart/ports,down0. An answer larger than a telemetry dict
+ * (256 entries, some nine ports' worth of /rampart/ports) ends with "truncated": 1.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -47,10 +48,25 @@ tel_leave(void)
 	__atomic_fetch_sub(&tel_inflight, 1, __ATOMIC_SEQ_CST);
 }
 
+/* A telemetry dict being filled: it holds RTE_TEL_MAX_DICT_ENTRIES at most, one of which is
+ * kept for the "truncated" marker. */
+struct tel_out {
+	struct rte_tel_data *d;
+	unsigned int n;
+	bool truncated;
+};
+
 static void
-tel_add_scalar(struct rte_tel_data *d, const char *key, json_t *v)
+tel_add_scalar(struct tel_out *o, const char *key, json_t *v)
 {
+	struct rte_tel_data *d = o->d;
 	char s[RTE_TEL_MAX_STRING_LEN];
+
+	if (o->n >= RTE_TEL_MAX_DICT_ENTRIES - 1) {
+		o->truncated = true;
+		return;
+	}
+	o->n++;
 
 	switch (json_typeof(v)) {
 	case JSON_INTEGER:
@@ -88,7 +104,7 @@ tel_key(char *key, size_t len, const char *prefix, const char *name)
 }
 
 static void
-tel_flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
+tel_flatten(struct tel_out *o, const char *prefix, json_t *v)
 {
 	char key[RTE_TEL_MAX_STRING_LEN];
 	const char *k;
@@ -98,7 +114,7 @@ tel_flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, child) {
 			tel_key(key, sizeof(key), prefix, k);
-			tel_flatten(d, key, child);
+			tel_flatten(o, key, child);
 		}
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, child) {
@@ -117,10 +133,10 @@ tel_flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 					snprintf(idx, sizeof(idx), "%zu", i);
 				tel_key(key, sizeof(key), prefix, idx);
 			}
-			tel_flatten(d, key, child);
+			tel_flatten(o, key, child);
 		}
 	} else {
-		tel_add_scalar(d, prefix, v);
+		tel_add_scalar(o, prefix, v);
 	}
 }
 
@@ -145,6 +161,7 @@ static int
 tel_answer(struct rte_tel_data *d, json_t *(*fn)(const struct ctl_node *), const char *list,
 	   const char *params)
 {
+	struct tel_out out = { .d = d };
 	json_t *view, *sel;
 
 	if (!tel_enter())
@@ -158,7 +175,11 @@ tel_answer(struct rte_tel_data *d, json_t *(*fn)(const struct ctl_node *), const
 	if (sel == NULL)
 		return -EINVAL; /* no such port */
 	rte_tel_data_start_dict(d);
-	tel_flatten(d, "", sel);
+	tel_flatten(&out, "", sel);
+	/* Say so rather than leave the reader to guess why a port has half its keys: the
+	 * answer for one port, with the port as parameter, always fits. */
+	if (out.truncated)
+		rte_tel_data_add_dict_u64(d, "truncated", 1);
 	json_decref(sel);
 	return 0;
 }

@@ -280,7 +280,9 @@ run(struct daemon *d, const char *argv0)
 	       d->cfg.control.socket);
 	links_watch(d);
 	control_loop(d);
-	rc = EXIT_SUCCESS;
+	/* Only a stop that was asked for is a success; a broken event loop is not. */
+	if (d->shutdown)
+		rc = EXIT_SUCCESS;
 out:
 	ctl_telemetry_close();
 	dp_destroy(d->dp);

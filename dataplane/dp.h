@@ -114,6 +114,11 @@ dp_eal_args_build(const struct cfg_node *cfg, const char *argv0, char **argv, ch
 bool
 dp_device_is_pci(const char *device);
 
+/* The ethdev name DPDK gives the device @device names: "0000:af:00.1" for any spelling of a
+ * PCI address, the driver instance ("net_af_packet0") for a vdev. Pure. */
+void
+dp_device_port_name(const char *device, char *name, size_t len);
+
 /*
  * The runtime directory the EAL will use for @cfg's file prefix (/var/run/dpdk/<prefix> for
  * root). rampartd removes it at exit; it must know the path before the EAL starts, to tell

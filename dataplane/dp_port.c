@@ -18,23 +18,27 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_pci.h>
 
 #include "dp.h"
 
 #define DP_MBUF_CACHE 256
 
-/* The ethdev name a device string will get: "0000:03:00.0" or the vdev's driver name. */
-static void
-device_port_name(const char *device, char *name, size_t len)
+void
+dp_device_port_name(const char *device, char *name, size_t len)
 {
 	size_t n = strcspn(device, ",");
+	struct rte_pci_addr addr;
+	char dev[64];
 
-	if (dp_device_is_pci(device) && strchr(device, ':') == strrchr(device, ':')) {
-		/* BB:DD.F: the PCI bus names it with domain 0000. */
-		snprintf(name, len, "0000:%.*s", (int)n, device);
-		return;
-	}
 	snprintf(name, len, "%.*s", (int)n, device);
+	if (!dp_device_is_pci(device) || n >= sizeof(dev))
+		return;
+	/* The PCI bus names a device in full and in lower case ("0000:af:00.1"), whatever
+	 * form the config used ("AF:00.1", "0:af:00.1"). */
+	snprintf(dev, sizeof(dev), "%.*s", (int)n, device);
+	if (rte_pci_addr_parse(dev, &addr) == 0)
+		rte_pci_device_name(&addr, name, len);
 }
 
 static int
@@ -44,7 +48,7 @@ port_find_or_probe(struct dp_port *p, const struct cfg_port *cp, char *err, size
 	uint16_t port_id;
 	int ret;
 
-	device_port_name(cp->device, name, sizeof(name));
+	dp_device_port_name(cp->device, name, sizeof(name));
 	if (rte_eth_dev_get_port_by_name(name, &port_id) == 0)
 		goto found;
 	if (dp_device_is_pci(cp->device)) {

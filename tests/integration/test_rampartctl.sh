@@ -129,6 +129,8 @@ grep -q 'no port named "up9" (ports are: up0, down0)' "$err" ||
 [ ! -s "$out" ] || rp_fail "stats up9 printed on stdout: $(cat "$out")"
 ctl_run 1 "ports for a port the node does not have, JSON mode" -s "$RP_SOCK" --json ports up9
 ctl_run 2 "stats takes one port at most" -s "$RP_SOCK" stats up0 down0
+ctl_run 2 "a port name that is not UTF-8 is a usage error" -s "$RP_SOCK" stats $'\xff'
+grep -q "a port name is letters" "$err" || rp_fail "no reason given for a non-UTF-8 port: $(cat "$err")"
 
 # One port: the same counters as in the full view, and only that port.
 ctl_run 0 "stats down0 --json" -s "$RP_SOCK" --json stats down0

@@ -14,6 +14,8 @@ rp_init sd
 rp_require_tools ping timeout
 rp_require_daemon
 rp_topo_create
+# Fixed neighbours: the counted pings right after each start never wait on ARP.
+rp_topo_static_neigh
 rp_write_config "$RP_TMP/node.conf" 100
 prefix=rampart-$RP_NODE_ID
 

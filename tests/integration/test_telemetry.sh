@@ -5,7 +5,8 @@
 # from a live rampartd, and they carry the same numbers as rampartctl (the node is quiet
 # between the two reads, so the counters must be equal, not merely close). A parameter narrows
 # the answer to one port; an unknown port is refused. Telemetry keeps answering until the
-# daemon stops, and the daemon still stops cleanly while it is being queried.
+# daemon stops, and the daemon still stops cleanly while it is being queried. An answer too
+# large for a telemetry dict says it was truncated.
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -68,17 +69,58 @@ print("telemetry and rampartctl agree on", len(ctl["ports"]), "ports")
 PY
 
 # Stop the daemon while a client keeps querying telemetry: it must still exit 0 promptly.
+answers=$RP_TMP/querier-answers
 (
 	end=$((SECONDS + 10))
 	while [ $SECONDS -lt $end ]; do
-		telemetry /rampart/status /rampart/ports /rampart/stats >/dev/null
+		telemetry /rampart/status /rampart/ports /rampart/stats >>"$answers"
 	done
 ) &
 querier=$!
-sleep 1
+RP_PIDS+=("$querier")
+for ((i = 0; i < 50; i++)); do
+	[ -s "$answers" ] && break
+	sleep 0.1
+done
+[ -s "$answers" ] || rp_fail "the telemetry querier got no answer before the stop"
 kill -TERM "$RP_DAEMON_PID"
 rp_wait_exit "$RP_DAEMON_PID" 10
 kill "$querier" 2>/dev/null || true
 wait "$querier" 2>/dev/null || true
 rp_expect_eq "exit status when stopped under telemetry queries" 0 "$RP_STATUS"
+rp_log "the querier had $(wc -l <"$answers") answers when the daemon stopped"
+
+# An answer larger than a telemetry dict (256 entries) says it was cut; one port always fits.
+# Ten net_null ports (no-rx=1: they receive nothing) in five link pairs.
+{
+	echo "node = { id = \"$RP_NODE_ID-big\"; };"
+	echo 'dpdk = { lcores = "0-1"; memory_mb = 512; };'
+	echo 'ports = ('
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		echo "  { name = \"p$i\"; device = \"net_null$i,no-rx=1\"; rx_desc = 128; tx_desc = 128; }$([ $i -lt 9 ] && echo ,)"
+	done
+	echo ');'
+	echo 'link_pairs = ('
+	for i in 0 2 4 6 8; do
+		echo "  { name = \"lp$i\"; upstream = \"p$i\"; protected = \"p$((i + 1))\"; }$([ $i -lt 8 ] && echo ,)"
+	done
+	echo ');'
+	echo 'workers = { lcores = [1]; idle_sleep_us = 1000; };'
+	echo "control = { socket = \"$RP_SOCK\"; };"
+} >"$RP_TMP/big.conf"
+RP_NODE_ID=$RP_NODE_ID-big
+prefix=rampart-$RP_NODE_ID
+rp_daemon_start "$RP_TMP/big.conf"
+telemetry /rampart/ports /rampart/ports,p9 >"$out"
+rp_check "a cut answer is marked, and one port is whole" "$RP_PY" - "$out" <<'PY'
+import json, sys
+answers = [json.loads(line)["/rampart/ports"] for line in open(sys.argv[1])]
+whole, one = answers
+assert len(whole) == 256 and whole.get("truncated") == 1, (len(whole), whole.get("truncated"))
+assert "truncated" not in one and one["name"] == "p9" and "hw_rx_nombuf" in one, one
+print("ten ports: %d keys, truncated; p9 alone: %d keys" % (len(whole), len(one)))
+PY
+rp_ctl shutdown >/dev/null
+rp_wait_exit "$RP_DAEMON_PID" 10
+rp_expect_eq "exit status of the ten-port node" 0 "$RP_STATUS"
 rp_log "PASS"

@@ -38,12 +38,15 @@
 static int
 build_port_filter(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
 	if (argc == 0)
 		return 0;
 	*args = json_pack("{s:s}", "port", argv[0]);
-	return *args != NULL ? 0 : -ENOMEM;
+	if (*args == NULL) {
+		/* jansson refuses strings that are not UTF-8; port names are ASCII anyway. */
+		ctl_errf(err, errlen, "a port name is letters, digits, '_', '.' and '-'");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static const struct ctl_cli_cmd ctl_cmds[] = {

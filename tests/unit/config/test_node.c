@@ -765,6 +765,26 @@ test_cfg_node_parse_names_too_long(void **state)
 }
 
 static void
+test_cfg_node_parse_strings_printable_ascii_only(void **state)
+{
+	(void)state;
+	/* Found in review: a socket path with a byte that is not UTF-8 passed validation and
+	 * then broke every JSON view that names it. */
+	assert_only_error(parse_edits(L_CONTROL, "control = { socket = \"/run/r\xe9.sock\"; };", 0),
+	                  L_CONTROL,
+	                  "control.socket: byte 0xe9 at position 7 is not printable ASCII; only "
+	                  "printable ASCII is allowed");
+	assert_only_error(parse_edits(L_PORT0,
+	                              "  { name = \"up0\"; device = \"net_af_packet0,iface=u\\t\"; },",
+	                              0),
+	                  L_PORT0, "ports[0].device: byte 0x09 at position 23 is not printable");
+	assert_only_error(parse_edits(L_DPDK,
+	                              "dpdk = { lcores = \"0-1\"; extra_args = [\"--huge-dir=/x\xff\"]; };",
+	                              0),
+	                  L_DPDK, "dpdk.extra_args[0]: byte 0xff at position 14 is not printable");
+}
+
+static void
 test_cfg_node_parse_port_in_no_link_pair(void **state)
 {
 	(void)state;
@@ -1702,6 +1722,7 @@ main(void)
 		cmocka_unit_test(test_cfg_node_parse_bad_name_characters),
 		cmocka_unit_test(test_cfg_node_parse_names_too_long),
 		cmocka_unit_test(test_cfg_node_parse_port_in_no_link_pair),
+		cmocka_unit_test(test_cfg_node_parse_strings_printable_ascii_only),
 		cmocka_unit_test(test_cfg_node_parse_id_too_long_for_default_prefix),
 		cmocka_unit_test(test_cfg_node_parse_duplicate_port_name),
 		cmocka_unit_test(test_cfg_node_parse_duplicate_device),

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -365,6 +367,77 @@ test_ctl_server_process_refuses_other_users(void **state)
 	assert_int_equal(f->calls, 0);
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+test_ctl_server_process_bounds_trickling_client(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long long t0, spent;
+	pid_t pid;
+	int status;
+
+	/* A client that sends a byte every 300 ms and never a newline: the server gives the
+	 * whole connection one second, not one second per byte. */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f->path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			_exit(1);
+		for (int i = 0; i < 20; i++) {
+			if (write(fd, "{", 1) != 1)
+				_exit(0); /* the server hung up: what we want */
+			usleep(300000);
+		}
+		_exit(2);
+	}
+	usleep(100000);
+	t0 = mono_ms();
+	ctl_server_process(f->srv);
+	spent = mono_ms() - t0;
+	assert_true(spent < 1800);
+	assert_true(spent >= 900);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
+static void
+test_ctl_server_process_batch_is_bounded(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fds[6], served, total = 0;
+
+	/* Six clients at once: a few are served per call, then the event loop gets the thread
+	 * back; the rest are served by the next calls. */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f->path);
+	for (int i = 0; i < 6; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+		assert_int_equal(connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)), 0);
+		assert_int_equal(write(fds[i], "{\"cmd\":\"echo\"}\n", 16), 16);
+	}
+	served = ctl_server_process(f->srv);
+	assert_true(served > 0 && served < 6);
+	total = served;
+	for (int i = 0; i < 3 && total < 6; i++)
+		total += ctl_server_process(f->srv);
+	assert_int_equal(total, 6);
+	assert_int_equal(f->calls, 6);
+	for (int i = 0; i < 6; i++)
+		close(fds[i]);
+}
+
 int
 main(void)
 {
@@ -393,6 +466,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctl_server_create_refuses_regular_file, setup,
 						teardown),
 		cmocka_unit_test(test_ctl_server_create_path_too_long),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_bounds_trickling_client,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_batch_is_bounded, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_process_refuses_other_users, setup,
 						teardown),
 	};

@@ -142,6 +142,25 @@ test_dp_device_is_pci_forms(void **state)
 	assert_false(dp_device_is_pci("03:00"));
 }
 
+static void
+test_dp_device_port_name_normalises_pci(void **state)
+{
+	char name[64];
+
+	(void)state;
+	/* Found in review: the config accepts these spellings; DPDK names them one way. */
+	dp_device_port_name("0000:AF:00.0", name, sizeof(name));
+	assert_string_equal(name, "0000:af:00.0");
+	dp_device_port_name("0:af:00.1,rxq_pkt_pad_en=1", name, sizeof(name));
+	assert_string_equal(name, "0000:af:00.1");
+	dp_device_port_name("03:00.1", name, sizeof(name));
+	assert_string_equal(name, "0000:03:00.1");
+	dp_device_port_name("net_af_packet0,iface=rpv-up0", name, sizeof(name));
+	assert_string_equal(name, "net_af_packet0");
+	dp_device_port_name("net_null1", name, sizeof(name));
+	assert_string_equal(name, "net_null1");
+}
+
 int
 main(void)
 {
@@ -152,6 +171,7 @@ main(void)
 		cmocka_unit_test(test_dp_eal_args_build_telemetry_off),
 		cmocka_unit_test(test_dp_eal_args_build_buffer_too_small),
 		cmocka_unit_test(test_dp_device_is_pci_forms),
+		cmocka_unit_test(test_dp_device_port_name_normalises_pci),
 	};
 
 	return cmocka_run_group_tests_name("dataplane_eal_args", tests, NULL, NULL);
