@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_priv.h"
 
 #define CTL_REPLY_MAX        ((size_t)CTL_REQUEST_MAX * 64) /* a longer reply is refused */
 #define CTL_READ_CHUNK       65536
@@ -36,8 +37,8 @@ ctl_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static long long
-now_ms(void)
+long long
+ctl_now_ms(void)
 {
 	struct timespec ts;
 
@@ -53,7 +54,7 @@ remaining_ms(long long deadline)
 
 	if (deadline < 0)
 		return -1;
-	left = deadline - now_ms();
+	left = deadline - ctl_now_ms();
 	if (left <= 0)
 		return 0;
 	return left > 1000000 ? 1000000 : (int)left;
@@ -336,7 +337,7 @@ ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if (timeout_ms > 0)
-		deadline = now_ms() + timeout_ms;
+		deadline = ctl_now_ms() + timeout_ms;
 
 	line = client_request_line(cmd, args, &line_len);
 	if (line == NULL) {

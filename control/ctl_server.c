@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_priv.h"
 
 #define CTL_MAX_COMMANDS 64
 #define CTL_NAME_MAX 48
@@ -281,21 +282,12 @@ peer_allowed(const struct ctl_server *srv, int fd)
 	return cred.uid == 0 || cred.uid == geteuid() || cred.gid == srv->gid;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until @fd is ready for @events or @deadline (CLOCK_MONOTONIC ms) passes. */
 static bool
 wait_fd(int fd, short events, long long deadline)
 {
 	struct pollfd pfd = { .fd = fd, .events = events };
-	long long left = deadline - now_ms();
+	long long left = deadline - ctl_now_ms();
 
 	return left > 0 && poll(&pfd, 1, (int)left) > 0;
 }
@@ -355,7 +347,7 @@ static bool
 serve(struct ctl_server *srv, int fd)
 {
 	static char buf[CTL_REQUEST_MAX];
-	long long deadline = now_ms() + CTL_CLIENT_TIMEOUT_MS;
+	long long deadline = ctl_now_ms() + CTL_CLIENT_TIMEOUT_MS;
 	json_t *reply;
 	ssize_t len;
 	char *out;

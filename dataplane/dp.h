@@ -69,7 +69,6 @@ struct dp_port {
 	bool promiscuous;           /* [R] */
 	bool started;               /* [C] */
 	bool found;                 /* [C] port_id is valid */
-	bool probed;                /* [C] we hot-plugged it */
 	int peer;                   /* [R] index of the paired port, -1 when in no link pair */
 	struct rte_ether_addr mac;  /* [R] */
 	char driver[32];            /* [R] */

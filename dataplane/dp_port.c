@@ -66,7 +66,6 @@ port_find_or_probe(struct dp_port *p, const struct cfg_port *cp, char *err, size
 				   : rte_strerror(-ret));
 		return ret;
 	}
-	p->probed = true;
 	if (rte_eth_dev_get_port_by_name(name, &port_id) != 0) {
 		snprintf(err, errlen, "port %s: device \"%s\" probed but no ethdev named \"%s\"",
 			 cp->name, cp->device, name);
