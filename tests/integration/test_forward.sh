@@ -107,23 +107,21 @@ udp_exact() {
 	return 0
 }
 
+# udp_exact_tries WHAT ARGS...: udp_exact up to 3 times, until a window free of stray frames.
+udp_exact_tries() {
+	local what=$1
+	shift
+	for _ in 1 2 3; do
+		udp_exact "$@" && return 0
+	done
+	rp_fail "$what: no clean UDP window in 3 tries"
+}
+
 # Frame sizes on the wire: Ethernet 14 + IPv4 20 / IPv6 40 + UDP 8 + payload.
-ok=0
-for _ in 1 2 3; do
-	if udp_exact up "$RP_NS_UP" "$RP_NS_DOWN" "$RP_DOWN_IP4" 5101 $((14 + 20 + 8 + UDP_PAYLOAD)); then
-		ok=1
-		break
-	fi
-done
-[ "$ok" = 1 ] || rp_fail "upstream -> protected: no clean UDP window in 3 tries"
-ok=0
-for _ in 1 2 3; do
-	if udp_exact down "$RP_NS_DOWN" "$RP_NS_UP" "$RP_UP_IP6" 5102 $((14 + 40 + 8 + UDP_PAYLOAD)); then
-		ok=1
-		break
-	fi
-done
-[ "$ok" = 1 ] || rp_fail "protected -> upstream: no clean UDP window in 3 tries"
+udp_exact_tries "upstream -> protected" \
+	up "$RP_NS_UP" "$RP_NS_DOWN" "$RP_DOWN_IP4" 5101 $((14 + 20 + 8 + UDP_PAYLOAD))
+udp_exact_tries "protected -> upstream" \
+	down "$RP_NS_DOWN" "$RP_NS_UP" "$RP_UP_IP6" 5102 $((14 + 40 + 8 + UDP_PAYLOAD))
 
 # TCP both ways; then conservation over everything that crossed in the meantime.
 rp_wait_quiet 10 || rp_fail "the segment did not go quiet within 10s"

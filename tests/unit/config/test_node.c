@@ -199,6 +199,24 @@ test_cfg_node_parse_link_pair_indexes_follow_names(void **state)
 	assert_int_equal(cfg.link_pairs[0].protected, 0);
 }
 
+/* The default of every optional setting, as cfg.h documents it, on the first @n_ports ports. */
+static void
+assert_optional_defaults(unsigned int n_ports)
+{
+	for (unsigned int i = 0; i < n_ports; i++) {
+		assert_int_equal(cfg.ports[i].rx_desc, 1024);
+		assert_int_equal(cfg.ports[i].tx_desc, 1024);
+		assert_true(cfg.ports[i].promiscuous);
+	}
+	assert_int_equal(cfg.workers.burst, 32);
+	assert_int_equal(cfg.workers.idle_sleep_us, 0);
+	assert_int_equal(cfg.workers.mbufs, 8191);
+	assert_string_equal(cfg.control.socket, RP_DEFAULT_SOCKET);
+	assert_int_equal(cfg.control.socket_mode, 0660);
+	assert_true(cfg.control.telemetry);
+	assert_int_equal(cfg.log.level, CFG_LOG_INFO);
+}
+
 static void
 test_cfg_node_defaults_values(void **state)
 {
@@ -212,17 +230,8 @@ test_cfg_node_defaults_values(void **state)
 	assert_false(cfg.dpdk.hugepages);
 	assert_int_equal(cfg.n_ports, 0);
 	assert_int_equal(cfg.n_link_pairs, 0);
-	assert_int_equal(cfg.ports[0].rx_desc, 1024);
-	assert_int_equal(cfg.ports[0].tx_desc, 1024);
-	assert_true(cfg.ports[0].promiscuous);
 	assert_int_equal(cfg.workers.n_lcores, 0);
-	assert_int_equal(cfg.workers.burst, 32);
-	assert_int_equal(cfg.workers.idle_sleep_us, 0);
-	assert_int_equal(cfg.workers.mbufs, 8191);
-	assert_string_equal(cfg.control.socket, RP_DEFAULT_SOCKET);
-	assert_int_equal(cfg.control.socket_mode, 0660);
-	assert_true(cfg.control.telemetry);
-	assert_int_equal(cfg.log.level, CFG_LOG_INFO);
+	assert_optional_defaults(1);
 }
 
 static void
@@ -241,18 +250,7 @@ test_cfg_node_parse_minimal_defaults_applied(void **state)
 	assert_false(cfg.dpdk.hugepages);
 	assert_string_equal(cfg.dpdk.file_prefix, "rampart-n1");
 	assert_int_equal(cfg.dpdk.main_lcore, 0);
-	for (unsigned int i = 0; i < 2; i++) {
-		assert_int_equal(cfg.ports[i].rx_desc, 1024);
-		assert_int_equal(cfg.ports[i].tx_desc, 1024);
-		assert_true(cfg.ports[i].promiscuous);
-	}
-	assert_int_equal(cfg.workers.burst, 32);
-	assert_int_equal(cfg.workers.idle_sleep_us, 0);
-	assert_int_equal(cfg.workers.mbufs, 8191);
-	assert_string_equal(cfg.control.socket, RP_DEFAULT_SOCKET);
-	assert_int_equal(cfg.control.socket_mode, 0660);
-	assert_true(cfg.control.telemetry);
-	assert_int_equal(cfg.log.level, CFG_LOG_INFO);
+	assert_optional_defaults(2);
 }
 
 static void
