@@ -113,7 +113,168 @@ struct cfg_node {
 	struct {
 		enum cfg_log_level level;      /* default CFG_LOG_INFO */
 	} log;
+	struct {
+		char file[CFG_PATH_MAX * 2];   /* default "": start with the empty policy */
+	} policy;
+	struct {
+		unsigned int blocklist_size;   /* dynamic blocklist entries, default 262144 */
+		unsigned int rate_sources;     /* rate-limit state entries per worker, default 65536 */
+		unsigned int offender_ring;    /* auto-block events per worker ring, default 1024 */
+	} mitigation;
 };
+
+/*
+ * Policy files (docs/policy.md): what the dataplane drops, limits and lets through. A policy
+ * file is separate from the node config, loaded at start and replaced at run time; it is
+ * parsed whole into a struct cfg_policy or refused with every error, so a broken file never
+ * replaces a running policy.
+ */
+#define CFG_RULE_NAME_MAX 32
+#define CFG_POLICY_MAX_RULES 131072          /* rules in one policy file */
+#define CFG_POLICY_MAX_PREFIXES (1u << 21)   /* allow + deny prefixes, inline and from files */
+#define CFG_DENY_FILE_MAX_LINES (1u << 20)   /* prefixes in one deny_file */
+#define CFG_DENY_FILE_SIZE_MAX (64u << 20)   /* bytes in one deny_file */
+#define CFG_RULE_PORTS_MAX 16                /* ranges in one src_port or dst_port list */
+#define CFG_AMP_PORTS_MAX 32                 /* udp_amplification.src_ports */
+#define CFG_POLICY_FILE_SIZE_MAX (64u << 20) /* bytes in one policy file (100k rules fit) */
+
+/* An IPv4 or IPv6 prefix; addr is in network byte order, host bits are zero. */
+struct cfg_prefix {
+	uint8_t family;      /* 4 or 6 */
+	uint8_t len;         /* 0..32 or 0..128 */
+	uint8_t addr[16];    /* IPv4 in the first 4 bytes */
+};
+
+struct cfg_port_range {
+	uint16_t lo, hi;     /* inclusive, lo <= hi */
+};
+
+enum cfg_action {
+	CFG_ACTION_ALLOW,      /* forward; nothing further is checked */
+	CFG_ACTION_DROP,
+	CFG_ACTION_RATE_LIMIT, /* forward within the rule's limits, drop above them */
+	CFG_ACTION_COUNT,      /* count, then go on as if the rule had not matched */
+};
+
+enum cfg_direction {
+	CFG_DIR_INBOUND,   /* received on a link pair's upstream port (default) */
+	CFG_DIR_OUTBOUND,  /* received on a link pair's protected port */
+	CFG_DIR_BOTH,
+};
+
+enum cfg_policy_mode {
+	CFG_MODE_ENFORCE,  /* drop what the policy says */
+	CFG_MODE_MONITOR,  /* evaluate and count everything, drop nothing */
+};
+
+/* TCP flag bits as in the TCP header's flags byte. */
+#define CFG_TCP_FIN 0x01
+#define CFG_TCP_SYN 0x02
+#define CFG_TCP_RST 0x04
+#define CFG_TCP_PSH 0x08
+#define CFG_TCP_ACK 0x10
+#define CFG_TCP_URG 0x20
+#define CFG_TCP_ECE 0x40
+#define CFG_TCP_CWR 0x80
+
+/*
+ * One rule. Every criterion left out matches anything. A rule with a src or dst prefix
+ * applies to that prefix's family only; a rule with neither applies to IPv4 and IPv6.
+ */
+struct cfg_rule {
+	char name[CFG_RULE_NAME_MAX];   /* required, unique within the policy */
+	int line;
+	bool has_src, has_dst;
+	struct cfg_prefix src, dst;
+	bool has_proto;
+	uint8_t proto;                  /* "tcp", "udp", "icmp", "icmpv6" or 0..255 */
+	unsigned int n_src_ports;       /* 0: any; needs proto tcp or udp */
+	struct cfg_port_range src_ports[CFG_RULE_PORTS_MAX];
+	unsigned int n_dst_ports;
+	struct cfg_port_range dst_ports[CFG_RULE_PORTS_MAX];
+	uint8_t tcp_flags;              /* bits that must be set ("syn") */
+	uint8_t tcp_flags_mask;         /* bits that are looked at: set ones plus "!ack" ones */
+	uint16_t min_len, max_len;      /* IP packet length (header included), default 0..65535 */
+	char link_pair[CFG_NAME_MAX];   /* "" for every link pair; resolved when compiled */
+	enum cfg_direction direction;   /* default inbound */
+	enum cfg_action action;         /* required */
+	/* rate-limit only, 0 = no such limit; at least one is set for a rate-limit rule */
+	uint64_t per_source_pps, per_source_bps, aggregate_pps, aggregate_bps;
+};
+
+struct cfg_protection {
+	struct {
+		bool enabled;
+		uint32_t per_source_pps;       /* TCP SYN without ACK per source, default 100 */
+		uint32_t per_destination_pps;  /* and per destination, default 20000 */
+	} syn_flood;
+	struct {
+		bool enabled;
+		unsigned int n_src_ports;      /* default 19, 53, 123, 389, 1900, 11211 */
+		uint16_t src_ports[CFG_AMP_PORTS_MAX];
+		uint16_t min_len;              /* UDP from those ports at least this long drops, 512 */
+	} udp_amplification;
+	struct {
+		bool enabled;
+		uint32_t per_source_pps;       /* ICMP and ICMPv6 echo requests per source, default 50 */
+	} icmp_flood;
+	bool drop_fragments;               /* fragments = "drop"; default "allow" */
+	struct {
+		bool enabled;
+		uint32_t exceed_seconds;       /* default 3 */
+		uint32_t block_seconds;        /* default 300 */
+	} auto_block;
+};
+
+struct cfg_policy {
+	char file[CFG_PATH_MAX * 2];       /* where it was read from */
+	enum cfg_policy_mode mode;         /* default enforce */
+	enum cfg_action default_action;    /* allow (default) or drop */
+	size_t n_allow;                    /* source prefixes always forwarded, checked first */
+	struct cfg_prefix *allow;
+	size_t n_deny;                     /* source prefixes dropped: deny_prefixes + deny_file */
+	struct cfg_prefix *deny;
+	size_t n_rules;
+	struct cfg_rule *rules;            /* first match wins, in file order */
+	struct cfg_protection protection;
+};
+
+/* An empty policy: enforce, allow by default, no prefixes, no rules, no protection. */
+void
+cfg_policy_defaults(struct cfg_policy *pol);
+
+/*
+ * Parse and validate a policy file. "deny_file" is read relative to the policy file's
+ * directory; its errors are reported against its own name.
+ * @return 0 with *@out a new policy (cfg_policy_free() it); -EINVAL when invalid (every problem
+ * in @errs); another -errno when a file cannot be read. *@out is NULL on failure.
+ */
+int
+cfg_policy_load(const char *path, struct cfg_policy **out, struct cfg_errors *errs);
+
+/* Same on an in-memory NUL-terminated @text named @name; deny_file is relative to @dir. */
+int
+cfg_policy_parse(const char *text, const char *name, const char *dir, struct cfg_policy **out,
+		 struct cfg_errors *errs);
+
+/* Free a policy from cfg_policy_load()/parse(). Accepts NULL. */
+void
+cfg_policy_free(struct cfg_policy *pol);
+
+/* Parse "198.51.100.0/24", "2001:db8::/32" or a bare address (a host prefix).
+ * @return 0, or -EINVAL when not a prefix or when host bits are set. */
+int
+cfg_prefix_parse(const char *s, struct cfg_prefix *out);
+
+/* Format @p as "198.51.100.0/24" into @buf (at least 64 bytes). */
+void
+cfg_prefix_format(const struct cfg_prefix *p, char *buf, size_t len);
+
+const char *
+cfg_action_name(enum cfg_action a);
+
+const char *
+cfg_direction_name(enum cfg_direction d);
 
 /* Fill @cfg with every default. Required fields are left empty. */
 void

@@ -19,6 +19,8 @@
 #include <rte_ether.h>
 
 #include "cfg.h"
+#include "dp_pkt.h"
+#include "dp_rate.h"
 
 #define DP_MAX_PORTS CFG_MAX_PORTS
 #define DP_MAX_WORKERS CFG_MAX_WORKERS
@@ -44,6 +46,20 @@ struct dp_rx_binding {
 	uint8_t tx_index;
 };
 
+/* What the mitigation pipeline did, per worker (or summed). Packets dropped by the policy are
+ * counted once under their reason; in monitor mode they are counted the same way and forwarded,
+ * and also counted in "monitored". */
+struct dp_mitigation_counters {
+	uint64_t inspected;          /* IP packets that went through the policy */
+	uint64_t non_ip;             /* ARP and other non-IP frames, forwarded uninspected */
+	uint64_t allow_prefix;       /* forwarded because the source is in allow_prefixes */
+	uint64_t monitored;          /* would have been dropped, forwarded in monitor mode */
+	uint64_t offenders;          /* auto-block requests sent to the control thread */
+	uint64_t offenders_lost;     /* auto-block requests lost to a full ring */
+	uint64_t rate_evictions;     /* rate-limit state replaced to make room */
+	uint64_t drops[DP_DROP__MAX];
+};
+
 /* Per-worker state. Written only by its worker [W]; read by the control thread with relaxed
  * atomic loads. Allocated on the worker's NUMA socket. */
 struct dp_worker {
@@ -57,6 +73,9 @@ struct dp_worker {
 	uint64_t loops __rte_cache_aligned;        /* [W] loop iterations, for liveness */
 	uint64_t idle_sleeps;                      /* [W] */
 	struct dp_port_counters port[DP_MAX_PORTS] __rte_cache_aligned; /* [W] */
+	struct dp_mitigation_counters mit __rte_cache_aligned;          /* [W] */
+	struct dp_rate_table rate;                 /* [W] per-source limiter state */
+	struct rte_ring *offenders;                /* [W] enqueues, [C] dequeues: auto-block */
 } __rte_cache_aligned;
 
 /* What the control thread knows about a port. */
@@ -74,8 +93,14 @@ struct dp_port {
 	char driver[32];            /* [R] */
 };
 
+struct dp_policy;
+struct dp_blocklist;
+
 struct dp {
 	const struct cfg_node *cfg;                /* [R] */
+	struct dp_policy *policy;                  /* [C] writes, RCU-published; workers read */
+	uint64_t policy_version;                   /* [C] generations compiled so far */
+	struct dp_blocklist *blocklist;            /* [C] writes; workers read lock-free */
 	struct rte_mempool *pool;                  /* [R] */
 	unsigned int n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
@@ -184,5 +209,116 @@ dp_uptime(const struct dp *dp);
 /* Add @src into @dst field by field. */
 void
 dp_port_counters_add(struct dp_port_counters *dst, const struct dp_port_counters *src);
+
+/*
+ * Mitigation: policy, blocklist and counters. Every function below runs on the control
+ * thread; none of them blocks the workers. A policy is compiled off the hot path into
+ * rte_acl/rte_lpm tables, published with one RCU pointer swap and the old one freed after a
+ * grace period: it applies whole or not at all.
+ */
+
+/* What the running policy is. */
+struct dp_policy_info {
+	uint64_t version;              /* 1 for the first policy; the empty start-up policy is 0 */
+	time_t loaded;                 /* wall clock of the swap */
+	char file[CFG_PATH_MAX * 2];   /* "" for the empty policy */
+	enum cfg_policy_mode mode;
+	enum cfg_action default_action;
+	uint32_t n_rules;
+	uint32_t n_acl_rules;          /* rte_acl rules after expanding port lists and families */
+	uint64_t n_allow, n_deny;      /* prefixes */
+	bool syn_flood, udp_amplification, icmp_flood, drop_fragments, auto_block;
+	double parse_ms, compile_ms;   /* time to parse the file and to build the tables */
+	size_t mem_acl, mem_lpm, mem_rules, mem_total; /* bytes */
+};
+
+/* Counters of one rule of the running policy, summed over workers, since it was loaded. */
+struct dp_rule_stats {
+	char name[CFG_RULE_NAME_MAX];
+	enum cfg_action action;
+	int line;
+	uint64_t packets, bytes;       /* matched */
+	uint64_t dropped;              /* dropped by the rule (drop, or over its rate limit) */
+};
+
+/*
+ * Parse @path, compile it and swap it in. On any error the running policy is untouched and
+ * every problem is in @errs as FILE:LINE. @info, when not NULL, describes the new policy.
+ * @return 0, -EINVAL (invalid policy), -ENOMEM or another -errno reading the file.
+ */
+int
+dp_policy_load(struct dp *dp, const char *path, struct cfg_errors *errs,
+	       struct dp_policy_info *info);
+
+/* Parse and compile @path without swapping: what "policy validate" does. */
+int
+dp_policy_check(struct dp *dp, const char *path, struct cfg_errors *errs,
+		struct dp_policy_info *info);
+
+/* The running policy. */
+void
+dp_policy_info_get(const struct dp *dp, struct dp_policy_info *info);
+
+/* Rule @idx of the running policy. @return 0, or -ENOENT past the last rule. */
+int
+dp_rule_stats_get(const struct dp *dp, uint32_t idx, struct dp_rule_stats *st);
+
+/* Mitigation counters summed over workers (@widx < 0) or of one worker. */
+void
+dp_mitigation_counters_get(const struct dp *dp, int widx, struct dp_mitigation_counters *out);
+
+/* A dynamic blocklist entry. */
+struct dp_blocklist_entry {
+	struct cfg_prefix addr;        /* a host prefix: /32 or /128 */
+	uint32_t ttl_left;             /* seconds until it expires; 0 when it never does */
+	bool permanent;
+	bool automatic;                /* added by auto-block rather than by an operator */
+};
+
+/*
+ * Block the source @addr (a /32 or /128) for @ttl_s seconds (0: until deleted). Adding an
+ * address already there replaces its expiry.
+ * @return 0, -EINVAL (not a host address), -ENOSPC (blocklist full: mitigation.blocklist_size).
+ */
+int
+dp_blocklist_add(struct dp *dp, const struct cfg_prefix *addr, uint32_t ttl_s);
+
+/* @return 0, or -ENOENT when @addr is not blocked. */
+int
+dp_blocklist_del(struct dp *dp, const struct cfg_prefix *addr);
+
+/* Remove every entry. @return how many were removed. */
+int
+dp_blocklist_flush(struct dp *dp);
+
+/* Entries in the blocklist, and its capacity. */
+uint32_t
+dp_blocklist_count(const struct dp *dp);
+
+uint32_t
+dp_blocklist_capacity(const struct dp *dp);
+
+/*
+ * Call @cb for each live entry (in no particular order) until it returns non-zero.
+ * @return the number of entries visited.
+ */
+int
+dp_blocklist_walk(const struct dp *dp, int (*cb)(const struct dp_blocklist_entry *e, void *arg),
+		  void *arg);
+
+/* Counters of the blocklist itself. */
+struct dp_blocklist_stats {
+	uint64_t added, deleted, expired, auto_added, full; /* full: adds refused for room */
+};
+
+void
+dp_blocklist_stats_get(const struct dp *dp, struct dp_blocklist_stats *st);
+
+/*
+ * Housekeeping, from the control thread's timer (every 100 ms or so): put the sources the
+ * workers reported for auto-block on the blocklist, and remove expired entries.
+ */
+void
+dp_tick(struct dp *dp);
 
 #endif /* RAMPART_DP_H */
