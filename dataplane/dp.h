@@ -10,6 +10,7 @@
 #ifndef RAMPART_DP_H
 #define RAMPART_DP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,10 @@
 #include "cfg.h"
 #include "dp_pkt.h"
 #include "dp_rate.h"
+
+struct dp_policy;
+struct dp_blocklist;
+struct rte_ring;
 
 #define DP_MAX_PORTS CFG_MAX_PORTS
 #define DP_MAX_WORKERS CFG_MAX_WORKERS
@@ -44,6 +49,8 @@ struct dp_rx_binding {
 	uint16_t tx_queue;  /* this worker's own tx queue on tx_port */
 	uint8_t rx_index;   /* index into cfg.ports / the counters */
 	uint8_t tx_index;
+	uint8_t pair;       /* index of the link pair */
+	bool outbound;      /* received on the pair's protected port */
 };
 
 /* What the mitigation pipeline did, per worker (or summed). Packets dropped by the policy are
@@ -70,6 +77,8 @@ struct dp_worker {
 	unsigned int n_bindings;                   /* [R] */
 	struct dp_rx_binding bindings[DP_MAX_PORTS]; /* [R] */
 	volatile bool *stop;                       /* [C] set by the control thread */
+	struct dp_policy **policy;                 /* [R] the RCU-published policy slot */
+	const struct dp_blocklist *blocklist;      /* [R] */
 	uint64_t loops __rte_cache_aligned;        /* [W] loop iterations, for liveness */
 	uint64_t idle_sleeps;                      /* [W] */
 	struct dp_port_counters port[DP_MAX_PORTS] __rte_cache_aligned; /* [W] */
@@ -93,14 +102,12 @@ struct dp_port {
 	char driver[32];            /* [R] */
 };
 
-struct dp_policy;
-struct dp_blocklist;
-
 struct dp {
 	const struct cfg_node *cfg;                /* [R] */
 	struct dp_policy *policy;                  /* [C] writes, RCU-published; workers read */
 	uint64_t policy_version;                   /* [C] generations compiled so far */
 	struct dp_blocklist *blocklist;            /* [C] writes; workers read lock-free */
+	pthread_mutex_t policy_lock;               /* readers off the control thread vs the swap */
 	struct rte_mempool *pool;                  /* [R] */
 	unsigned int n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
@@ -229,6 +236,7 @@ struct dp_policy_info {
 	uint64_t n_allow, n_deny;      /* prefixes */
 	bool syn_flood, udp_amplification, icmp_flood, drop_fragments, auto_block;
 	double parse_ms, compile_ms;   /* time to parse the file and to build the tables */
+	double swap_ms;                /* publish, wait for a grace period, free the old one */
 	size_t mem_acl, mem_lpm, mem_rules, mem_total; /* bytes */
 };
 

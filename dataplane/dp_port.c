@@ -20,7 +20,7 @@
 #include <rte_mempool.h>
 #include <rte_pci.h>
 
-#include "dp.h"
+#include "dp_priv.h"
 
 #define DP_MBUF_CACHE 256
 
@@ -184,6 +184,20 @@ pool_size(const struct cfg_node *cfg, unsigned int n_workers)
 	return rte_align32pow2(need + 1) - 1;
 }
 
+/* The link pair port @pidx belongs to, and whether it is the protected side. */
+static uint8_t
+pair_of(const struct cfg_node *cfg, unsigned int pidx, bool *outbound)
+{
+	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
+		if (cfg->link_pairs[i].upstream == pidx || cfg->link_pairs[i].protected == pidx) {
+			*outbound = cfg->link_pairs[i].protected == pidx;
+			return (uint8_t)i;
+		}
+	}
+	*outbound = false;
+	return 0;
+}
+
 static int
 workers_create(struct dp *dp, char *err, size_t errlen)
 {
@@ -217,6 +231,7 @@ workers_create(struct dp *dp, char *err, size_t errlen)
 			b->tx_port = dp->ports[p->peer].port_id;
 			b->tx_queue = w;
 			b->tx_index = p->peer;
+			b->pair = pair_of(cfg, i, &b->outbound);
 		}
 		dp->workers[w] = wk;
 	}
@@ -272,6 +287,9 @@ dp_create(const struct cfg_node *cfg, char *err, size_t errlen)
 	ret = workers_create(dp, err, errlen);
 	if (ret < 0)
 		goto fail;
+	ret = dp_mitigation_init(dp, err, errlen);
+	if (ret < 0)
+		goto fail;
 	return dp;
 fail:
 	dp_destroy(dp);
@@ -325,6 +343,7 @@ dp_destroy(struct dp *dp)
 		p->started = false;
 		p->found = false;
 	}
+	dp_mitigation_fini(dp);
 	for (unsigned int w = 0; w < dp->n_workers; w++)
 		rte_free(dp->workers[w]);
 	rte_mempool_free(dp->pool);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker loop: rx burst on every bound queue, tx burst on the paired port, free and
- * count what tx did not take. Per-worker counters are written by the worker alone with
- * relaxed atomic stores, so the control thread reads whole 64-bit values without locks.
+ * The worker loop: rx burst on every bound queue, parse, run the mitigation pipeline, tx
+ * burst of what it lets through on the paired port, free and count what tx did not take.
+ * Per-worker counters are written by the worker alone with relaxed atomic stores, so the
+ * control thread reads whole 64-bit values without locks.
  *
  * Each worker is a liburcu QSBR reader: it announces a quiescent state once per loop, so
- * tables published under RCU can be reclaimed by the control thread after a grace period.
+ * tables published under RCU (the policy, blocklist slots) can be reclaimed by the control
+ * thread after a grace period. The policy pointer is read once per burst.
  */
 #include <unistd.h>
 
@@ -15,36 +17,64 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "dp.h"
+#include "dp_priv.h"
 
-#define CTR_ADD(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
-#define CTR_READ(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+#define CTR_ADD DP_CTR_ADD
+#define CTR_READ DP_CTR_READ
 
+/* Parse, decide and forward one burst; free and count what is dropped. */
 static inline uint16_t
 worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
 {
 	struct rte_mbuf *pkts[DP_MAX_BURST];
-	uint64_t rx_bytes = 0, unsent_bytes = 0;
-	uint16_t n, sent;
+	struct dp_pkt meta[DP_MAX_BURST];
+	uint32_t bytes[DP_MAX_BURST];
+	uint8_t reason[DP_MAX_BURST];
+	struct dp_pipeline pl;
+	uint64_t rx_bytes = 0, tx_bytes = 0, unsent_bytes = 0;
+	uint16_t n, n_tx = 0, sent;
 
 	n = rte_eth_rx_burst(b->rx_port, b->rx_queue, pkts, wk->burst);
 	if (n == 0)
 		return 0;
-	for (uint16_t i = 0; i < n; i++)
-		rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		bytes[i] = rte_pktmbuf_pkt_len(m);
+		rx_bytes += bytes[i];
+		/* Headers are read from the first segment; a frame whose headers run past it
+		 * is refused as truncated. */
+		reason[i] = (uint8_t)dp_pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *),
+						  rte_pktmbuf_data_len(m), &meta[i]);
+	}
 	CTR_ADD(wk->port[b->rx_index].rx_packets, n);
 	CTR_ADD(wk->port[b->rx_index].rx_bytes, rx_bytes);
 
-	sent = rte_eth_tx_burst(b->tx_port, b->tx_queue, pkts, n);
-	if (unlikely(sent < n)) {
-		for (uint16_t i = sent; i < n; i++) {
+	pl.policy = rcu_dereference(*wk->policy);
+	pl.blocklist = wk->blocklist;
+	pl.wk = wk;
+	dp_pipeline_run(&pl, meta, bytes, n, b->pair, b->outbound, rte_rdtsc(), reason);
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == DP_DROP_NONE) {
+			pkts[n_tx++] = pkts[i];
+			tx_bytes += bytes[i];
+		} else {
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+	if (n_tx == 0)
+		return n;
+	sent = rte_eth_tx_burst(b->tx_port, b->tx_queue, pkts, n_tx);
+	if (unlikely(sent < n_tx)) {
+		for (uint16_t i = sent; i < n_tx; i++) {
 			unsent_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 			rte_pktmbuf_free(pkts[i]);
 		}
-		CTR_ADD(wk->port[b->tx_index].tx_drops, n - sent);
+		CTR_ADD(wk->port[b->tx_index].tx_drops, n_tx - sent);
 	}
 	CTR_ADD(wk->port[b->tx_index].tx_packets, sent);
-	CTR_ADD(wk->port[b->tx_index].tx_bytes, rx_bytes - unsent_bytes);
+	CTR_ADD(wk->port[b->tx_index].tx_bytes, tx_bytes - unsent_bytes);
 	return n;
 }
 

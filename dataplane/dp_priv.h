@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private to dataplane/ and its unit tests: the compiled policy, the blocklist and the
+ * mitigation pipeline that the workers run. The control thread builds a struct dp_policy off
+ * the hot path; once published it is immutable except for the per-worker areas, which only
+ * their worker writes.
+ */
+#ifndef RAMPART_DP_PRIV_H
+#define RAMPART_DP_PRIV_H
+
+#include <pthread.h>
+
+#include <rte_acl.h>
+#include <rte_hash.h>
+#include <rte_lpm.h>
+#include <rte_lpm6.h>
+
+#include "dp.h"
+
+/* Counters written by one thread and read by others: whole 64-bit stores and loads. */
+#define DP_CTR_ADD(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
+#define DP_CTR_READ(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+/*
+ * rte_acl categories: category 0 holds the rules that end the evaluation (allow, drop,
+ * rate-limit); each count rule gets a category of its own so that every count rule a packet
+ * matches is seen, not only the first.
+ */
+#define DP_ACL_CATEGORIES RTE_ACL_MAX_CATEGORIES
+#define DP_MAX_COUNT_RULES (DP_ACL_CATEGORIES - 1)
+
+/* Limiter ids in rate-table keys: rule indexes, then the protections. 20 bits. */
+#define DP_LIMITER_ID_BITS 20
+#define DP_LIMITER_SYN_SRC 0xffff0u
+#define DP_LIMITER_SYN_DST 0xffff1u
+#define DP_LIMITER_ICMP_SRC 0xffff2u
+
+/*
+ * The key rte_acl classifies, built from a parsed packet. Multi-byte fields are in network
+ * byte order, as rte_acl expects its input; the rules hold host-order values. The first field
+ * is one byte and every later group of fields is four bytes, as rte_acl requires.
+ */
+struct dp_acl_key4 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint32_t src;
+	uint32_t dst;
+	uint16_t sport, dport;
+	uint8_t tcp_flags;
+	uint8_t ingress;        /* link pair << 1 | 1 when received on the protected port */
+	uint16_t len;
+};
+
+struct dp_acl_key6 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport, dport;
+	uint8_t tcp_flags;
+	uint8_t ingress;
+	uint16_t len;
+};
+
+/* A rule as the workers need it. */
+struct dp_rule {
+	uint8_t action;              /* enum cfg_action */
+	bool per_source;             /* has a per-source limit */
+	bool aggregate;              /* has an aggregate limit */
+	struct dp_limit src_limit;
+	struct dp_limit agg_limit;   /* the aggregate divided between the workers */
+};
+
+/* Counters of one rule on one worker. */
+struct dp_rule_ctr {
+	uint64_t packets, bytes, dropped;
+};
+
+/* What one worker writes in a policy [W]. */
+struct dp_policy_worker {
+	struct dp_rule_ctr *ctr;           /* n_rules */
+	struct dp_limit_state *agg;        /* n_rules: aggregate limit states */
+};
+
+struct dp_policy {
+	struct dp_policy_info info;        /* [R] */
+	uint32_t gen;                      /* [R] version in limiter keys (12 bits) */
+	uint8_t mode;                      /* [R] enum cfg_policy_mode */
+	uint8_t default_action;            /* [R] */
+	bool drop_fragments;               /* [R] */
+	struct rte_lpm *allow4, *deny4;    /* [R] NULL when empty */
+	struct rte_lpm6 *allow6, *deny6;   /* [R] */
+	struct rte_acl_ctx *acl4, *acl6;   /* [R] NULL when no rule of that family */
+	uint32_t n_categories;             /* [R] 1, or a multiple of 4 with count rules */
+	uint32_t n_count;                  /* [R] count rules */
+	uint32_t n_rules;                  /* [R] */
+	struct dp_rule *rules;             /* [R] */
+	struct cfg_rule *cfg_rules;        /* [R] names and lines, for the views */
+	struct {
+		bool syn, amp, icmp, auto_block;
+		struct dp_limit syn_src, syn_dst, icmp_src;
+		uint16_t amp_min_len;
+		uint8_t amp_ports[65536 / 8]; /* bitmap of source ports */
+		uint64_t exceed_ticks;       /* auto_block.exceed_seconds in TSC ticks */
+		uint64_t gap_ticks;          /* a pause this long ends a run of excesses: 1 s */
+		uint32_t block_seconds;
+	} prot;                            /* [R] */
+	unsigned int n_workers;            /* [R] */
+	struct dp_policy_worker pw[DP_MAX_WORKERS]; /* [W] per worker */
+};
+
+/* Blocklist, rate tables, offender rings and the empty policy, for dp_create(). */
+int
+dp_mitigation_init(struct dp *dp, char *err, size_t errlen);
+
+/* Undo dp_mitigation_init(); the workers are stopped. */
+void
+dp_mitigation_fini(struct dp *dp);
+
+/*
+ * Compile @cp for a node with @node's link pairs and @n_workers workers into a new policy of
+ * generation @version. @hz is the clock the limits count in. On error every problem goes to
+ * @errs (FILE:LINE) and NULL is returned with errno set.
+ */
+struct dp_policy *
+dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsigned int n_workers,
+		uint64_t version, uint64_t hz, struct cfg_errors *errs);
+
+/* Free a policy and its tables. Accepts NULL. */
+void
+dp_policy_destroy(struct dp_policy *p);
+
+/* The ingress byte of the ACL key for a packet received on link pair @pair. */
+static inline uint8_t
+dp_ingress(unsigned int pair, bool outbound)
+{
+	return (uint8_t)(pair << 1 | (outbound ? 1 : 0));
+}
+
+/*
+ * Classify @n parsed IP packets against the rules. For packet i, res[i * p->n_categories + c]
+ * is the rule index + 1 that category c matched, 0 for none: category 0 is the first
+ * terminating rule, the others are count rules. @res holds n * p->n_categories entries.
+ */
+void
+dp_policy_classify(const struct dp_policy *p, const struct dp_pkt *const *pkts,
+		   const uint8_t *ingress, unsigned int n, uint32_t *res);
+
+/* The dynamic blocklist: an rte_hash with lock-free readers; only the control thread writes. */
+struct dp_bl_key {
+	uint8_t family;
+	uint8_t pad[3];
+	uint8_t addr[16];
+};
+
+#define DP_BL_AUTO (1ull << 63) /* in the entry's data: added by auto-block */
+
+struct dp_blocklist {
+	struct rte_hash *h;          /* data: expiry in TSC ticks (0: never) | DP_BL_AUTO */
+	uint32_t capacity;
+	uint64_t hz;
+	struct dp_blocklist_stats st; /* [C] */
+	uint64_t next_expire;        /* [C] when dp_tick() next walks the table for expiry */
+	uint32_t n_pending;          /* [C] deleted key positions awaiting a grace period */
+	int32_t *pending;
+};
+
+struct dp_blocklist *
+dp_blocklist_create(const char *name, uint32_t capacity, int socket, uint64_t hz);
+
+void
+dp_blocklist_destroy(struct dp_blocklist *bl);
+
+/* Make a key from a parsed packet's source. */
+static inline void
+dp_bl_key_from(struct dp_bl_key *k, uint8_t family, const uint8_t *addr)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = family;
+	memcpy(k->addr, addr, family == 4 ? 4 : 16);
+}
+
+/* Insert or refresh an entry (control thread). @return 0, -ENOSPC, -EINVAL. */
+int
+dp_blocklist_insert(struct dp_blocklist *bl, const struct dp_bl_key *k, uint64_t expiry,
+		    bool automatic);
+
+/* Remove expired entries as of @now. @return how many. */
+int
+dp_blocklist_expire(struct dp_blocklist *bl, uint64_t now);
+
+/* What a worker needs to run the pipeline. */
+struct dp_pipeline {
+	const struct dp_policy *policy;
+	const struct dp_blocklist *blocklist;
+	struct dp_worker *wk;        /* counters, rate table, offender ring */
+};
+
+/* An auto-block request from a worker to the control thread. */
+struct dp_offender {
+	uint32_t block_seconds;
+	struct dp_bl_key key;
+};
+
+/*
+ * Decide the fate of @n packets parsed from one rx queue of link pair @pair: drop reasons go
+ * to @reason[i] (DP_DROP_NONE: forward). Packets the parser refused carry their reason in
+ * @reason already and are only counted. @bytes[i] is the frame length. Counters, rate state
+ * and auto-block requests are the worker's. Does not drop anything itself: in monitor mode
+ * every reason is counted and then cleared.
+ */
+void
+dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_t *bytes,
+		unsigned int n, unsigned int pair, bool outbound, uint64_t now, uint8_t *reason);
+
+#endif /* RAMPART_DP_PRIV_H */
