@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "dp_pkt.h"
 
 #define FRAME_MAX 4096
+#define AREA_MAX (14 + 40 + 65535) /* the longest frame any test parses */
 
 #define ET_IPV4 0x0800
 #define ET_IPV6 0x86dd
@@ -241,7 +243,7 @@ setup(void **state)
 {
 	(void)state;
 	page_len = (size_t)sysconf(_SC_PAGESIZE);
-	area_len = (FRAME_MAX + page_len - 1) / page_len * page_len;
+	area_len = (AREA_MAX + page_len - 1) / page_len * page_len;
 	area = mmap(NULL, area_len + page_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	            -1, 0);
 	if (area == MAP_FAILED)
@@ -845,6 +847,36 @@ test_dp_pkt_parse_ipv6_fragments(void **state)
 }
 
 static void
+test_dp_pkt_parse_ipv6_longest(void **state)
+{
+	uint8_t *big = calloc(1, AREA_MAX);
+	struct dp_pkt got;
+	struct frame f;
+
+	(void)state;
+	assert_non_null(big);
+	eth(&f, ET_IPV6);
+	ipv6(&f, P_UDP);
+	udp(&f, 1, 2);
+	memcpy(big, f.b, f.len);
+
+	/* Payload length 65495: a packet of 65535 bytes, the most l3_len can say. */
+	big[18] = 0xff;
+	big[19] = 0xd7;
+	assert_string_equal(parse(big, 14 + 65535, &got), "none");
+	assert_int_equal(got.l3_len, 65535);
+	assert_int_equal(got.l4_off, 54);
+	assert_int_equal(got.dport, 2);
+
+	/* Beyond that the length cannot be reported: dropped rather than wrapped. */
+	big[19] = 0xd8;
+	assert_string_equal(parse(big, AREA_MAX, &got), "ipv6_length");
+	big[19] = 0xff;
+	assert_string_equal(parse(big, AREA_MAX, &got), "ipv6_length");
+	free(big);
+}
+
+static void
 test_dp_pkt_parse_non_ip(void **state)
 {
 	struct frame f;
@@ -1348,6 +1380,7 @@ main(void)
 		cmocka_unit_test(test_dp_pkt_parse_ipv6_each_extension),
 		cmocka_unit_test(test_dp_pkt_parse_ipv6_chain_ends),
 		cmocka_unit_test(test_dp_pkt_parse_ipv6_fragments),
+		cmocka_unit_test(test_dp_pkt_parse_ipv6_longest),
 		cmocka_unit_test(test_dp_pkt_parse_non_ip),
 		cmocka_unit_test(test_dp_pkt_parse_l4_measured_against_ip_length),
 		cmocka_unit_test(test_dp_pkt_parse_truncated),
