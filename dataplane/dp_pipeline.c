@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include <netinet/in.h>
@@ -55,34 +56,33 @@ burst_compact(struct burst *b)
 
 /* Stage 2 and 4: sources in a prefix set. @hit[j] is set for open packet j. */
 static void
-prefix_lookup(const struct rte_lpm *l4, const struct rte_lpm6 *l6, const struct dp_pkt *pkts,
+prefix_lookup(const struct dp_pfx4 *l4, const struct rte_lpm6 *l6, const struct dp_pkt *pkts,
 	      const struct burst *b, bool *hit)
 {
-	uint32_t ips[DP_MAX_BURST], nh[DP_MAX_BURST];
-	uint16_t where[DP_MAX_BURST];
-	unsigned int n4 = 0;
+	uint32_t ips[DP_MAX_BURST];
 
+	/* First every state word of the burst on its way to the cache, then the tests. */
+	for (unsigned int j = 0; j < b->n_open; j++) {
+		const struct dp_pkt *pkt = &pkts[b->open[j]];
+		uint32_t a;
+
+		memcpy(&a, pkt->src, 4);
+		ips[j] = rte_be_to_cpu_32(a);
+		if (pkt->family == 4 && l4 != NULL)
+			rte_prefetch0(&l4->state[ips[j] >> 13]);
+	}
 	for (unsigned int j = 0; j < b->n_open; j++) {
 		const struct dp_pkt *pkt = &pkts[b->open[j]];
 
 		hit[j] = false;
 		if (pkt->family == 4 && l4 != NULL) {
-			uint32_t a;
-
-			memcpy(&a, pkt->src, 4);
-			ips[n4] = rte_be_to_cpu_32(a);
-			where[n4++] = (uint16_t)j;
+			hit[j] = dp_pfx4_lookup(l4, ips[j]);
 		} else if (pkt->family == 6 && l6 != NULL) {
 			uint32_t h;
 
 			hit[j] = rte_lpm6_lookup(l6, pkt->src, &h) == 0;
 		}
 	}
-	if (n4 == 0)
-		return;
-	rte_lpm_lookup_bulk(l4, ips, nh, n4);
-	for (unsigned int k = 0; k < n4; k++)
-		hit[where[k]] = (nh[k] & RTE_LPM_LOOKUP_SUCCESS) != 0;
 }
 
 /* Stage 3: sources on the blocklist and not expired. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Policy compilation: a parsed policy file becomes rte_acl contexts for the rules (one per
- * address family), rte_lpm/rte_lpm6 tables for the allow and deny prefixes, and the limits
- * the workers apply, all in one struct dp_policy that is immutable once published.
+ * address family), dp_pfx4 sets (IPv4) and rte_lpm6 tables (IPv6) for the allow and deny
+ * prefixes, and the limits the workers apply, all in one struct dp_policy that is immutable
+ * once published.
  *
  * Runs on the control thread only. Nothing here touches a published policy: building a new
  * one and swapping it in are separate steps, so a policy that fails to build changes nothing.
@@ -388,56 +389,45 @@ cmp_prefix(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct cfg_prefix));
 }
 
-/* Build the LPM tables of one prefix list. @what is "allow" or "deny". */
+/* Build the tables of one prefix list: a dp_pfx4 set for IPv4, an rte_lpm6 for IPv6. @what
+ * is "allow" or "deny". */
 static int
-prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, struct rte_lpm **l4,
+prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, struct dp_pfx4 **l4,
 		 struct rte_lpm6 **l6, struct cfg_errors *errs)
 {
 	struct cfg_prefix *sorted;
-	size_t n4 = 0, n6 = 0, long4 = 0, tbl8_6 = 0;
-	uint32_t last24 = UINT32_MAX;
-	char name[RTE_LPM_NAMESIZE];
+	size_t n4 = 0, n6 = 0, tbl8_6 = 0;
+	char name[RTE_LPM6_NAMESIZE];
 	int ret = 0;
 
 	*l4 = NULL;
 	*l6 = NULL;
 	if (n == 0)
 		return 0;
-	sorted = malloc(n * sizeof(*sorted));
-	if (sorted == NULL)
-		return -ENOMEM;
-	memcpy(sorted, list, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_prefix);
 	for (size_t i = 0; i < n; i++) {
-		const struct cfg_prefix *q = &sorted[i];
-
-		if (q->family == 4) {
-			uint32_t a;
-
+		if (list[i].family == 4) {
 			n4++;
-			memcpy(&a, q->addr, 4);
-			/* One tbl8 group per distinct /24 that holds longer prefixes. */
-			if (q->len > 24 && (rte_be_to_cpu_32(a) >> 8) != last24) {
-				long4++;
-				last24 = rte_be_to_cpu_32(a) >> 8;
-			}
 		} else {
 			n6++;
-			tbl8_6 += q->len > 24 ? (size_t)(q->len - 24 + 7) / 8 : 0;
+			tbl8_6 += list[i].len > 24 ? (size_t)(list[i].len - 24 + 7) / 8 : 0;
 		}
 	}
 	if (n4 > 0) {
-		struct rte_lpm_config c = {
-			.max_rules = (uint32_t)n4,
-			.number_tbl8s = (uint32_t)(long4 + 1),
-		};
-
-		snprintf(name, sizeof(name), "rp_%s4_%u", what, build_seq);
-		*l4 = rte_lpm_create(name, SOCKET_ID_ANY, &c);
+		*l4 = dp_pfx4_create(list, n, SOCKET_ID_ANY);
 		if (*l4 == NULL)
 			goto nomem;
 	}
-	if (n6 > 0) {
+	if (n6 == 0)
+		return 0;
+	sorted = malloc(n6 * sizeof(*sorted));
+	if (sorted == NULL)
+		return -ENOMEM;
+	n6 = 0;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].family == 6)
+			sorted[n6++] = list[i];
+	qsort(sorted, n6, sizeof(*sorted), cmp_prefix);
+	{
 		struct rte_lpm6_config c = {
 			.max_rules = (uint32_t)n6,
 			.number_tbl8s = (uint32_t)(tbl8_6 + 1 < (1u << 24) ? tbl8_6 + 1 : 1u << 24),
@@ -445,39 +435,32 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 
 		snprintf(name, sizeof(name), "rp_%s6_%u", what, build_seq);
 		*l6 = rte_lpm6_create(name, SOCKET_ID_ANY, &c);
-		if (*l6 == NULL)
+		if (*l6 == NULL) {
+			free(sorted);
 			goto nomem;
+		}
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n6; i++) {
 		const struct cfg_prefix *q = &sorted[i];
 
 		if (i > 0 && memcmp(q, &sorted[i - 1], sizeof(*q)) == 0)
 			continue;
-		if (q->family == 4) {
-			uint32_t a;
-
-			memcpy(&a, q->addr, 4);
-			ret = rte_lpm_add(*l4, rte_be_to_cpu_32(a), q->len, 1);
-		} else {
-			ret = rte_lpm6_add(*l6, q->addr, q->len, 1);
-		}
+		ret = rte_lpm6_add(*l6, q->addr, q->len, 1);
 		if (ret < 0) {
 			char buf[64];
 
 			cfg_prefix_format(q, buf, sizeof(buf));
 			cfg_error_add(errs, 0, "cannot add %s prefix %s: %s", what, buf,
 				      strerror(-ret));
-			goto out;
+			break;
 		}
 	}
-	goto out;
+	free(sorted);
+	return ret;
 nomem:
 	cfg_error_add(errs, 0, "cannot create the %s prefix table (%zu IPv4, %zu IPv6): %s", what,
 		      n4, n6, rte_strerror(rte_errno));
-	ret = -ENOMEM;
-out:
-	free(sorted);
-	return ret;
+	return -ENOMEM;
 }
 
 static void
@@ -623,8 +606,8 @@ dp_policy_destroy(struct dp_policy *p)
 		return;
 	rte_acl_free(p->acl4);
 	rte_acl_free(p->acl6);
-	rte_lpm_free(p->allow4);
-	rte_lpm_free(p->deny4);
+	dp_pfx4_free(p->allow4);
+	dp_pfx4_free(p->deny4);
 	rte_lpm6_free(p->allow6);
 	rte_lpm6_free(p->deny6);
 	for (unsigned int w = 0; w < DP_MAX_WORKERS; w++) {

@@ -12,7 +12,6 @@
 
 #include <rte_acl.h>
 #include <rte_hash.h>
-#include <rte_lpm.h>
 #include <rte_lpm6.h>
 
 #include "dp.h"
@@ -62,6 +61,50 @@ struct dp_acl_key6 {
 	uint16_t len;
 };
 
+/*
+ * A set of IPv4 prefixes for membership tests (dp_pfx4.c): two bits per /24 say whether
+ * none, all or part of it is in the set; partly covered /24s have a 256-bit map of their
+ * addresses in an open-addressing table. Immutable once built.
+ */
+#define DP_PFX4_NONE 0u
+#define DP_PFX4_ALL 1u
+#define DP_PFX4_PART 2u
+
+struct dp_pfx4 {
+	uint64_t *state;               /* 2^24 pairs of bits */
+	uint32_t *part_key;            /* /24 index, UINT32_MAX when the slot is empty */
+	uint64_t (*part_bits)[4];      /* the addresses of that /24 in the set */
+	uint32_t part_mask;            /* slots - 1 */
+	uint32_t n_part;
+};
+
+/* The IPv4 prefixes of @list (others are ignored). NULL when out of memory. */
+struct dp_pfx4 *
+dp_pfx4_create(const struct cfg_prefix *list, size_t n, int socket);
+
+/* Accepts NULL. */
+void
+dp_pfx4_free(struct dp_pfx4 *s);
+
+/* Is @addr (host byte order), in a /24 that the set covers in part, in the set? */
+bool
+dp_pfx4_part_lookup(const struct dp_pfx4 *s, uint32_t addr);
+
+static inline unsigned int
+dp_pfx4_state(const struct dp_pfx4 *s, uint32_t key24)
+{
+	return (unsigned int)(s->state[key24 / 32] >> ((key24 & 31) * 2)) & 3u;
+}
+
+/* Is @addr (host byte order) in the set? */
+static inline bool
+dp_pfx4_lookup(const struct dp_pfx4 *s, uint32_t addr)
+{
+	unsigned int st = dp_pfx4_state(s, addr >> 8);
+
+	return st == DP_PFX4_ALL || (st == DP_PFX4_PART && dp_pfx4_part_lookup(s, addr));
+}
+
 /* A rule as the workers need it. */
 struct dp_rule {
 	uint8_t action;              /* enum cfg_action */
@@ -88,7 +131,7 @@ struct dp_policy {
 	uint8_t mode;                      /* [R] enum cfg_policy_mode */
 	uint8_t default_action;            /* [R] */
 	bool drop_fragments;               /* [R] */
-	struct rte_lpm *allow4, *deny4;    /* [R] NULL when empty */
+	struct dp_pfx4 *allow4, *deny4;    /* [R] NULL when empty */
 	struct rte_lpm6 *allow6, *deny6;   /* [R] */
 	struct rte_acl_ctx *acl4, *acl6;   /* [R] NULL when no rule of that family */
 	uint32_t n_categories;             /* [R] 1, or a multiple of 4 with count rules */
