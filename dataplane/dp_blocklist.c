@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <urcu-qsbr.h>
@@ -36,6 +37,7 @@ dp_blocklist_create(const char *name, uint32_t capacity, int socket, uint64_t hz
 			      RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct dp_blocklist *bl;
+	uint32_t bits;
 
 	bl = rte_zmalloc_socket("rp_blocklist", sizeof(*bl), RTE_CACHE_LINE_SIZE, socket);
 	if (bl == NULL)
@@ -44,6 +46,16 @@ dp_blocklist_create(const char *name, uint32_t capacity, int socket, uint64_t hz
 	bl->hz = hz;
 	bl->pending = rte_malloc_socket("rp_bl_pending", capacity * sizeof(int32_t), 0, socket);
 	if (bl->pending == NULL)
+		goto nomem;
+	/* 32 filter bits per entry of capacity: at capacity, about one source in 32 that is
+	 * not on the list still goes to the hash. */
+	bits = 1u << 16;
+	while (bits < (1u << 30) && bits / 32 < capacity)
+		bits <<= 1;
+	bl->filter_mask = bits - 1;
+	bl->filter = rte_zmalloc_socket("rp_bl_filter", bits / 8, RTE_CACHE_LINE_SIZE, socket);
+	bl->filter_cnt = calloc(bits, 1);
+	if (bl->filter == NULL || bl->filter_cnt == NULL)
 		goto nomem;
 	bl->h = rte_hash_create(&prm);
 	if (bl->h == NULL) {
@@ -67,6 +79,8 @@ dp_blocklist_destroy(struct dp_blocklist *bl)
 		return;
 	rte_hash_free(bl->h);
 	rte_free(bl->pending);
+	rte_free(bl->filter);
+	free(bl->filter_cnt);
 	rte_free(bl);
 }
 
@@ -82,6 +96,22 @@ pending_reclaim(struct dp_blocklist *bl)
 	bl->n_pending = 0;
 }
 
+/* A key joined (@add) or left the hash: keep its filter bit set while any key needs it. */
+static void
+filter_update(struct dp_blocklist *bl, const struct dp_bl_key *k, bool add)
+{
+	uint32_t bit = dp_bl_filter_bit(bl, k);
+	uint64_t *w = &bl->filter[bit / 64], m = 1ull << (bit % 64);
+	uint8_t *c = &bl->filter_cnt[bit];
+
+	if (*c == UINT8_MAX)
+		return; /* saturated: stays set, which costs a hash lookup, never a wrong answer */
+	if (add && (*c)++ == 0)
+		__atomic_store_n(w, *w | m, __ATOMIC_RELEASE);
+	else if (!add && --(*c) == 0)
+		__atomic_store_n(w, *w & ~m, __ATOMIC_RELEASE);
+}
+
 static int
 key_delete(struct dp_blocklist *bl, const struct dp_bl_key *k)
 {
@@ -89,6 +119,7 @@ key_delete(struct dp_blocklist *bl, const struct dp_bl_key *k)
 
 	if (pos < 0)
 		return pos;
+	filter_update(bl, k, false);
 	if (bl->n_pending >= bl->capacity)
 		pending_reclaim(bl);
 	bl->pending[bl->n_pending++] = pos;
@@ -100,12 +131,14 @@ dp_blocklist_insert(struct dp_blocklist *bl, const struct dp_bl_key *k, uint64_t
 		    bool automatic)
 {
 	uint64_t data = expiry & ~DP_BL_AUTO;
+	bool fresh;
 	int ret;
 
 	if (k->family != 4 && k->family != 6)
 		return -EINVAL;
 	if (automatic)
 		data |= DP_BL_AUTO;
+	fresh = rte_hash_lookup(bl->h, k) < 0;
 	ret = rte_hash_add_key_data(bl->h, k, (void *)(uintptr_t)data);
 	if (ret == -ENOSPC && bl->n_pending > 0) {
 		/* Deleted slots may be waiting for a grace period: take them back and retry. */
@@ -118,6 +151,9 @@ dp_blocklist_insert(struct dp_blocklist *bl, const struct dp_bl_key *k, uint64_t
 	}
 	if (ret < 0)
 		return ret;
+	/* After the key is in the hash: a worker that sees the bit finds the key. */
+	if (fresh)
+		filter_update(bl, k, true);
 	bl->st.added++;
 	bl->st.auto_added += automatic ? 1 : 0;
 	return 0;

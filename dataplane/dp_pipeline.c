@@ -85,31 +85,43 @@ prefix_lookup(const struct dp_pfx4 *l4, const struct rte_lpm6 *l6, const struct 
 	}
 }
 
-/* Stage 3: sources on the blocklist and not expired. */
+/* Stage 3: sources on the blocklist and not expired. The filter answers for most sources;
+ * only those whose filter bit is set are looked up in the hash, in bulk. */
 static void
 blocklist_lookup(const struct dp_blocklist *bl, const struct dp_pkt *pkts, const struct burst *b,
 		 uint64_t now, bool *hit)
 {
-	struct dp_bl_key keys[RTE_HASH_LOOKUP_BULK_MAX];
+	struct dp_bl_key keys[DP_MAX_BURST];
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint32_t bits[DP_MAX_BURST];
+	uint16_t cand[DP_MAX_BURST];
+	unsigned int n_cand = 0;
 
-	for (unsigned int base = 0; base < b->n_open; base += RTE_HASH_LOOKUP_BULK_MAX) {
-		unsigned int n = RTE_MIN(b->n_open - base, (unsigned int)RTE_HASH_LOOKUP_BULK_MAX);
+	for (unsigned int j = 0; j < b->n_open; j++) {
+		const struct dp_pkt *pkt = &pkts[b->open[j]];
+
+		dp_bl_key_from(&keys[j], pkt->family, pkt->src);
+		bits[j] = dp_bl_filter_bit(bl, &keys[j]);
+		rte_prefetch0(&bl->filter[bits[j] / 64]);
+	}
+	for (unsigned int j = 0; j < b->n_open; j++) {
+		hit[j] = false;
+		if (dp_bl_filter_test(bl, bits[j]))
+			cand[n_cand++] = (uint16_t)j;
+	}
+	for (unsigned int base = 0; base < n_cand; base += RTE_HASH_LOOKUP_BULK_MAX) {
+		unsigned int n = RTE_MIN(n_cand - base, (unsigned int)RTE_HASH_LOOKUP_BULK_MAX);
 		uint64_t mask = 0;
 
-		for (unsigned int k = 0; k < n; k++) {
-			const struct dp_pkt *pkt = &pkts[b->open[base + k]];
-
-			dp_bl_key_from(&keys[k], pkt->family, pkt->src);
-			kp[k] = &keys[k];
-		}
+		for (unsigned int k = 0; k < n; k++)
+			kp[k] = &keys[cand[base + k]];
 		if (rte_hash_lookup_bulk_data(bl->h, kp, n, &mask, data) <= 0)
 			mask = 0;
 		for (unsigned int k = 0; k < n; k++) {
 			uint64_t exp = (uintptr_t)data[k] & ~DP_BL_AUTO;
 
-			hit[base + k] = (mask >> k & 1) && (exp == 0 || exp > now);
+			hit[cand[base + k]] = (mask >> k & 1) && (exp == 0 || exp > now);
 		}
 	}
 }

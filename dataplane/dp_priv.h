@@ -198,8 +198,18 @@ struct dp_bl_key {
 
 #define DP_BL_AUTO (1ull << 63) /* in the entry's data: added by auto-block */
 
+/*
+ * In front of the hash, a filter the workers read first: one bit per hash of a key, set while
+ * at least one key on the list has that hash. A clear bit means "not blocked" without a hash
+ * lookup, which is the answer for nearly every packet; a set bit sends the packet to the hash
+ * (about one in 32 of the sources not on the list, at capacity). The control thread keeps a
+ * count per bit and is the only writer.
+ */
 struct dp_blocklist {
 	struct rte_hash *h;          /* data: expiry in TSC ticks (0: never) | DP_BL_AUTO */
+	uint64_t *filter;            /* [C] writes, workers read: filter_mask + 1 bits */
+	uint32_t filter_mask;
+	uint8_t *filter_cnt;         /* [C] keys per bit, saturating at 255 (then kept set) */
 	uint32_t capacity;
 	uint64_t hz;
 	struct dp_blocklist_stats st; /* [C] */
@@ -221,6 +231,26 @@ dp_bl_key_from(struct dp_bl_key *k, uint8_t family, const uint8_t *addr)
 	memset(k, 0, sizeof(*k));
 	k->family = family;
 	memcpy(k->addr, addr, family == 4 ? 4 : 16);
+}
+
+/* The filter bit of a key. */
+static inline uint32_t
+dp_bl_filter_bit(const struct dp_blocklist *bl, const struct dp_bl_key *k)
+{
+	uint32_t w[4];
+
+	memcpy(w, k->addr, sizeof(w));
+	if (k->family == 4)
+		return (uint32_t)((w[0] * 0x9E3779B97F4A7C15ull) >> 32) & bl->filter_mask;
+	return (uint32_t)(((w[0] ^ (uint64_t)w[1] << 32) * 0x9E3779B97F4A7C15ull ^
+			   (w[2] ^ (uint64_t)w[3] << 32) * 0xC2B2AE3D27D4EB4Full) >> 32) &
+	       bl->filter_mask;
+}
+
+static inline bool
+dp_bl_filter_test(const struct dp_blocklist *bl, uint32_t bit)
+{
+	return __atomic_load_n(&bl->filter[bit / 64], __ATOMIC_RELAXED) >> (bit % 64) & 1;
 }
 
 /* Insert or refresh an entry (control thread). @return 0, -ENOSPC, -EINVAL. */
