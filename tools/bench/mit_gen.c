@@ -3,6 +3,7 @@
  * The mitigation benchmark's deterministic workload: rules, deny prefixes, blocklist and
  * frames (tools/bench/mit_gen.h has the address plan).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #define DENY_BASE (16u << 24)
 #define BLOCK_BASE (96u << 24)
 #define LEGIT_BASE (128u << 24)
+#define MIN_U(a, b) ((a) < (b) ? (a) : (b))
 #define SRCRULE_BASE (200u << 24)
 
 /* splitmix64: small, fast and good enough to spread addresses. */
@@ -437,11 +439,13 @@ mit_gen_frames(const struct mit_gen_cfg *c, const struct cfg_rule *rules, const 
 				    IPPROTO_UDP, sport_pick(&g), (uint16_t)rng_below(&g, 65536), 0, k);
 			break;
 		default: { /* MIT_RATE */
-			uint32_t src = rng_next(&g) & 1
-					       ? legit_addr(c->n_frames + rng_below(&g, MIT_HOT_SOURCES))
-					       : legit_addr(k);
+			/* Half from a few hot sources aimed at the first few rate-limited services,
+			 * which they flood; half from sources seen once, anywhere. */
+			bool hot = rng_next(&g) & 1;
+			uint32_t src = hot ? legit_addr(c->n_frames + rng_below(&g, MIT_HOT_SOURCES))
+					   : legit_addr(k);
 
-			r = &rules[rate.idx[rng_below(&g, rate.n)]];
+			r = &rules[rate.idx[rng_below(&g, hot ? MIN_U(rate.n, 4u) : rate.n)]];
 			if (r->proto == IPPROTO_UDP)
 				frame_write(f, src, prefix_addr(&r->dst), IPPROTO_UDP, sport_pick(&g),
 					    53, 0, k);

@@ -92,7 +92,11 @@ struct job {
 	uint32_t n_frames;
 	uint64_t n_pkts;
 	unsigned int burst;
-	uint64_t cycles;
+	uint32_t *burst_cyc;  /* n_pkts / burst entries: TSC cycles of each burst */
+	uint64_t cycles;      /* the whole run */
+	double busy;          /* share of the run the thread was on a CPU */
+	double cpp;           /* cycles per packet over the bursts not interrupted */
+	double kept;          /* share of bursts kept */
 	uint64_t forwarded;
 };
 
@@ -319,6 +323,45 @@ split(const uint8_t **tx, const uint8_t *reason, unsigned int n, uint64_t *tx_by
 }
 
 static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The machine is shared: another process may take the CPU in the middle of a burst. A burst
+ * that took more than ten times the median burst was interrupted; it is left out, and the
+ * share of bursts kept is reported. (The time the thread was off the CPU is also in busy.)
+ */
+static void
+bursts_filter(struct job *j, uint64_t n)
+{
+	uint32_t *tmp = malloc(n * sizeof(*tmp)), limit;
+	uint64_t sum = 0, kept = 0;
+
+	if (tmp == NULL || n == 0) {
+		j->cpp = (double)j->cycles / (double)j->n_pkts;
+		j->kept = 1;
+		free(tmp);
+		return;
+	}
+	memcpy(tmp, j->burst_cyc, n * sizeof(*tmp));
+	qsort(tmp, n, sizeof(*tmp), cmp_u32);
+	limit = tmp[n / 2] > UINT32_MAX / 10 ? UINT32_MAX : tmp[n / 2] * 10;
+	for (uint64_t b = 0; b < n; b++) {
+		if (j->burst_cyc[b] <= limit) {
+			sum += j->burst_cyc[b];
+			kept++;
+		}
+	}
+	j->cpp = (double)sum / (double)(kept * j->burst);
+	j->kept = (double)kept / (double)n;
+	free(tmp);
+}
+
+static int
 job_run(void *arg)
 {
 	struct job *j = arg;
@@ -330,24 +373,31 @@ job_run(void *arg)
 	const uint8_t *tx[DP_MAX_BURST];
 	static uint32_t res[DP_MAX_BURST * DP_ACL_CATEGORIES];
 	struct dp_pipeline pl = { .policy = j->policy, .blocklist = j->bl, .wk = j->wk };
-	uint64_t fwd = 0, tx_bytes = 0, t0, t1;
+	uint64_t fwd = 0, tx_bytes = 0, t0, t1, n_bursts = j->n_pkts / j->burst;
+	struct timespec c0, c1;
 	uint32_t pos = 0;
 
 	rcu_register_thread();
 	for (unsigned int i = 0; i < j->burst; i++)
 		ingress[i] = dp_ingress(0, false);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 	t0 = rte_rdtsc_precise();
 	if (j->mode == M_ACL) {
-		for (uint64_t done = 0; done < j->n_pkts; done += j->burst) {
+		for (uint64_t b = 0; b < n_bursts; b++) {
+			uint64_t tb = rte_rdtsc();
+
 			for (unsigned int i = 0; i < j->burst; i++) {
 				cls[i] = &j->metas[pos];
 				pos = pos + 1 == j->n_frames ? 0 : pos + 1;
 			}
 			dp_policy_classify(j->policy, cls, ingress, j->burst, res);
 			fwd += res[0] != 0;
+			j->burst_cyc[b] = (uint32_t)RTE_MIN(rte_rdtsc() - tb, (uint64_t)UINT32_MAX);
 		}
 	} else {
-		for (uint64_t done = 0; done < j->n_pkts; done += j->burst) {
+		for (uint64_t b = 0; b < n_bursts; b++) {
+			uint64_t tb = rte_rdtsc();
+
 			for (unsigned int i = 0; i < j->burst; i++) {
 				const uint8_t *f = j->frames + (size_t)pos * MIT_FRAME_STRIDE;
 
@@ -361,11 +411,15 @@ job_run(void *arg)
 						reason);
 			fwd += split(tx, reason, j->burst, &tx_bytes, bytes);
 			rcu_quiescent_state();
+			j->burst_cyc[b] = (uint32_t)RTE_MIN(rte_rdtsc() - tb, (uint64_t)UINT32_MAX);
 		}
 	}
 	t1 = rte_rdtsc_precise();
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 	rcu_unregister_thread();
 	j->cycles = t1 - t0;
+	j->busy = ((double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9) /
+		  ((double)j->cycles / (double)rte_get_tsc_hz());
 	j->forwarded = fwd + (tx_bytes == 1); /* keeps tx_bytes alive */
 	return 0;
 }
@@ -671,6 +725,10 @@ main(int argc, char **argv)
 	base.n_frames = o.gen.n_frames;
 	base.burst = o.burst;
 	base.frames = setups[0].frames;
+	base.burst_cyc = malloc((RTE_MAX(o.packets, (uint64_t)o.gen.n_frames) / o.burst + 1) *
+				sizeof(uint32_t));
+	if (base.burst_cyc == NULL)
+		goto nomem;
 
 	if (o.callgrind) {
 		callgrind_run(setups, &base);
@@ -711,8 +769,9 @@ main(int argc, char **argv)
 	{
 		unsigned int n_var = 1 + 2 * o.n_counts;
 		double *cpp = calloc((size_t)n_var * o.runs, sizeof(double));
+		double *busy = calloc((size_t)n_var * o.runs, sizeof(double));
 
-		if (cpp == NULL)
+		if (cpp == NULL || busy == NULL)
 			goto nomem;
 		for (unsigned int r = 0; r < o.runs; r++) {
 			for (unsigned int v0 = 0; v0 < n_var; v0++) {
@@ -733,28 +792,33 @@ main(int argc, char **argv)
 				rte_eal_remote_launch(job_run, &j, lcore);
 				rte_eal_wait_lcore(lcore);
 				offenders_drain(wk);
-				cpp[v * o.runs + r] = (double)j.cycles / (double)j.n_pkts;
+				bursts_filter(&j, j.n_pkts / j.burst);
+				cpp[v * o.runs + r] = j.cpp;
+				busy[v * o.runs + r] = j.busy;
 				printf("R run round=%u variant=%s rules=%u cycles_per_pkt=%.2f "
+				       "wall_cycles_per_pkt=%.2f busy=%.3f bursts_kept=%.4f "
 				       "forwarded=%" PRIu64 "\n",
 				       r + 1, mode_names[j.mode],
-				       v == 0 ? 0 : setups[(v - 1) / 2].n_rules, cpp[v * o.runs + r],
-				       j.forwarded);
+				       v == 0 ? 0 : setups[(v - 1) / 2].n_rules, j.cpp,
+				       (double)j.cycles / (double)j.n_pkts, j.busy, j.kept, j.forwarded);
 				fflush(stdout);
 			}
 		}
 		for (unsigned int v = 0; v < n_var; v++) {
-			double *x = &cpp[v * o.runs];
+			double *x = &cpp[v * o.runs], *y = &busy[v * o.runs];
 			double med;
 
 			qsort(x, o.runs, sizeof(*x), cmp_double);
+			qsort(y, o.runs, sizeof(*y), cmp_double);
 			med = o.runs % 2 ? x[o.runs / 2] : (x[o.runs / 2 - 1] + x[o.runs / 2]) / 2;
 			printf("R median variant=%s rules=%u cycles_per_pkt=%.2f min=%.2f max=%.2f "
-			       "runs=%u\n",
+			       "busy_min=%.3f runs=%u\n",
 			       v == 0 ? "bare" : mode_names[(v - 1) % 2 ? M_ACL : M_PIPELINE],
 			       v == 0 ? 0 : setups[(v - 1) / 2].n_rules, med, x[0], x[o.runs - 1],
-			       o.runs);
+			       y[0], o.runs);
 		}
 		free(cpp);
+		free(busy);
 	}
 
 	/* Freeing the old policy is the last step of a swap. */

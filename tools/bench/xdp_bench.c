@@ -387,7 +387,7 @@ main(int argc, char **argv)
 		for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			long long m = map_memlock(map_fd(obj, names[i]));
 
-			printf(" %s=%lld", names[i], m);
+			printf(" map_%s=%lld", names[i], m);
 			total += m > 0 ? m : 0;
 		}
 		printf(" total=%lld\n", total);
