@@ -336,6 +336,47 @@ rules_resolve(struct dp_policy *p, const struct cfg_policy *cp, const struct cfg
 	return ret;
 }
 
+bool dp_policy_no_scan4;
+
+/*
+ * Short segments: a packet compares with a few rules, fewer instructions and cache lines than
+ * rte_acl's trie walk (tools/bench/mitigate measures both). Past these limits rte_acl stays.
+ */
+static const struct dp_scan4_limits scan4_limits = {
+	.max_mean = 24.0,
+	.max_seg = 512,
+	.max_entries = 1u << 21,
+	.max_24 = 1u << 22,
+};
+
+/* Build the segment classifier for the IPv4 rules when it suits them: p->scan4, or NULL. */
+static int
+scan4_try(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_shape *shapes)
+{
+	struct dp_scan4_shape *sh = calloc(cp->n_rules ? cp->n_rules : 1, sizeof(*sh));
+	int err;
+
+	if (sh == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < cp->n_rules; i++) {
+		bool v4, v6;
+
+		rule_families(&cp->rules[i], &v4, &v6);
+		sh[i].v4 = v4;
+		sh[i].proto = shapes[i].proto;
+		sh[i].proto_mask = shapes[i].proto_mask;
+		sh[i].flags = shapes[i].flags;
+		sh[i].flags_mask = shapes[i].flags_mask;
+		sh[i].ingress = shapes[i].ingress;
+		sh[i].ingress_mask = shapes[i].ingress_mask;
+		sh[i].len_lo = shapes[i].len_lo;
+		sh[i].len_hi = shapes[i].len_hi;
+	}
+	p->scan4 = dp_scan4_build(cp->rules, sh, (uint32_t)cp->n_rules, &scan4_limits, &err);
+	free(sh);
+	return err == -E2BIG ? 0 : err;
+}
+
 static int
 rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_shape *shapes,
 	      struct cfg_errors *errs)
@@ -350,6 +391,15 @@ rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rul
 		n4 += v4 ? rule_expansion(&cp->rules[i]) : 0;
 		n6 += v6 ? rule_expansion(&cp->rules[i]) : 0;
 	}
+	if (n4 > 0 && p->n_count == 0 && !dp_policy_no_scan4) {
+		ret = scan4_try(p, cp, shapes);
+		if (ret == -ENOMEM)
+			goto nomem;
+		if (p->scan4 != NULL) {
+			added += n4;
+			n4 = 0;
+		}
+	}
 	if (n4 > 0 && (p->acl4 = acl_create(4, n4)) == NULL)
 		goto nomem;
 	if (n6 > 0 && (p->acl6 = acl_create(6, n6)) == NULL)
@@ -359,7 +409,7 @@ rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rul
 		bool v4, v6;
 
 		rule_families(r, &v4, &v6);
-		ret = v4 ? acl_add4(p->acl4, r, &shapes[i], &added) : 0;
+		ret = v4 && p->acl4 != NULL ? acl_add4(p->acl4, r, &shapes[i], &added) : 0;
 		if (ret == 0 && v6)
 			ret = acl_add6(p->acl6, r, &shapes[i], &added);
 		if (ret < 0) {
@@ -606,6 +656,7 @@ dp_policy_destroy(struct dp_policy *p)
 		return;
 	rte_acl_free(p->acl4);
 	rte_acl_free(p->acl6);
+	dp_scan4_free(p->scan4);
 	dp_pfx4_free(p->allow4);
 	dp_pfx4_free(p->deny4);
 	rte_lpm6_free(p->allow6);
@@ -658,6 +709,35 @@ dp_policy_classify(const struct dp_policy *p, const struct dp_pkt *const *pkts,
 	uint16_t i4[DP_MAX_BURST], i6[DP_MAX_BURST];
 	unsigned int n4 = 0, n6 = 0, nc = p->n_categories;
 
+	if (p->scan4 != NULL) {
+		/* No count rules then: one category. IPv4 to the scanner, IPv6 to rte_acl. */
+		const struct dp_pkt *c4[DP_MAX_BURST];
+		uint8_t g4[DP_MAX_BURST];
+
+		for (unsigned int i = 0; i < n; i++) {
+			res[i] = 0;
+			if (pkts[i]->family == 4) {
+				c4[n4] = pkts[i];
+				g4[n4] = ingress[i];
+				i4[n4++] = (uint16_t)i;
+			} else if (pkts[i]->family == 6 && p->acl6 != NULL) {
+				key6_fill(&k6[n6], pkts[i], ingress[i]);
+				d6[n6] = (const uint8_t *)&k6[n6];
+				i6[n6++] = (uint16_t)i;
+			}
+		}
+		if (n4 > 0) {
+			dp_scan4_classify(p->scan4, c4, g4, n4, r4);
+			for (unsigned int j = 0; j < n4; j++)
+				res[i4[j]] = r4[j];
+		}
+		if (n6 > 0) {
+			rte_acl_classify(p->acl6, d6, r6, n6, 1);
+			for (unsigned int j = 0; j < n6; j++)
+				res[i6[j]] = r6[j];
+		}
+		return;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		if (pkts[i]->family == 4 && p->acl4 != NULL) {
 			key4_fill(&k4[n4], pkts[i], ingress[i]);

@@ -105,6 +105,69 @@ dp_pfx4_lookup(const struct dp_pfx4 *s, uint32_t addr)
 	return st == DP_PFX4_ALL || (st == DP_PFX4_PART && dp_pfx4_part_lookup(s, addr));
 }
 
+/*
+ * The IPv4 rule classifier for rules spread over many destinations (dp_scan4.c): the
+ * destination picks a segment, the segment lists the rules that can match it in file order.
+ */
+struct dp_scan4_rule {
+	uint32_t src, src_mask, dst, dst_mask;      /* host byte order, masked */
+	uint16_t sp_lo, sp_span, dp_lo, dp_span;    /* port ranges as low end and width */
+	uint16_t len_lo, len_span;
+	uint8_t proto, proto_mask, flags, flags_mask, ingress, ingress_mask;
+	uint16_t pad;
+	uint32_t result;                            /* rule index + 1 */
+};
+
+struct dp_scan4_seg {
+	uint32_t start, count;                      /* in dp_scan4.rules */
+	uint32_t addr;                              /* the segment's prefix */
+	uint8_t len;
+};
+
+struct dp_scan4_slot {
+	uint32_t key;                               /* /24 index, UINT32_MAX when empty */
+	uint32_t val;                               /* segment, or 1 << 31 | tbl8 group */
+};
+
+struct dp_scan4 {
+	struct dp_scan4_slot *tbl24;
+	uint32_t mask24;
+	uint32_t (*tbl8)[256];
+	struct dp_scan4_seg *segs;                  /* segs[0]: destinations in no dst prefix */
+	struct dp_scan4_rule *rules;
+	uint32_t n_segs, n_entries, max_seg, n_tbl8;
+	size_t mem;                                 /* bytes */
+};
+
+/* What of a rule the classifier matches, beside its prefixes and ports. */
+struct dp_scan4_shape {
+	bool v4;                                    /* the rule applies to IPv4 */
+	uint8_t proto, proto_mask, flags, flags_mask, ingress, ingress_mask;
+	uint16_t len_lo, len_hi;
+};
+
+/* When to give up and leave the rules to rte_acl: segments too long or too many. */
+struct dp_scan4_limits {
+	double max_mean;        /* mean rules per segment */
+	uint32_t max_seg;       /* rules in the longest segment */
+	uint32_t max_entries;   /* rules in all segments */
+	uint64_t max_24;        /* /24 table entries */
+};
+
+/* Build the classifier of the terminating IPv4 rules. NULL with *@err = -E2BIG when a limit
+ * is passed, -ENOMEM when out of memory. */
+struct dp_scan4 *
+dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes, uint32_t n_rules,
+	       const struct dp_scan4_limits *lim, int *err);
+
+void
+dp_scan4_free(struct dp_scan4 *s);
+
+/* res[i]: index + 1 of the first rule packet i matches, 0 for none. */
+void
+dp_scan4_classify(const struct dp_scan4 *s, const struct dp_pkt *const *pkts,
+		  const uint8_t *ingress, unsigned int n, uint32_t *res);
+
 /* A rule as the workers need it. */
 struct dp_rule {
 	uint8_t action;              /* enum cfg_action */
@@ -134,6 +197,7 @@ struct dp_policy {
 	struct dp_pfx4 *allow4, *deny4;    /* [R] NULL when empty */
 	struct rte_lpm6 *allow6, *deny6;   /* [R] */
 	struct rte_acl_ctx *acl4, *acl6;   /* [R] NULL when no rule of that family */
+	struct dp_scan4 *scan4;            /* [R] instead of acl4 when its segments are short */
 	uint32_t n_categories;             /* [R] 1, or a multiple of 4 with count rules */
 	uint32_t n_count;                  /* [R] count rules */
 	uint32_t n_rules;                  /* [R] */
@@ -168,6 +232,10 @@ dp_mitigation_fini(struct dp *dp);
 struct dp_policy *
 dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsigned int n_workers,
 		uint64_t version, uint64_t hz, struct cfg_errors *errs);
+
+/* For tests and the benchmark: when set, dp_policy_build() leaves every IPv4 rule to rte_acl
+ * instead of choosing dp_scan4 for rule sets that suit it. */
+extern bool dp_policy_no_scan4;
 
 /* Free a policy and its tables. Accepts NULL. */
 void
