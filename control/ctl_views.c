@@ -377,14 +377,15 @@ static json_t *
 policy_json(const struct dp_policy_info *pi)
 {
 	char file[sizeof(pi->file) + 1];
+	/* Version 0 is the empty policy the node starts with: nobody loaded it. */
+	time_t loaded = pi->version > 0 ? pi->loaded : 0;
 	json_t *o;
 
 	snprintf(file, sizeof(file), "%.*s", (int)sizeof(pi->file), pi->file);
 	o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:I}",
 		      "version", (json_int_t)pi->version,
-		      "loaded", iso_time_json(pi->loaded),
-		      "loaded_at", pi->loaded > 0 ? json_integer((json_int_t)pi->loaded)
-						  : json_null(),
+		      "loaded", iso_time_json(loaded),
+		      "loaded_at", loaded > 0 ? json_integer((json_int_t)loaded) : json_null(),
 		      "file", file[0] != '\0' ? str_json(file) : json_null(),
 		      "mode", mode_name(pi->mode),
 		      "default_action", action_name(pi->default_action),
@@ -778,7 +779,8 @@ handle_rules(void *ctx, json_t *args, json_t **data, const char **error)
 	return -ENOENT;
 }
 
-#define ADDR_HELP "one IPv4 or IPv6 address such as 198.18.0.1 or 2001:db8::1, bare or as a /32 or /128"
+#define ADDR_HELP \
+	"one IPv4 or IPv6 address such as 198.18.0.1 or 2001:db8::1, bare or as a /32 or /128"
 
 /* The "addr" argument: a host address, parsed into @p and written back into @text. */
 static int
@@ -797,8 +799,8 @@ arg_host_addr(json_t *args, struct cfg_prefix *p, char *text, size_t len, const 
 	}
 	s = json_string_value(v);
 	if (strlen(s) != json_string_length(v) || cfg_prefix_parse(s, p) < 0) {
-		snprintf(ctl_msg, sizeof(ctl_msg), "\"%.64s\" is not a host address: give " ADDR_HELP,
-			 s);
+		snprintf(ctl_msg, sizeof(ctl_msg),
+			 "\"%.64s\" is not a host address: give " ADDR_HELP, s);
 		*error = ctl_msg;
 		return -EINVAL;
 	}
