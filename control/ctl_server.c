@@ -25,7 +25,8 @@
 
 #define CTL_MAX_COMMANDS 64
 #define CTL_NAME_MAX 48
-#define CTL_CLIENT_TIMEOUT_MS 1000 /* one connection, read and reply, in total */
+#define CTL_CLIENT_TIMEOUT_MS 1000 /* to send the request; and to take a small reply */
+#define CTL_REPLY_BYTES_PER_MS 8192 /* a large reply gets 1 ms more per 8 KiB (8 MB/s) */
 #define CTL_ACCEPT_BATCH 4          /* connections served before returning to the event loop */
 
 /* The stats are written by the control thread and read by the telemetry thread. */
@@ -404,6 +405,10 @@ serve(struct ctl_server *srv, int fd)
 	json_decref(reply);
 	if (out == NULL)
 		return true;
+	/* The time the command took is the daemon's, not the client's: the client gets its own
+	 * time to take the reply, longer for a long one (every rule of a large policy). */
+	deadline = ctl_now_ms() + CTL_CLIENT_TIMEOUT_MS +
+		   (long long)(strlen(out) / CTL_REPLY_BYTES_PER_MS);
 	write_all(fd, out, strlen(out), deadline);
 	write_all(fd, "\n", 1, deadline);
 	free(out);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <poll.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +85,27 @@ h_fail_many(void *ctx, json_t *args, json_t **data, const char **error)
 	*error = "many errors";
 	*data = json_pack("{s:o}", "errors", lines);
 	return -EINVAL;
+}
+
+#define BIG_REPLY_BYTES (4 << 20)
+
+/* A command that takes longer than a client's second, then answers with 4 MiB. */
+static int
+h_slow_big(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	char *big = malloc(BIG_REPLY_BYTES + 1);
+
+	(void)ctx;
+	(void)args;
+	(void)error;
+	if (big == NULL)
+		return -ENOMEM;
+	memset(big, 'r', BIG_REPLY_BYTES);
+	big[BIG_REPLY_BYTES] = '\0';
+	usleep(1200 * 1000);
+	*data = json_pack("{s:s}", "s", big);
+	free(big);
+	return *data != NULL ? 0 : -ENOMEM;
 }
 
 static int
@@ -559,6 +581,82 @@ test_ctl_server_process_batch_is_bounded(void **state)
 		close(fds[i]);
 }
 
+/* Connect to @path and send @req; -1 on failure. */
+static int
+client_send(const char *path, const char *req)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+test_ctl_server_process_slow_command_large_reply(void **state)
+{
+	struct fixture *f = *state;
+	struct pollfd pfd = { .events = POLLIN };
+	pid_t pid;
+	int status;
+
+	/* The command's own time does not eat the client's: a reply ready after more than a
+	 * second, and too large for the socket buffer, still reaches a client that reads it. */
+	assert_int_equal(ctl_server_register(f->srv, "slowbig", h_slow_big, f), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t cap = BIG_REPLY_BYTES + 4096, len = 0;
+		char *buf = malloc(cap);
+		json_t *r, *str;
+		ssize_t n;
+		int fd = client_send(f->path, "{\"cmd\":\"slowbig\"}\n");
+
+		if (fd < 0 || buf == NULL)
+			_exit(1);
+		while ((n = read(fd, buf + len, cap - len)) > 0)
+			len += (size_t)n;
+		r = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL);
+		str = json_object_get(json_object_get(r, "data"), "s");
+		_exit(json_is_string(str) && json_string_length(str) == BIG_REPLY_BYTES &&
+				      buf[len - 1] == '\n'
+			      ? 0
+			      : 2);
+	}
+	pfd.fd = ctl_server_fd(f->srv);
+	assert_int_equal(poll(&pfd, 1, 5000), 1); /* the child has connected */
+	assert_int_equal(ctl_server_process(f->srv), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void
+test_ctl_server_process_bounds_client_not_reading(void **state)
+{
+	struct fixture *f = *state;
+	long long t0, spent;
+	int fd;
+
+	/* A client that asks for a large reply and never reads it holds the control thread one
+	 * second plus one millisecond per 8 KiB of reply (4 MiB: about 1.5 s), not forever. */
+	assert_int_equal(ctl_server_register(f->srv, "slowbig", h_slow_big, f), 0);
+	fd = client_send(f->path, "{\"cmd\":\"slowbig\"}\n");
+	assert_true(fd >= 0);
+	t0 = mono_ms();
+	assert_int_equal(ctl_server_process(f->srv), 1);
+	spent = mono_ms() - t0 - 1200; /* the command's own time */
+	assert_true(spent >= 1000 + (BIG_REPLY_BYTES / 8192) - 100);
+	assert_true(spent < 1000 + (BIG_REPLY_BYTES / 8192) + 1000);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -597,6 +695,10 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_process_batch_is_bounded, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_slow_command_large_reply,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_bounds_client_not_reading,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_process_refuses_other_users, setup,
 						teardown),
 	};
