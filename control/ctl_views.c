@@ -423,19 +423,27 @@ ctl_view_policy(const struct ctl_node *node)
 	return policy_json(&pi);
 }
 
-json_t *
-ctl_view_rules(const struct ctl_node *node)
+/*
+ * The rules view, of every rule or only of those named @only (when not NULL), with the
+ * number of rules of the policy in *@n_rules: a policy may hold 131072 rules, and one rule's
+ * JSON is cheaper than all of theirs.
+ */
+static json_t *
+rules_json(const struct ctl_node *node, const char *only, uint32_t *n_rules)
 {
 	json_t *rules = json_array();
 	struct dp_policy_info pi;
 	struct dp_rule_stats rs;
 	char name[sizeof(rs.name) + 1];
+	uint32_t i;
 
 	memset(&pi, 0, sizeof(pi));
 	ctl_dp_lock();
 	dp_policy_info_get(node->dp, &pi);
-	for (uint32_t i = 0; dp_rule_stats_get(node->dp, i, &rs) == 0; i++) {
+	for (i = 0; dp_rule_stats_get(node->dp, i, &rs) == 0; i++) {
 		snprintf(name, sizeof(name), "%.*s", (int)sizeof(rs.name), rs.name);
+		if (only != NULL && strcmp(name, only) != 0)
+			continue;
 		json_array_append_new(rules, json_pack("{s:I, s:o, s:i, s:s, s:I, s:I, s:I}",
 			"index", (json_int_t)i,
 			"name", str_json(name),
@@ -446,7 +454,15 @@ ctl_view_rules(const struct ctl_node *node)
 			"dropped", (json_int_t)rs.dropped));
 	}
 	ctl_dp_unlock();
+	if (n_rules != NULL)
+		*n_rules = i;
 	return json_pack("{s:I, s:o}", "policy_version", (json_int_t)pi.version, "rules", rules);
+}
+
+json_t *
+ctl_view_rules(const struct ctl_node *node)
+{
+	return rules_json(node, NULL, NULL);
 }
 
 static json_t *
@@ -741,38 +757,28 @@ static int
 handle_rules(void *ctx, json_t *args, json_t **data, const char **error)
 {
 	static const char *const allowed[] = { "name", NULL };
-	json_t *name = json_object_get(args, "name"), *rules, *el, *keep;
-	size_t i;
+	json_t *name = json_object_get(args, "name");
+	uint32_t n_rules = 0;
 	int ret;
 
 	ret = args_only(args, allowed, error);
 	if (ret < 0)
 		return ret;
-	if (name != NULL && !json_is_string(name)) {
+	if (name != NULL && (!json_is_string(name) ||
+			     strlen(json_string_value(name)) != json_string_length(name))) {
 		*error = "\"name\" must be a rule name, as a string";
 		return -EINVAL;
 	}
-	*data = ctl_view_rules(ctx);
+	*data = rules_json(ctx, name != NULL ? json_string_value(name) : NULL, &n_rules);
 	if (*data == NULL)
 		return -ENOMEM;
-	if (name == NULL)
+	if (name == NULL || json_array_size(json_object_get(*data, "rules")) > 0)
 		return 0;
-	rules = json_object_get(*data, "rules");
-	keep = json_array();
-	json_array_foreach(rules, i, el) {
-		if (json_equal(json_object_get(el, "name"), name))
-			json_array_append(keep, el);
-	}
-	if (json_array_size(keep) > 0) {
-		json_object_set_new(*data, "rules", keep);
-		return 0;
-	}
-	json_decref(keep);
 	snprintf(ctl_msg, sizeof(ctl_msg),
-		 "no rule named \"%.64s\" in the running policy (version %lld, %zu rules)",
+		 "no rule named \"%.64s\" in the running policy (version %lld, %u rules)",
 		 json_string_value(name),
 		 (long long)json_integer_value(json_object_get(*data, "policy_version")),
-		 json_array_size(rules));
+		 n_rules);
 	*error = ctl_msg;
 	json_decref(*data);
 	*data = NULL;
