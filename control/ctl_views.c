@@ -426,36 +426,61 @@ ctl_view_policy(const struct ctl_node *node)
 /*
  * The rules view, of every rule or only of those named @only (when not NULL), with the
  * number of rules of the policy in *@n_rules: a policy may hold 131072 rules, and one rule's
- * JSON is cheaper than all of theirs.
+ * JSON is cheaper than all of theirs. The counters are copied under the lock and turned into
+ * JSON after it, so that the control thread does not wait for the telemetry thread's JSON.
  */
 static json_t *
 rules_json(const struct ctl_node *node, const char *only, uint32_t *n_rules)
 {
-	json_t *rules = json_array();
-	struct dp_policy_info pi;
-	struct dp_rule_stats rs;
+	struct dp_rule_stats *copy = NULL, rs, *bigger;
 	char name[sizeof(rs.name) + 1];
-	uint32_t i;
+	uint32_t i, n = 0, cap = 0, *index = NULL, *ibigger;
+	struct dp_policy_info pi;
+	json_t *rules;
+	bool failed = false;
 
 	memset(&pi, 0, sizeof(pi));
 	ctl_dp_lock();
 	dp_policy_info_get(node->dp, &pi);
 	for (i = 0; dp_rule_stats_get(node->dp, i, &rs) == 0; i++) {
-		snprintf(name, sizeof(name), "%.*s", (int)sizeof(rs.name), rs.name);
-		if (only != NULL && strcmp(name, only) != 0)
+		if (only != NULL && strncmp(rs.name, only, sizeof(rs.name)) != 0)
 			continue;
-		json_array_append_new(rules, json_pack("{s:I, s:o, s:i, s:s, s:I, s:I, s:I}",
-			"index", (json_int_t)i,
-			"name", str_json(name),
-			"line", rs.line,
-			"action", action_name(rs.action),
-			"packets", (json_int_t)rs.packets,
-			"bytes", (json_int_t)rs.bytes,
-			"dropped", (json_int_t)rs.dropped));
+		if (n == cap) {
+			cap = cap == 0 ? (only != NULL ? 1 : pi.n_rules + 1) : cap * 2;
+			bigger = realloc(copy, cap * sizeof(*copy));
+			ibigger = realloc(index, cap * sizeof(*index));
+			if (bigger != NULL)
+				copy = bigger;
+			if (ibigger != NULL)
+				index = ibigger;
+			if (bigger == NULL || ibigger == NULL) {
+				failed = true;
+				break;
+			}
+		}
+		index[n] = i;
+		copy[n++] = rs;
 	}
 	ctl_dp_unlock();
 	if (n_rules != NULL)
 		*n_rules = i;
+
+	rules = failed ? NULL : json_array();
+	for (uint32_t k = 0; rules != NULL && k < n; k++) {
+		snprintf(name, sizeof(name), "%.*s", (int)sizeof(copy[k].name), copy[k].name);
+		json_array_append_new(rules, json_pack("{s:I, s:o, s:i, s:s, s:I, s:I, s:I}",
+			"index", (json_int_t)index[k],
+			"name", str_json(name),
+			"line", copy[k].line,
+			"action", action_name(copy[k].action),
+			"packets", (json_int_t)copy[k].packets,
+			"bytes", (json_int_t)copy[k].bytes,
+			"dropped", (json_int_t)copy[k].dropped));
+	}
+	free(copy);
+	free(index);
+	if (rules == NULL)
+		return NULL;
 	return json_pack("{s:I, s:o}", "policy_version", (json_int_t)pi.version, "rules", rules);
 }
 
