@@ -34,9 +34,16 @@
 #define MBUFS_MAX 4194303
 #define SOCKET_MODE_MAX 0777
 #define FILE_PREFIX_PREFIX "rampart-"
+#define BLOCKLIST_SIZE_MIN 1024
+#define BLOCKLIST_SIZE_MAX 16777216
+#define RATE_SOURCES_MIN 1024
+#define RATE_SOURCES_MAX 16777216
+#define OFFENDER_RING_MIN 64
+#define OFFENDER_RING_MAX 65536
 
 static const char *const top_keys[] = {
-	"node", "dpdk", "ports", "link_pairs", "workers", "control", "log", NULL,
+	"node",    "dpdk", "ports",  "link_pairs", "workers",
+	"control", "log",  "policy", "mitigation", NULL,
 };
 static const char *const node_keys[] = { "id", "stack", NULL };
 static const char *const dpdk_keys[] = {
@@ -49,6 +56,13 @@ static const char *const link_pair_keys[] = { "name", "upstream", "protected", N
 static const char *const workers_keys[] = { "lcores", "burst", "idle_sleep_us", "mbufs", NULL };
 static const char *const control_keys[] = { "socket", "socket_mode", "telemetry", NULL };
 static const char *const log_keys[] = { "level", NULL };
+static const char *const policy_keys[] = { "file", NULL };
+static const char *const mitigation_keys[] = {
+	"blocklist_size",
+	"rate_sources",
+	"offender_ring",
+	NULL,
+};
 
 /* An EAL option Rampart derives from its own settings; extra_args must not repeat it. */
 struct eal_owned_opt {
@@ -87,6 +101,7 @@ struct port_ref {
 
 struct parse_ctx {
 	struct cfg_node *cfg;
+	const char *dir;      /* the node config's directory (cfg_node_load()), else NULL */
 	struct cfg_schema sc; /* the error list and the lines libconfig wrapped */
 	int id_line; /* node.id when it is valid, else 0 */
 	bool file_prefix_set;
@@ -768,6 +783,60 @@ parse_log(struct parse_ctx *ctx, const config_setting_t *root)
 	ctx->cfg->log.level = (enum cfg_log_level)level;
 }
 
+/*
+ * policy.file: the policy loaded at start. A relative path is resolved against the node
+ * config's directory when the config was read from a file.
+ */
+static void
+parse_policy(struct parse_ctx *ctx, const config_setting_t *root)
+{
+	struct cfg_node *cfg = ctx->cfg;
+	const config_setting_t *grp;
+	const char *v;
+	int line = 0;
+
+	grp = cfg_get_group(&ctx->sc, root, NULL, "policy", NULL);
+	if (grp == NULL)
+		return;
+	cfg_check_keys(&ctx->sc, grp, "policy", policy_keys);
+	v = cfg_get_string(&ctx->sc, grp, "policy", "file", NULL, &line);
+	if (v == NULL || !cfg_printable_check(&ctx->sc, line, "policy.file", v))
+		return;
+	if (v[0] == '\0') {
+		cfg_error_add(ctx->sc.errs, line,
+		              "policy.file: must not be empty; give the path of a policy file, or "
+		              "leave policy out to start with the empty policy");
+		return;
+	}
+	if (cfg_path_join(cfg->policy.file, sizeof(cfg->policy.file), ctx->dir, v) < 0) {
+		cfg_error_add(ctx->sc.errs, line,
+		              "policy.file: the path is longer than %zu characters%s",
+		              sizeof(cfg->policy.file) - 1,
+		              v[0] != '/' && ctx->dir != NULL && strcmp(ctx->dir, ".") != 0
+		                      ? " once joined to the node config's directory"
+		                      : "");
+		cfg->policy.file[0] = '\0';
+	}
+}
+
+static void
+parse_mitigation(struct parse_ctx *ctx, const config_setting_t *root)
+{
+	struct cfg_node *cfg = ctx->cfg;
+	const config_setting_t *grp;
+
+	grp = cfg_get_group(&ctx->sc, root, NULL, "mitigation", NULL);
+	if (grp == NULL)
+		return;
+	cfg_check_keys(&ctx->sc, grp, "mitigation", mitigation_keys);
+	cfg_get_uint(&ctx->sc, grp, "mitigation", "blocklist_size", BLOCKLIST_SIZE_MIN,
+	             BLOCKLIST_SIZE_MAX, &cfg->mitigation.blocklist_size);
+	cfg_get_uint(&ctx->sc, grp, "mitigation", "rate_sources", RATE_SOURCES_MIN,
+	             RATE_SOURCES_MAX, &cfg->mitigation.rate_sources);
+	cfg_get_uint(&ctx->sc, grp, "mitigation", "offender_ring", OFFENDER_RING_MIN,
+	             OFFENDER_RING_MAX, &cfg->mitigation.offender_ring);
+}
+
 /* Resolve the port names of every link pair; a port serves at most one pair, on one side. */
 static void
 check_link_pairs(struct parse_ctx *ctx)
@@ -916,7 +985,7 @@ default_file_prefix(struct parse_ctx *ctx)
 }
 
 static int
-node_parse(const char *text, struct cfg_node *cfg, struct cfg_errors *errs)
+node_parse(const char *text, const char *dir, struct cfg_node *cfg, struct cfg_errors *errs)
 {
 	const config_setting_t *root;
 	struct parse_ctx *ctx;
@@ -929,6 +998,7 @@ node_parse(const char *text, struct cfg_node *cfg, struct cfg_errors *errs)
 		return -ENOMEM;
 	}
 	ctx->cfg = cfg;
+	ctx->dir = dir;
 	ctx->sc.errs = errs;
 
 	/* Numbers libconfig wrapped are reported here already, and their lines noted. */
@@ -944,6 +1014,8 @@ node_parse(const char *text, struct cfg_node *cfg, struct cfg_errors *errs)
 	parse_workers(ctx, root);
 	parse_control(ctx, root);
 	parse_log(ctx, root);
+	parse_policy(ctx, root);
+	parse_mitigation(ctx, root);
 	check_link_pairs(ctx);
 	check_workers(ctx);
 	default_file_prefix(ctx);
@@ -976,6 +1048,10 @@ cfg_node_defaults(struct cfg_node *cfg)
 	cfg->control.socket_mode = 0660;
 	cfg->control.telemetry = true;
 	cfg->log.level = CFG_LOG_INFO;
+	cfg->policy.file[0] = '\0';
+	cfg->mitigation.blocklist_size = 262144;
+	cfg->mitigation.rate_sources = 65536;
+	cfg->mitigation.offender_ring = 1024;
 }
 
 int
@@ -991,14 +1067,14 @@ cfg_node_parse(const char *text, const char *name, struct cfg_node *cfg, struct 
 		return -EINVAL;
 	}
 	cfg_node_defaults(cfg);
-	return node_parse(text, cfg, errs);
+	return node_parse(text, NULL, cfg, errs);
 }
 
 int
 cfg_node_load(const char *path, struct cfg_node *cfg, struct cfg_errors *errs)
 {
 	struct cfg_errors scratch;
-	char *text;
+	char *text, *dir;
 	int rc;
 
 	if (errs == NULL)
@@ -1012,7 +1088,15 @@ cfg_node_load(const char *path, struct cfg_node *cfg, struct cfg_errors *errs)
 	rc = cfg_text_read(path, "node config", &text, errs);
 	if (rc < 0)
 		return rc;
-	rc = node_parse(text, cfg, errs);
+	/* policy.file is relative to the node config's directory. */
+	dir = cfg_dirname(path);
+	if (dir == NULL) {
+		cfg_error_add(errs, 0, "out of memory while reading the config");
+		free(text);
+		return -ENOMEM;
+	}
+	rc = node_parse(text, dir, cfg, errs);
+	free(dir);
 	free(text);
 	return rc;
 }

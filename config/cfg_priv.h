@@ -124,6 +124,22 @@ cfg_printable_check(struct cfg_schema *sc, int line, const char *path, const cha
 bool
 cfg_name_check(struct cfg_schema *sc, int line, const char *path, const char *s, size_t size);
 
+/*
+ * The directory of @path as a new string to free(): "/etc/rampart" for
+ * "/etc/rampart/rampart.conf", "." for "rampart.conf", "/" for "/rampart.conf".
+ * NULL when out of memory.
+ */
+char *
+cfg_dirname(const char *path);
+
+/*
+ * @name as seen from the directory @dir, into @buf: @name itself when it is absolute or @dir
+ * is NULL, "" or "."; "@dir/@name" otherwise. @return 0, or -ENAMETOOLONG when it does not
+ * fit in @size bytes.
+ */
+int
+cfg_path_join(char *buf, size_t size, const char *dir, const char *name);
+
 /* Errors in file order; errors about the file as a whole (line 0) first. Stable. */
 void
 cfg_errors_sort(struct cfg_errors *errs);
