@@ -654,7 +654,10 @@ cfg_text_read_max(const char *path, const char *kind, size_t max, char **text,
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0)
 		hint = (size_t)st.st_size;
-	rc = read_text(fd, max, hint, &buf, &len);
+	/* A regular file says how large it is: no need to read it to refuse it. */
+	rc = S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max
+	             ? -EFBIG
+	             : read_text(fd, max, hint, &buf, &len);
 	if (rc == -EFBIG) {
 		cfg_error_add(errs, 0, "the file is larger than %zu bytes; a %s is far smaller",
 		              max, kind != NULL ? kind : "config file");
