@@ -5,15 +5,22 @@
  * name reads nothing. The input is copied into a NUL-terminated heap buffer of its exact size
  * plus one, so a read past the end is caught by ASan.
  *
+ * The deny file is outside input too, and it has a parser of its own: an input that starts
+ * with the line "# deny file" is written, after that line, to deny.txt in a directory made
+ * for the run, and read through a policy that names it.
+ *
  * A policy that is accepted must hold what the validator promises; a refused one must say why.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 
 #define FUZZ_DIR "/nonexistent/rampart-fuzz"
+#define DENY_MARK "# deny file\n"
 #define NAMES_CHECKED_MAX 512 /* rules compared pairwise for unique names */
 
 int
@@ -110,10 +117,46 @@ check_policy(const struct cfg_policy *pol)
 			abort();
 }
 
+static char deny_dir[64];
+static char deny_path[96];
+
+static void
+deny_dir_remove(void)
+{
+	unlink(deny_path);
+	rmdir(deny_dir);
+}
+
+/* Write @size bytes of @data to deny.txt in the run's directory. @return 0, or -1. */
+static int
+deny_file_write(const uint8_t *data, size_t size)
+{
+	FILE *fp;
+
+	if (deny_dir[0] == '\0') {
+		snprintf(deny_dir, sizeof(deny_dir), "/tmp/rp-fuzz-policy.XXXXXX");
+		if (mkdtemp(deny_dir) == NULL) {
+			deny_dir[0] = '\0';
+			return -1;
+		}
+		snprintf(deny_path, sizeof(deny_path), "%s/deny.txt", deny_dir);
+		atexit(deny_dir_remove);
+	}
+	fp = fopen(deny_path, "wb");
+	if (fp == NULL)
+		return -1;
+	if (size > 0 && fwrite(data, 1, size, fp) != size) {
+		fclose(fp);
+		return -1;
+	}
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cfg_policy *pol = (struct cfg_policy *)1;
+	size_t mark = strlen(DENY_MARK);
 	struct cfg_errors *errs;
 	char *text;
 	int rc;
@@ -125,7 +168,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0)
 		memcpy(text, data, size);
 	text[size] = '\0';
-	rc = cfg_policy_parse(text, "fuzz.policy", FUZZ_DIR, &pol, errs);
+	if (size >= mark && memcmp(data, DENY_MARK, mark) == 0) {
+		if (deny_file_write(data + mark, size - mark) < 0)
+			goto out;
+		rc = cfg_policy_parse("deny_file = \"deny.txt\";\n", "fuzz.policy", deny_dir, &pol,
+		                      errs);
+	} else {
+		rc = cfg_policy_parse(text, "fuzz.policy", FUZZ_DIR, &pol, errs);
+	}
 	if (rc == 0) {
 		if (pol == NULL || errs->count != 0 || errs->dropped != 0)
 			abort();
