@@ -114,7 +114,9 @@ struct cfg_node {
 		enum cfg_log_level level;      /* default CFG_LOG_INFO */
 	} log;
 	struct {
-		char file[CFG_PATH_MAX * 2];   /* default "": start with the empty policy */
+		char file[CFG_PATH_MAX * 2];   /* default "": start with the empty policy; a
+						* relative path is joined to the node config's
+						* directory by cfg_node_load() */
 	} policy;
 	struct {
 		unsigned int blocklist_size;   /* dynamic blocklist entries, default 262144 */

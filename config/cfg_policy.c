@@ -797,9 +797,11 @@ parse_rule(struct policy_ctx *ctx, const config_setting_t *grp, unsigned int idx
 	const config_setting_t *s, *dst_s = NULL;
 	char where[WHERE_MAX], path[CFG_KEY_PATH_MAX], a[PREFIX_TEXT_MAX], b[PREFIX_TEXT_MAX];
 	char pt[16];
+	uint64_t *rates[] = { &r->per_source_pps, &r->per_source_bps, &r->aggregate_pps,
+		              &r->aggregate_bps };
 	bool rate_seen = false, proto_given;
+	int line = 0, i, act, family;
 	const char *v;
-	int line = 0, i, family;
 	long long n;
 
 	snprintf(where, sizeof(where), "rules[%u]", idx);
@@ -918,22 +920,22 @@ parse_rule(struct policy_ctx *ctx, const config_setting_t *grp, unsigned int idx
 	if (i >= 0)
 		r->direction = (enum cfg_direction)i;
 
-	i = get_choice(ctx, grp, where, "action",
-	               "say what the rule does: action = \"allow\", \"drop\", \"rate-limit\" or "
-	               "\"count\";",
-	               action_names, sizeof(action_names) / sizeof(action_names[0]));
-	r->action = i >= 0 ? (enum cfg_action)i : CFG_ACTION_COUNT;
+	act = get_choice(ctx, grp, where, "action",
+	                 "say what the rule does: action = \"allow\", \"drop\", \"rate-limit\" "
+	                 "or \"count\";",
+	                 action_names, sizeof(action_names) / sizeof(action_names[0]));
+	/* Without a valid action the policy is refused anyway; the rates are still checked. */
+	if (act >= 0)
+		r->action = (enum cfg_action)act;
 
 	for (size_t k = 0; k < sizeof(rate_keys) / sizeof(rate_keys[0]); k++) {
-		uint64_t *out[] = { &r->per_source_pps, &r->per_source_bps, &r->aggregate_pps,
-			            &r->aggregate_bps };
-		bool bps = k == 1 || k == 3;
+		bool bps = rates[k] == &r->per_source_bps || rates[k] == &r->aggregate_bps;
 
 		s = config_setting_get_member(grp, rate_keys[k]);
 		if (s == NULL)
 			continue;
 		rate_seen = true;
-		if (i >= 0 && r->action != CFG_ACTION_RATE_LIMIT) {
+		if (act >= 0 && r->action != CFG_ACTION_RATE_LIMIT) {
 			cfg_error_add(
 				ctx->sc.errs, cfg_line_of(s),
 				"%s: only a rate-limit rule takes a rate; this rule's action is "
@@ -944,9 +946,9 @@ parse_rule(struct policy_ctx *ctx, const config_setting_t *grp, unsigned int idx
 		}
 		if (cfg_get_int(&ctx->sc, grp, where, rate_keys[k], bps ? BPS_MIN : 1,
 		                bps ? BPS_MAX : PPS_MAX, &n))
-			*out[k] = (uint64_t)n;
+			*rates[k] = (uint64_t)n;
 	}
-	if (i == CFG_ACTION_RATE_LIMIT && !rate_seen)
+	if (act == CFG_ACTION_RATE_LIMIT && !rate_seen)
 		cfg_error_add(ctx->sc.errs, r->line,
 		              "%s: a rate-limit rule needs a limit: set per_source_pps, "
 		              "per_source_bps, aggregate_pps or aggregate_bps",
