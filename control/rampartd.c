@@ -101,7 +101,9 @@ policy_load(struct daemon *d, const char *path)
 	struct dp_policy_info info;
 	int ret;
 
+	ctl_dp_lock();
 	ret = dp_policy_load(d->dp, path, &errs, &info);
+	ctl_dp_unlock();
 	if (ret < 0) {
 		RP_LOG(ERR, "policy %s not loaded (%u errors); the running policy is unchanged:",
 		       path, errs.count + errs.dropped);
@@ -274,7 +276,9 @@ control_loop(struct daemon *d)
 				if (read(d->timerfd, &ticks, sizeof(ticks)) <= 0)
 					continue;
 				/* Auto-blocks and blocklist expiry every tick, links every second. */
+				ctl_dp_lock();
 				dp_tick(d->dp);
+				ctl_dp_unlock();
 				if (++d->ticks % (1000 / TICK_MS) == 0)
 					links_watch(d);
 			} else {
