@@ -342,7 +342,7 @@ bool dp_policy_no_scan4;
  * Short segments: a packet compares with a few rules, fewer instructions and cache lines than
  * rte_acl's trie walk (tools/bench/mitigate measures both). Past these limits rte_acl stays.
  */
-static const struct dp_scan4_limits scan4_limits = {
+struct dp_scan4_limits dp_scan4_limits = {
 	.max_mean = 24.0,
 	.max_seg = 512,
 	.max_entries = 1u << 21,
@@ -372,7 +372,7 @@ scan4_try(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_sh
 		sh[i].len_lo = shapes[i].len_lo;
 		sh[i].len_hi = shapes[i].len_hi;
 	}
-	p->scan4 = dp_scan4_build(cp->rules, sh, (uint32_t)cp->n_rules, &scan4_limits, &err);
+	p->scan4 = dp_scan4_build(cp->rules, sh, (uint32_t)cp->n_rules, &dp_scan4_limits, &err);
 	free(sh);
 	return err == -E2BIG ? 0 : err;
 }

@@ -119,7 +119,9 @@ struct dp_scan4_rule {
 };
 
 struct dp_scan4_seg {
-	uint32_t start, count;                      /* in dp_scan4.rules */
+	uint32_t start, count;                      /* its own rules, in dp_scan4.rules */
+	uint32_t parent;                            /* longest segment containing it, or ~0 */
+	uint32_t chain;                             /* rules along the chain to the root */
 	uint32_t addr;                              /* the segment's prefix */
 	uint8_t len;
 };
@@ -135,7 +137,8 @@ struct dp_scan4 {
 	uint32_t (*tbl8)[256];
 	struct dp_scan4_seg *segs;                  /* segs[0]: destinations in no dst prefix */
 	struct dp_scan4_rule *rules;
-	uint32_t n_segs, n_entries, max_seg, n_tbl8;
+	uint32_t n_segs, n_entries, max_seg, n_tbl8;  /* max_seg: the longest chain */
+	double mean_chain;
 	size_t mem;                                 /* bytes */
 };
 
@@ -146,11 +149,11 @@ struct dp_scan4_shape {
 	uint16_t len_lo, len_hi;
 };
 
-/* When to give up and leave the rules to rte_acl: segments too long or too many. */
+/* When to give up and leave the rules to rte_acl: chains too long, table too large. */
 struct dp_scan4_limits {
-	double max_mean;        /* mean rules per segment */
-	uint32_t max_seg;       /* rules in the longest segment */
-	uint32_t max_entries;   /* rules in all segments */
+	double max_mean;        /* mean rules along a segment's chain */
+	uint32_t max_seg;       /* rules along the longest chain */
+	uint32_t max_entries;   /* unused: every rule is stored once */
 	uint64_t max_24;        /* /24 table entries */
 };
 
@@ -236,6 +239,9 @@ dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsign
 /* For tests and the benchmark: when set, dp_policy_build() leaves every IPv4 rule to rte_acl
  * instead of choosing dp_scan4 for rule sets that suit it. */
 extern bool dp_policy_no_scan4;
+
+/* When dp_policy_build() prefers dp_scan4 to rte_acl; the benchmark may move them. */
+extern struct dp_scan4_limits dp_scan4_limits;
 
 /* Free a policy and its tables. Accepts NULL. */
 void

@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The IPv4 rule classifier for rule sets whose rules spread over many destinations: the
- * packet's destination picks a segment (the longest dst prefix of any rule that contains it),
- * and the segment lists, in file order, every rule that can match that destination: each
- * rule whose dst prefix contains the segment's prefix. The first of them that matches is the
- * answer, exactly as rte_acl's highest priority would be.
+ * The IPv4 rule classifier for rule sets whose rules spread over many destinations. Every
+ * distinct dst prefix of the rules is a segment holding the rules of that prefix, in file
+ * order, and linking to its parent, the longest other segment that contains it (up to /0,
+ * which holds the rules without a dst prefix). The packet's destination picks the longest
+ * segment containing it; the rules that can match are exactly those along the chain from it
+ * to /0. Each list is scanned up to its first match, or up to the first rule that comes after
+ * the best match found so far in file order; the lowest match is rte_acl's highest priority.
  *
  * A destination finds its segment through a hash of /24s (one entry per /24 that some rule's
  * dst prefix covers), with 256-entry groups for the /24s that hold longer prefixes; a /24 in
- * no rule's prefix has the segment of the rules without a dst prefix. The segments hold
- * copies of the rules, packed, so a scan reads consecutive cache lines.
+ * no rule's prefix belongs to /0. Each rule is stored once, packed in 40 bytes.
  *
- * The policy compiler builds this instead of an rte_acl context when the segments come out
- * short (see dp_scan4_build()): then a packet compares against a handful of rules, which
- * costs less than rte_acl's walk of a trie over the 17 bytes of the key; for long segments
- * rte_acl wins, and the compiler keeps it.
+ * The policy compiler builds this instead of an rte_acl context when the chains come out
+ * short (see dp_policy.c): then a packet compares with a handful of rules, which costs less
+ * than rte_acl's walk of a trie over the 17 bytes of the key, and it builds in a fraction of
+ * the time and memory.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,14 +63,6 @@ cmp_xr_dst(const void *a, const void *b)
 	if (x->r.dst != y->r.dst)
 		return x->r.dst < y->r.dst ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* First of @g (n, sorted by cmp_xr_dst) with dst prefix (len, addr), or n. */
@@ -159,7 +152,8 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 	       const struct dp_scan4_limits *lim, int *err)
 {
 	struct xr *xs = NULL, **by_dst = NULL;
-	uint32_t n_x = 0, total = 0, *cand = NULL;
+	uint32_t n_x = 0, total = 0;
+	uint64_t chains = 0;
 	uint64_t n24 = 0;
 	struct dp_scan4 *s = NULL;
 	size_t n_seg = 0;
@@ -171,9 +165,8 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 			       (rules[i].n_dst_ports ? rules[i].n_dst_ports : 1);
 	xs = calloc(n_x + 1, sizeof(*xs));
 	by_dst = calloc(n_x + 1, sizeof(*by_dst));
-	cand = calloc(n_x + 1, sizeof(*cand));
 	s = rte_zmalloc("rp_scan4", sizeof(*s), RTE_CACHE_LINE_SIZE);
-	if (xs == NULL || by_dst == NULL || cand == NULL || s == NULL)
+	if (xs == NULL || by_dst == NULL || s == NULL)
 		goto fail;
 	n_x = 0;
 	for (uint32_t i = 0; i < n_rules; i++)
@@ -183,66 +176,67 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		by_dst[i] = &xs[i];
 	qsort(by_dst, n_x, sizeof(*by_dst), cmp_xr_dst);
 
-	/* Segments: every distinct dst prefix, and /0 (index 0) for the rest. Sizes first. */
+	/* Segments: every distinct dst prefix, and /0 (index 0) for the rest, sorted by length.
+	 * A segment holds the rules of its own prefix, in file order, and links to its parent,
+	 * the longest other segment containing it: a packet scans up that chain. */
 	s->segs = rte_malloc("rp_scan4_segs", (n_x + 1) * sizeof(*s->segs), 0);
-	if (s->segs == NULL)
+	s->rules = rte_malloc("rp_scan4_rules", (n_x + 1) * sizeof(*s->rules), RTE_CACHE_LINE_SIZE);
+	if (s->segs == NULL || s->rules == NULL)
 		goto fail;
 	for (size_t i = 0; i <= n_x; i++) {
 		uint8_t len = i == 0 ? 0 : by_dst[i - 1]->dlen;
-		uint32_t addr = i == 0 ? 0 : by_dst[i - 1]->r.dst, nc = 0;
+		uint32_t addr = i == 0 ? 0 : by_dst[i - 1]->r.dst;
+		struct dp_scan4_seg *g = &s->segs[n_seg];
 
 		if (i > 0 && ((i > 1 && by_dst[i - 2]->dlen == len && by_dst[i - 2]->r.dst == addr) ||
 			      len == 0))
 			continue;
-		for (unsigned int l = 0; l <= len; l++) {
-			uint32_t a = addr & mask_of(l);
+		g->start = total;
+		g->len = len;
+		g->addr = addr;
+		g->parent = UINT32_MAX;
+		for (size_t at = group_find(by_dst, n_x, len, addr);
+		     at < n_x && by_dst[at]->dlen == len && by_dst[at]->r.dst == addr; at++)
+			s->rules[total++] = by_dst[at]->r;
+		g->count = total - g->start;
+		/* The parent, found among the segments so far (all shorter or equal). */
+		for (int l = (int)len - 1; l >= 0 && n_seg > 0; l--) {
+			uint32_t a = addr & mask_of((unsigned int)l);
+			size_t lo = 0, hi = n_seg;
 
-			for (size_t at = group_find(by_dst, n_x, (uint8_t)l, a);
-			     at < n_x && by_dst[at]->dlen == l && by_dst[at]->r.dst == a; at++)
-				nc++;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (s->segs[mid].len < l || (s->segs[mid].len == l && s->segs[mid].addr < a))
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < n_seg && s->segs[lo].len == l && s->segs[lo].addr == a) {
+				g->parent = (uint32_t)lo;
+				break;
+			}
 		}
-		s->segs[n_seg].start = total;
-		s->segs[n_seg].count = nc;
-		s->segs[n_seg].len = len;
-		s->segs[n_seg].addr = addr;
-		total += nc;
-		s->max_seg = nc > s->max_seg ? nc : s->max_seg;
+		g->chain = g->count + (g->parent == UINT32_MAX ? 0 : s->segs[g->parent].chain);
+		chains += g->chain;
+		s->max_seg = g->chain > s->max_seg ? g->chain : s->max_seg;
 		if (len <= 24 && len > 0)
 			n24 += 1ull << (24 - len);
 		else if (len > 24)
 			n24++;
 		n_seg++;
-		if (total > lim->max_entries || nc > lim->max_seg || n24 > lim->max_24) {
+		if (g->chain > lim->max_seg || n24 > lim->max_24) {
 			*err = -E2BIG;
 			goto fail;
 		}
 	}
 	s->n_segs = (uint32_t)n_seg;
 	s->n_entries = total;
-	if ((double)total > lim->max_mean * (double)n_seg) {
+	if ((double)chains > lim->max_mean * (double)n_seg) {
 		*err = -E2BIG;
 		goto fail;
 	}
-
-	/* The candidate lists, in file order. */
-	s->rules = rte_malloc("rp_scan4_rules", (total + 1) * sizeof(*s->rules), RTE_CACHE_LINE_SIZE);
-	if (s->rules == NULL)
-		goto fail;
-	for (size_t k = 0; k < n_seg; k++) {
-		struct dp_scan4_seg *g = &s->segs[k];
-		uint32_t nc = 0;
-
-		for (unsigned int l = 0; l <= g->len; l++) {
-			uint32_t a = g->addr & mask_of(l);
-
-			for (size_t at = group_find(by_dst, n_x, (uint8_t)l, a);
-			     at < n_x && by_dst[at]->dlen == l && by_dst[at]->r.dst == a; at++)
-				cand[nc++] = by_dst[at]->order;
-		}
-		qsort(cand, nc, sizeof(*cand), cmp_u32);
-		for (uint32_t c = 0; c < nc; c++)
-			s->rules[g->start + c] = xs[cand[c]].r;
-	}
+	s->mean_chain = (double)chains / (double)n_seg;
 
 	/* The /24 table. Segments are sorted by length, so a longer prefix overrides. */
 	{
@@ -285,13 +279,11 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		 (s->mask24 + 1) * sizeof(*s->tbl24) + s->n_tbl8 * sizeof(*s->tbl8);
 	free(xs);
 	free(by_dst);
-	free(cand);
 	*err = 0;
 	return s;
 fail:
 	free(xs);
 	free(by_dst);
-	free(cand);
 	dp_scan4_free(s);
 	return NULL;
 }
@@ -347,22 +339,28 @@ dp_scan4_classify(const struct dp_scan4 *s, const struct dp_pkt *const *pkts,
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct dp_pkt *p = pkts[i];
-		const struct dp_scan4_rule *r = &s->rules[s->segs[seg[i]].start];
-		const struct dp_scan4_rule *end = r + s->segs[seg[i]].count;
-		uint32_t found = 0;
+		uint32_t best = UINT32_MAX;
 
-		for (; r < end; r++) {
-			if (((src[i] & r->src_mask) == r->src) & ((dst[i] & r->dst_mask) == r->dst) &
-			    ((p->proto & r->proto_mask) == r->proto) &
-			    ((p->tcp_flags & r->flags_mask) == r->flags) &
-			    ((ingress[i] & r->ingress_mask) == r->ingress) &
-			    ((uint16_t)(p->dport - r->dp_lo) <= r->dp_span) &
-			    ((uint16_t)(p->sport - r->sp_lo) <= r->sp_span) &
-			    ((uint16_t)(p->l3_len - r->len_lo) <= r->len_span)) {
-				found = r->result;
-				break;
+		/* Up the chain of segments; each list is in file order, so a list ends at its
+		 * first match or at the first rule after the best match so far. */
+		for (uint32_t g = seg[i]; g != UINT32_MAX; g = s->segs[g].parent) {
+			const struct dp_scan4_rule *r = &s->rules[s->segs[g].start];
+			const struct dp_scan4_rule *end = r + s->segs[g].count;
+
+			for (; r < end && r->result < best; r++) {
+				if (((src[i] & r->src_mask) == r->src) &
+				    ((dst[i] & r->dst_mask) == r->dst) &
+				    ((p->proto & r->proto_mask) == r->proto) &
+				    ((p->tcp_flags & r->flags_mask) == r->flags) &
+				    ((ingress[i] & r->ingress_mask) == r->ingress) &
+				    ((uint16_t)(p->dport - r->dp_lo) <= r->dp_span) &
+				    ((uint16_t)(p->sport - r->sp_lo) <= r->sp_span) &
+				    ((uint16_t)(p->l3_len - r->len_lo) <= r->len_span)) {
+					best = r->result;
+					break;
+				}
 			}
 		}
-		res[i] = found;
+		res[i] = best == UINT32_MAX ? 0 : best;
 	}
 }
