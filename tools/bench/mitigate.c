@@ -8,6 +8,7 @@
  *   mitigate [EAL options] -- [--rules=10,1000,10000,100000] [--runs=5] [--packets=8388608]
  *            [--frames=1048576] [--deny=1048576] [--block=1048576] [--count-rules=0]
  *            [--mix=40,20,15,15,10] [--burst=32] [--seed=N] [--acl-dir=DIR] [--callgrind]
+ *            [--only=bare,pipeline,classify,pipeline_rte_acl,classify_rte_acl] [--scan4-mean=N]
  *
  * Measured per rule count, interleaved over --runs rounds (the order rotates every round):
  *   pipeline  parse + dp_pipeline_run + the forwarding split, as the worker does per burst;
@@ -38,6 +39,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 #include <rte_ring.h>
 
 #ifdef HAVE_CALLGRIND_H
@@ -55,7 +57,14 @@
 #define RATE_SOURCES 65536 /* mitigation.rate_sources default */
 
 enum mode { M_PIPELINE, M_BARE, M_ACL };
-static const char *const mode_names[] = { "pipeline", "bare", "acl" };
+
+/* What is measured: a mode on one rule count's policy, or on its rte_acl-only twin. */
+struct variant {
+	char name[24];            /* pipeline, classify, pipeline_rte_acl, classify_rte_acl, bare */
+	enum mode mode;
+	int setup;                /* -1 for bare */
+	bool ref;
+};
 
 struct opts {
 	uint32_t counts[MAX_COUNTS];
@@ -64,6 +73,7 @@ struct opts {
 	uint64_t packets;
 	unsigned int burst;
 	const char *acl_dir;
+	const char *only;           /* comma-separated variant names, NULL for all */
 	bool callgrind;
 	struct mit_gen_cfg gen;
 };
@@ -77,6 +87,7 @@ struct setup {
 	uint8_t *cls;
 	struct dp_pkt *metas;       /* every frame parsed, for the acl variant */
 	struct dp_policy *policy;
+	struct dp_policy *ref;      /* the same rules with rte_acl for IPv4, when policy has not */
 	double compile_ms, peak_mb;
 	double swap_ms, free_ms;
 };
@@ -163,6 +174,7 @@ opts_parse(int argc, char **argv)
 		{ "frames", 1, NULL, 'f' }, { "deny", 1, NULL, 'd' },   { "block", 1, NULL, 'b' },
 		{ "count-rules", 1, NULL, 'c' }, { "mix", 1, NULL, 'm' }, { "burst", 1, NULL, 'B' },
 		{ "seed", 1, NULL, 's' },   { "acl-dir", 1, NULL, 'a' }, { "callgrind", 0, NULL, 'g' },
+		{ "only", 1, NULL, 'o' },   { "scan4-mean", 1, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -187,6 +199,13 @@ opts_parse(int argc, char **argv)
 		case 's': ret = parse_u64(optarg, 0, UINT64_MAX, &v); o.gen.seed = v; break;
 		case 'a': o.acl_dir = optarg; break;
 		case 'g': o.callgrind = true; break;
+		case 'o': o.only = optarg; break;
+		case 'M':
+			ret = parse_u64(optarg, 1, 1u << 20, &v);
+			dp_scan4_limits.max_mean = (double)v;
+			dp_scan4_limits.max_seg = UINT32_MAX;
+			dp_scan4_limits.max_entries = UINT32_MAX;
+			break;
 		default: return -EINVAL;
 		}
 		if (ret < 0) {
@@ -520,6 +539,7 @@ worker_make(void)
 	wk->index = 0;
 	wk->burst = o.burst;
 	dp_rate_table_init(&wk->rate, mem, RATE_SOURCES);
+	dp_rate_table_seed(&wk->rate, rte_rand());
 	wk->offenders = rte_ring_create_elem("bench_offenders", sizeof(struct dp_offender), 1024,
 					     (int)rte_socket_id(),
 					     RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
@@ -561,36 +581,137 @@ mix_report(struct setup *s, struct job *j, unsigned int lcore)
 	       after->offenders + after->offenders_lost - before.offenders - before.offenders_lost);
 }
 
+/* Is @name in the --only list (or is there none)? */
+static bool
+variant_wanted(const char *name)
+{
+	size_t l = strlen(name);
+
+	for (const char *p = o.only; p != NULL; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, l) == 0 && (p[l] == ',' || p[l] == '\0'))
+			return true;
+	return o.only == NULL;
+}
+
+static unsigned int
+variants_filter(struct variant *v, unsigned int n)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (variant_wanted(v[i].name))
+			v[k++] = v[i];
+	return k;
+}
+
+static unsigned int
+variants_make(struct variant *v, const struct setup *setups)
+{
+	unsigned int n = 0;
+
+	snprintf(v[n].name, sizeof(v[n].name), "bare");
+	v[n].mode = M_BARE;
+	v[n].setup = -1;
+	v[n++].ref = false;
+	for (unsigned int k = 0; k < o.n_counts; k++) {
+		for (unsigned int ref = 0; ref < (setups[k].ref ? 2u : 1u); ref++) {
+			for (unsigned int m = 0; m < 2; m++) {
+				snprintf(v[n].name, sizeof(v[n].name), "%s%s",
+					 m ? "classify" : "pipeline", ref ? "_rte_acl" : "");
+				v[n].mode = m ? M_ACL : M_PIPELINE;
+				v[n].setup = (int)k;
+				v[n++].ref = ref;
+			}
+		}
+	}
+	return variants_filter(v, n);
+}
+
+static void
+job_for(struct job *j, const struct variant *v, const struct setup *setups)
+{
+	j->mode = v->mode;
+	if (v->setup >= 0) {
+		const struct setup *s = &setups[v->setup];
+
+		j->policy = v->ref ? s->ref : s->policy;
+		j->frames = s->frames;
+		j->metas = s->metas;
+	}
+}
+
 static void
 callgrind_run(struct setup *setups, struct job *base)
 {
 	char name[64];
 
-	CALLGRIND_START_INSTRUMENTATION;
-	for (int k = -1; k < (int)o.n_counts; k++) {
-		for (int m = (k < 0 ? M_BARE : M_PIPELINE); m <= (k < 0 ? M_BARE : M_ACL); m++) {
-			struct job j = *base;
+	struct variant vars[1 + 4 * MAX_COUNTS];
+	unsigned int n_var = variants_make(vars, setups);
 
-			if (m == M_BARE && k >= 0)
-				continue;
-			j.mode = (enum mode)m;
-			j.policy = k < 0 ? NULL : setups[k].policy;
-			j.frames = setups[k < 0 ? 0 : k].frames;
-			j.metas = setups[k < 0 ? 0 : k].metas;
-			j.n_pkts = o.packets;
-			/* A first pass warms the rate table; only the second is counted. */
-			job_run(&j);
-			CALLGRIND_TOGGLE_COLLECT;
-			job_run(&j);
-			CALLGRIND_TOGGLE_COLLECT;
-			snprintf(name, sizeof(name), "%s-%u", mode_names[m],
-				 k < 0 ? 0 : setups[k].n_rules);
-			CALLGRIND_DUMP_STATS_AT(name);
-			printf("R callgrind variant=%s rules=%u packets=%" PRIu64 "\n", mode_names[m],
-			       k < 0 ? 0 : setups[k].n_rules, o.packets);
-			offenders_drain(j.wk);
+	CALLGRIND_START_INSTRUMENTATION;
+	for (unsigned int v = 0; v < n_var; v++) {
+		struct job j = *base;
+		unsigned int rules = vars[v].setup < 0 ? 0 : setups[vars[v].setup].n_rules;
+
+		job_for(&j, &vars[v], setups);
+		j.n_pkts = o.packets - o.packets % o.burst;
+		/* A first pass warms the rate table; only the second is counted. */
+		job_run(&j);
+		CALLGRIND_TOGGLE_COLLECT;
+		job_run(&j);
+		CALLGRIND_TOGGLE_COLLECT;
+		snprintf(name, sizeof(name), "%.23s-%u", vars[v].name, rules);
+		CALLGRIND_DUMP_STATS_AT(name);
+		printf("R callgrind variant=%s rules=%u packets=%" PRIu64 "\n", vars[v].name, rules,
+		       j.n_pkts);
+		offenders_drain(j.wk);
+	}
+}
+
+/*
+ * The policy chose dp_scan4 for its IPv4 rules: build the same policy with rte_acl (kept as
+ * the "_rte_acl" variants) and check that both classify every frame alike.
+ */
+static int
+verify_with_acl(const struct cfg_node *node, struct setup *s, struct cfg_prefix *deny,
+		unsigned int k)
+{
+	const struct dp_pkt *cls[DP_MAX_BURST];
+	uint8_t ingress[DP_MAX_BURST];
+	uint32_t a[DP_MAX_BURST], b[DP_MAX_BURST];
+	uint64_t mismatches = 0, matched = 0;
+	double ms, peak;
+
+	dp_policy_no_scan4 = true;
+	s->ref = policy_build(node, s->rules, s->n_rules, deny, o.gen.n_deny, 100 + k, &ms, &peak);
+	dp_policy_no_scan4 = false;
+	if (s->ref == NULL)
+		return -1;
+	printf("R build_ref rules=%u classifier=rte_acl compile_ms=%.1f peak_rss_mb=%.1f "
+	       "mem_acl_mb=%.2f\n",
+	       s->n_rules, ms, peak, mb(s->ref->info.mem_acl));
+	for (unsigned int i = 0; i < DP_MAX_BURST; i++)
+		ingress[i] = dp_ingress(0, false);
+	for (uint32_t base = 0; base < o.gen.n_frames; base += 32) {
+		unsigned int n = RTE_MIN(32u, o.gen.n_frames - base);
+
+		for (unsigned int i = 0; i < n; i++)
+			cls[i] = &s->metas[base + i];
+		dp_policy_classify(s->policy, cls, ingress, n, a);
+		dp_policy_classify(s->ref, cls, ingress, n, b);
+		for (unsigned int i = 0; i < n; i++) {
+			mismatches += a[i] != b[i];
+			matched += b[i] != 0;
 		}
 	}
+	printf("R verify rules=%u frames=%u matched=%" PRIu64 " mismatches=%" PRIu64 "\n",
+	       s->n_rules, o.gen.n_frames, matched, mismatches);
+	if (mismatches != 0) {
+		fprintf(stderr, "mitigate: dp_scan4 and rte_acl disagree on %" PRIu64 " frames\n",
+			mismatches);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -711,12 +832,21 @@ main(int argc, char **argv)
 					 &s->compile_ms, &s->peak_mb);
 		if (s->policy == NULL)
 			return 1;
-		printf("R build rules=%u acl_rules=%u deny=%u compile_ms=%.1f peak_rss_mb=%.1f "
-		       "mem_acl_mb=%.2f mem_lpm_mb=%.1f mem_rules_mb=%.2f mem_total_mb=%.1f\n",
-		       s->n_rules, s->policy->info.n_acl_rules, o.gen.n_deny, s->compile_ms,
-		       s->peak_mb, mb(s->policy->info.mem_acl), mb(s->policy->info.mem_lpm),
+		printf("R build rules=%u acl_rules=%u deny=%u classifier=%s compile_ms=%.1f "
+		       "peak_rss_mb=%.1f mem_acl_mb=%.2f mem_lpm_mb=%.1f mem_rules_mb=%.2f "
+		       "mem_total_mb=%.1f",
+		       s->n_rules, s->policy->info.n_acl_rules, o.gen.n_deny,
+		       s->policy->scan4 ? "scan4" : "rte_acl", s->compile_ms, s->peak_mb,
+		       mb(s->policy->info.mem_acl), mb(s->policy->info.mem_lpm),
 		       mb(s->policy->info.mem_rules), mb(s->policy->info.mem_total));
+		if (s->policy->scan4 != NULL)
+			printf(" segments=%u segment_rules=%u longest_segment=%u",
+			       s->policy->scan4->n_segs, s->policy->scan4->n_entries,
+			       s->policy->scan4->max_seg);
+		printf("\n");
 		fflush(stdout);
+		if (s->policy->scan4 != NULL && verify_with_acl(&node, s, deny, k) < 0)
+			return 1;
 	}
 
 	memset(&base, 0, sizeof(base));
@@ -767,7 +897,8 @@ main(int argc, char **argv)
 
 	/* The measurement: every variant once per round, the order rotating. */
 	{
-		unsigned int n_var = 1 + 2 * o.n_counts;
+		struct variant vars[1 + 4 * MAX_COUNTS];
+		unsigned int n_var = variants_make(vars, setups);
 		double *cpp = calloc((size_t)n_var * o.runs, sizeof(double));
 		double *busy = calloc((size_t)n_var * o.runs, sizeof(double));
 
@@ -778,16 +909,7 @@ main(int argc, char **argv)
 				unsigned int v = (v0 + r) % n_var;
 				struct job j = base;
 
-				if (v == 0) {
-					j.mode = M_BARE;
-				} else {
-					struct setup *s = &setups[(v - 1) / 2];
-
-					j.mode = (v - 1) % 2 ? M_ACL : M_PIPELINE;
-					j.policy = s->policy;
-					j.frames = s->frames;
-					j.metas = s->metas;
-				}
+				job_for(&j, &vars[v], setups);
 				j.n_pkts = o.packets - o.packets % o.burst;
 				rte_eal_remote_launch(job_run, &j, lcore);
 				rte_eal_wait_lcore(lcore);
@@ -798,8 +920,8 @@ main(int argc, char **argv)
 				printf("R run round=%u variant=%s rules=%u cycles_per_pkt=%.2f "
 				       "wall_cycles_per_pkt=%.2f busy=%.3f bursts_kept=%.4f "
 				       "forwarded=%" PRIu64 "\n",
-				       r + 1, mode_names[j.mode],
-				       v == 0 ? 0 : setups[(v - 1) / 2].n_rules, j.cpp,
+				       r + 1, vars[v].name,
+				       vars[v].setup < 0 ? 0 : setups[vars[v].setup].n_rules, j.cpp,
 				       (double)j.cycles / (double)j.n_pkts, j.busy, j.kept, j.forwarded);
 				fflush(stdout);
 			}
@@ -813,9 +935,8 @@ main(int argc, char **argv)
 			med = o.runs % 2 ? x[o.runs / 2] : (x[o.runs / 2 - 1] + x[o.runs / 2]) / 2;
 			printf("R median variant=%s rules=%u cycles_per_pkt=%.2f min=%.2f max=%.2f "
 			       "busy_min=%.3f runs=%u\n",
-			       v == 0 ? "bare" : mode_names[(v - 1) % 2 ? M_ACL : M_PIPELINE],
-			       v == 0 ? 0 : setups[(v - 1) / 2].n_rules, med, x[0], x[o.runs - 1],
-			       y[0], o.runs);
+			       vars[v].name, vars[v].setup < 0 ? 0 : setups[vars[v].setup].n_rules, med,
+			       x[0], x[o.runs - 1], y[0], o.runs);
 		}
 		free(cpp);
 		free(busy);
@@ -826,6 +947,7 @@ main(int argc, char **argv)
 		t0 = now_ms();
 		dp_policy_destroy(setups[k].policy);
 		setups[k].free_ms = now_ms() - t0;
+		dp_policy_destroy(setups[k].ref);
 		printf("R swap rules=%u publish_grace_ms=%.3f free_ms=%.1f swap_ms=%.1f "
 		       "compile_swap_ms=%.1f\n",
 		       setups[k].n_rules, setups[k].swap_ms, setups[k].free_ms,
