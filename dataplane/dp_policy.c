@@ -339,8 +339,11 @@ rules_resolve(struct dp_policy *p, const struct cfg_policy *cp, const struct cfg
 bool dp_policy_no_scan4;
 
 /*
- * Short segments: a packet compares with a few rules, fewer instructions and cache lines than
- * rte_acl's trie walk (tools/bench/mitigate measures both). Past these limits rte_acl stays.
+ * Short chains: a packet compares with a few rules, fewer instructions and cache lines than
+ * rte_acl's trie walk (tools/bench/mitigate measures both). Past these limits rte_acl stays,
+ * except for large rule sets: with more than dp_scan4_acl_max IPv4 rte_acl rules rte_acl took
+ * minutes and gave up past DP_ACL_MAX_SIZE (-ERANGE) on the benchmark's 100k rules, so there
+ * dp_scan4 is taken up to the looser dp_scan4_limits_large.
  */
 struct dp_scan4_limits dp_scan4_limits = {
 	.max_mean = 24.0,
@@ -348,10 +351,18 @@ struct dp_scan4_limits dp_scan4_limits = {
 	.max_entries = 1u << 21,
 	.max_24 = 1u << 22,
 };
+struct dp_scan4_limits dp_scan4_limits_large = {
+	.max_mean = 256.0,
+	.max_seg = 4096,
+	.max_entries = 1u << 22,
+	.max_24 = 1u << 22,
+};
+uint32_t dp_scan4_acl_max = 65536;
 
 /* Build the segment classifier for the IPv4 rules when it suits them: p->scan4, or NULL. */
 static int
-scan4_try(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_shape *shapes)
+scan4_try(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_shape *shapes,
+	  uint32_t n4)
 {
 	struct dp_scan4_shape *sh = calloc(cp->n_rules ? cp->n_rules : 1, sizeof(*sh));
 	int err;
@@ -372,7 +383,9 @@ scan4_try(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_sh
 		sh[i].len_lo = shapes[i].len_lo;
 		sh[i].len_hi = shapes[i].len_hi;
 	}
-	p->scan4 = dp_scan4_build(cp->rules, sh, (uint32_t)cp->n_rules, &dp_scan4_limits, &err);
+	p->scan4 = dp_scan4_build(cp->rules, sh, (uint32_t)cp->n_rules,
+				  n4 > dp_scan4_acl_max ? &dp_scan4_limits_large : &dp_scan4_limits,
+				  &err);
 	free(sh);
 	return err == -E2BIG ? 0 : err;
 }
@@ -392,7 +405,7 @@ rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rul
 		n6 += v6 ? rule_expansion(&cp->rules[i]) : 0;
 	}
 	if (n4 > 0 && p->n_count == 0 && !dp_policy_no_scan4) {
-		ret = scan4_try(p, cp, shapes);
+		ret = scan4_try(p, cp, shapes, n4);
 		if (ret == -ENOMEM)
 			goto nomem;
 		if (p->scan4 != NULL) {

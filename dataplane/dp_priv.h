@@ -240,8 +240,10 @@ dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsign
  * instead of choosing dp_scan4 for rule sets that suit it. */
 extern bool dp_policy_no_scan4;
 
-/* When dp_policy_build() prefers dp_scan4 to rte_acl; the benchmark may move them. */
-extern struct dp_scan4_limits dp_scan4_limits;
+/* When dp_policy_build() prefers dp_scan4 to rte_acl: within dp_scan4_limits, or within
+ * dp_scan4_limits_large past dp_scan4_acl_max IPv4 rte_acl rules. The benchmark moves them. */
+extern struct dp_scan4_limits dp_scan4_limits, dp_scan4_limits_large;
+extern uint32_t dp_scan4_acl_max;
 
 /* Free a policy and its tables. Accepts NULL. */
 void

@@ -65,6 +65,14 @@ cmp_xr_dst(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* First of @g (n, sorted by cmp_xr_dst) with dst prefix (len, addr), or n. */
 static size_t
 group_find(struct xr *const *g, size_t n, uint8_t len, uint32_t addr)
@@ -242,8 +250,18 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 	{
 		uint32_t slots = 16, n_tbl8 = 0, n_long = 0;
 
+		uint32_t *k24 = malloc((n_seg + 1) * sizeof(*k24)), m = 0;
+
+		/* One 256-entry group per distinct /24 holding longer prefixes. */
+		if (k24 == NULL)
+			goto fail;
 		for (size_t k = 0; k < n_seg; k++)
-			n_long += s->segs[k].len > 24;
+			if (s->segs[k].len > 24)
+				k24[m++] = s->segs[k].addr >> 8;
+		qsort(k24, m, sizeof(*k24), cmp_u32);
+		for (uint32_t k = 0; k < m; k++)
+			n_long += k == 0 || k24[k] != k24[k - 1];
+		free(k24);
 		while (slots < 2 * n24)
 			slots <<= 1;
 		s->mask24 = slots - 1;
