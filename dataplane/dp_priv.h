@@ -118,8 +118,18 @@ struct dp_scan4_rule {
 	uint32_t result;                            /* rule index + 1 */
 };
 
+#define DP_SCAN4_PROTO_CLASSES 4 /* TCP, UDP, ICMP, the rest */
+
+static inline unsigned int
+dp_scan4_proto_class(uint8_t proto)
+{
+	return proto == 6 ? 0 : proto == 17 ? 1 : proto == 1 ? 2 : 3;
+}
+
 struct dp_scan4_seg {
-	uint32_t start, count;                      /* its own rules, in dp_scan4.rules */
+	uint32_t start[DP_SCAN4_PROTO_CLASSES];     /* its own rules per protocol class */
+	uint32_t n[DP_SCAN4_PROTO_CLASSES];
+	uint32_t count;                             /* the longest of its lists */
 	uint32_t parent;                            /* longest segment containing it, or ~0 */
 	uint32_t chain;                             /* rules along the chain to the root */
 	uint32_t addr;                              /* the segment's prefix */

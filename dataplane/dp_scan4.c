@@ -160,7 +160,7 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 	       const struct dp_scan4_limits *lim, int *err)
 {
 	struct xr *xs = NULL, **by_dst = NULL;
-	uint32_t n_x = 0, total = 0;
+	uint32_t n_x = 0, total = 0, n_any = 0;
 	uint64_t chains = 0;
 	uint64_t n24 = 0;
 	struct dp_scan4 *s = NULL;
@@ -187,8 +187,13 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 	/* Segments: every distinct dst prefix, and /0 (index 0) for the rest, sorted by length.
 	 * A segment holds the rules of its own prefix, in file order, and links to its parent,
 	 * the longest other segment containing it: a packet scans up that chain. */
+	for (uint32_t i = 0; i < n_x; i++)
+		n_any += xs[i].r.proto_mask == 0;
 	s->segs = rte_malloc("rp_scan4_segs", (n_x + 1) * sizeof(*s->segs), 0);
-	s->rules = rte_malloc("rp_scan4_rules", (n_x + 1) * sizeof(*s->rules), RTE_CACHE_LINE_SIZE);
+	s->rules = rte_malloc("rp_scan4_rules",
+			      (n_x + (size_t)n_any * (DP_SCAN4_PROTO_CLASSES - 1) + 1) *
+				      sizeof(*s->rules),
+			      RTE_CACHE_LINE_SIZE);
 	if (s->segs == NULL || s->rules == NULL)
 		goto fail;
 	for (size_t i = 0; i <= n_x; i++) {
@@ -199,14 +204,23 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		if (i > 0 && ((i > 1 && by_dst[i - 2]->dlen == len && by_dst[i - 2]->r.dst == addr) ||
 			      len == 0))
 			continue;
-		g->start = total;
 		g->len = len;
 		g->addr = addr;
 		g->parent = UINT32_MAX;
-		for (size_t at = group_find(by_dst, n_x, len, addr);
-		     at < n_x && by_dst[at]->dlen == len && by_dst[at]->r.dst == addr; at++)
-			s->rules[total++] = by_dst[at]->r;
-		g->count = total - g->start;
+		g->count = 0;
+		/* One list per protocol class; a rule for any protocol is in all of them. */
+		for (unsigned int c = 0; c < DP_SCAN4_PROTO_CLASSES; c++) {
+			g->start[c] = total;
+			for (size_t at = group_find(by_dst, n_x, len, addr);
+			     at < n_x && by_dst[at]->dlen == len && by_dst[at]->r.dst == addr; at++) {
+				const struct dp_scan4_rule *r = &by_dst[at]->r;
+
+				if (r->proto_mask == 0 || dp_scan4_proto_class(r->proto) == c)
+					s->rules[total++] = *r;
+			}
+			g->n[c] = total - g->start[c];
+			g->count = g->n[c] > g->count ? g->n[c] : g->count;
+		}
 		/* The parent, found among the segments so far (all shorter or equal). */
 		for (int l = (int)len - 1; l >= 0 && n_seg > 0; l--) {
 			uint32_t a = addr & mask_of((unsigned int)l);
@@ -341,6 +355,7 @@ dp_scan4_classify(const struct dp_scan4 *s, const struct dp_pkt *const *pkts,
 		  const uint8_t *ingress, unsigned int n, uint32_t *res)
 {
 	uint32_t seg[DP_MAX_BURST], src[DP_MAX_BURST], dst[DP_MAX_BURST];
+	uint8_t cls[DP_MAX_BURST];
 
 	for (unsigned int i = 0; i < n; i++) {
 		uint32_t a;
@@ -349,25 +364,26 @@ dp_scan4_classify(const struct dp_scan4 *s, const struct dp_pkt *const *pkts,
 		src[i] = rte_be_to_cpu_32(a);
 		memcpy(&a, pkts[i]->dst, 4);
 		dst[i] = rte_be_to_cpu_32(a);
+		cls[i] = (uint8_t)dp_scan4_proto_class(pkts[i]->proto);
 		rte_prefetch0(&s->tbl24[slot_hash(dst[i] >> 8, s->mask24)]);
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		seg[i] = seg_of(s, dst[i]);
-		rte_prefetch0(&s->rules[s->segs[seg[i]].start]);
+		rte_prefetch0(&s->rules[s->segs[seg[i]].start[cls[i]]]);
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct dp_pkt *p = pkts[i];
 		uint32_t best = UINT32_MAX;
 
-		/* Up the chain of segments; each list is in file order, so a list ends at its
-		 * first match or at the first rule after the best match so far. */
+		/* Up the chain of segments, in the packet's protocol class; each list is in file
+		 * order, so a list ends at its first match or at the first rule after the best
+		 * match so far. Every rule on the chain contains the destination: no dst test. */
 		for (uint32_t g = seg[i]; g != UINT32_MAX; g = s->segs[g].parent) {
-			const struct dp_scan4_rule *r = &s->rules[s->segs[g].start];
-			const struct dp_scan4_rule *end = r + s->segs[g].count;
+			const struct dp_scan4_rule *r = &s->rules[s->segs[g].start[cls[i]]];
+			const struct dp_scan4_rule *end = r + s->segs[g].n[cls[i]];
 
 			for (; r < end && r->result < best; r++) {
 				if (((src[i] & r->src_mask) == r->src) &
-				    ((dst[i] & r->dst_mask) == r->dst) &
 				    ((p->proto & r->proto_mask) == r->proto) &
 				    ((p->tcp_flags & r->flags_mask) == r->flags) &
 				    ((ingress[i] & r->ingress_mask) == r->ingress) &
