@@ -82,14 +82,23 @@ def main():
         print(label.ljust(34) + "".join(f"{fmt(v, nd):>{w}}" for v in vals))
 
     pipe = [num(median_line("pipeline", n).get("cycles_per_pkt")) for n in counts]
-    acl = [num(median_line("acl", n).get("cycles_per_pkt")) for n in counts]
+    acl = [num(median_line("classify", n).get("cycles_per_pkt")) for n in counts]
+    pref = [num(median_line("pipeline_rte_acl", n).get("cycles_per_pkt")) for n in counts]
+    aref = [num(median_line("classify_rte_acl", n).get("cycles_per_pkt")) for n in counts]
+    phot = [num(median_line("pipeline_hot", n).get("cycles_per_pkt")) for n in counts]
+    b = {int(kv["rules"]): kv for kv in where("build")}
+    print("classifier".ljust(34) + "".join(f"{b.get(n, {}).get('classifier', '-'):>{w}}" for n in counts))
     line("pipeline: parse + policy + split", pipe)
     line("  spread (max-min)/median %", [
         (100 * (num(median_line("pipeline", n).get("max")) - num(median_line("pipeline", n).get("min"))) / p)
         if p else None for n, p in zip(counts, pipe)])
     line("(b) parse + split, no policy", [bare] * len(counts))
     line("    policy share (pipeline - b)", [p - bare if p and bare else None for p in pipe])
+    line("  busy: least share on a CPU", [num(median_line("pipeline", n).get("busy_min")) for n in counts], 2)
+    line("pipeline, rte_acl for the rules", pref)
+    line("pipeline_hot (1024x each frame)", phot)
     line("dp_policy_classify alone", acl)
+    line("dp_policy_classify, rte_acl", aref)
     tacl = [med("testacl", "cycles_per_pkt", rules=n) for n in counts]
     line("(c) dpdk-test-acl, 5-tuple", tacl)
     line("(a) testpmd io, net_null", [pmd] * len(counts))
@@ -102,19 +111,23 @@ def main():
     line("(d) XDP, test_run cold", [cyc(x) for x in xc])
     line("(d) XDP, bpftool prog run, 1 frame", [cyc(x) for x in xb])
     line("    XDP hot / pipeline", [cyc(x) / p if x and p else None for x, p in zip(xh, pipe)], 2)
+    line("    XDP hot / pipeline_hot", [cyc(x) / p if x and p else None for x, p in zip(xh, phot)], 2)
     line("    XDP cold / pipeline", [cyc(x) / p if x and p else None for x, p in zip(xc, pipe)], 2)
     print()
     cg = {kv.get("name"): num(kv.get("ir")) / num(kv.get("packets")) for kv in where("callgrind_ir")
           if num(kv.get("ir")) and num(kv.get("packets"))}
     print("instructions per packet (callgrind)".ljust(34) + "".join(f"{n:>{w}}" for n in counts))
     line("pipeline", [cg.get(f"pipeline-{n}") for n in counts])
+    line("pipeline, rte_acl for the rules", [cg.get(f"pipeline_rte_acl-{n}") for n in counts])
     line("(b) parse + split", [cg.get("bare-0")] * len(counts))
-    line("dp_policy_classify alone", [cg.get(f"acl-{n}") for n in counts])
+    line("dp_policy_classify alone", [cg.get(f"classify-{n}") for n in counts])
+    line("dp_policy_classify, rte_acl", [cg.get(f"classify_rte_acl-{n}") for n in counts])
     print()
     print("compile, swap, memory".ljust(34) + "".join(f"{n:>{w}}" for n in counts))
-    b = {int(kv["rules"]): kv for kv in where("build")}
     sw = {int(kv["rules"]): kv for kv in where("swap")}
-    line("rte_acl rules (ports expanded)", [num(b.get(n, {}).get("acl_rules")) for n in counts], 0)
+    br = {int(kv["rules"]): kv for kv in where("build_ref")}
+    vf = {int(kv["rules"]): kv for kv in where("verify")}
+    line("rules after port expansion", [num(b.get(n, {}).get("acl_rules")) for n in counts], 0)
     line("compile ms (with the deny list)", [num(b.get(n, {}).get("compile_ms")) for n in counts])
     d0 = b.get(0, {})
     line("  of which the deny list alone", [num(d0.get("compile_ms"))] * len(counts))
@@ -122,8 +135,13 @@ def main():
     line("swap ms: free the old policy", [num(sw.get(n, {}).get("free_ms")) for n in counts])
     line("compile + swap ms", [num(sw.get(n, {}).get("compile_swap_ms")) for n in counts])
     line("peak RSS growth in build, MB", [num(b.get(n, {}).get("peak_rss_mb")) for n in counts])
-    line("DPDK heap: rte_acl, MB", [num(b.get(n, {}).get("mem_acl_mb")) for n in counts], 2)
-    line("DPDK heap: deny+allow LPM, MB", [num(b.get(n, {}).get("mem_lpm_mb")) for n in counts])
+    line("rte_acl twin: compile ms", [num(br.get(n, {}).get("compile_ms")) for n in counts])
+    line("rte_acl twin: peak RSS MB", [num(br.get(n, {}).get("peak_rss_mb")) for n in counts])
+    line("rte_acl twin: DPDK heap MB", [num(br.get(n, {}).get("mem_acl_mb")) for n in counts], 2)
+    line("frames classified differently", [num(vf.get(n, {}).get("mismatches")) for n in counts], 0)
+    print("  (rte_acl twin: '-' when the policy uses rte_acl itself; failed=1 in the raw lines when rte_acl gave up)")
+    line("DPDK heap: classifier, MB", [num(b.get(n, {}).get("mem_acl_mb")) for n in counts], 2)
+    line("DPDK heap: deny+allow sets, MB", [num(b.get(n, {}).get("mem_lpm_mb")) for n in counts])
     line("DPDK heap: rules, counters, MB", [num(b.get(n, {}).get("mem_rules_mb")) for n in counts], 2)
     line("DPDK heap: policy total, MB", [num(b.get(n, {}).get("mem_total_mb")) for n in counts])
     bl = one.get("blocklist", {})
