@@ -20,7 +20,7 @@
 # BENCH_RUNS (5), BENCH_PACKETS (per run, 8388608), BENCH_FRAMES (1048576), BENCH_DENY
 # (1048576), BENCH_BLOCK (1048576), BENCH_MIX (legit,rule,block,deny,rate: 40,20,15,15,10),
 # BENCH_PARTS ("pipeline testpmd acl xdp callgrind"), BENCH_HUGE_PAGES (2 MB pages added to
-# the reservation, 2560), BENCH_TESTPMD_SECONDS (4), BENCH_CALLGRIND_PACKETS (65536),
+# the reservation, 1536), BENCH_TESTPMD_SECONDS (4), BENCH_CALLGRIND_PACKETS (65536),
 # BENCH_XDP_SAMPLES (4096), BENCH_XDP_REPEAT (1000), BENCH_XDP_COLD (262144), BENCH_OUT (keep
 # every raw result line in this file), BENCH_CHECK (1: exit 1 when a target is missed).
 # Needs root. Leaves nothing behind: hugetlbfs and bpffs mounts, pins, DPDK runtime
@@ -39,7 +39,7 @@ DENY=${BENCH_DENY:-1048576}
 BLOCK=${BENCH_BLOCK:-1048576}
 MIX=${BENCH_MIX:-40,20,15,15,10}
 PARTS=${BENCH_PARTS:-pipeline testpmd acl xdp callgrind}
-HUGE_ADD=${BENCH_HUGE_PAGES:-2560}
+HUGE_ADD=${BENCH_HUGE_PAGES:-1536}
 PMD_SECONDS=${BENCH_TESTPMD_SECONDS:-4}
 CG_PACKETS=${BENCH_CALLGRIND_PACKETS:-65536}
 XDP_SAMPLES=${BENCH_XDP_SAMPLES:-4096}

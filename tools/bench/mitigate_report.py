@@ -176,10 +176,19 @@ def main():
         if n in counts:
             p = pipe[counts.index(n)]
             target(f"<= {limit} cycles/packet at {n} rules", None if p is None else p <= limit, fmt(p))
-    for n, x in zip(counts, xh):
-        p = pipe[counts.index(n)]
-        r = cyc(x) / p if x and p else None
-        target(f">= 2x faster than XDP (hot) at {n} rules", None if r is None else r >= 2, fmt(r, 2) + "x")
+            p = phot[counts.index(n)]
+            target(f"    the same, state in the cache (pipeline_hot)", None if p is None else p <= limit, fmt(p))
+    # The XDP figure under BPF_PROG_TEST_RUN repeats one packet: its state stays in the cache.
+    # Strictly, against the pipeline over 1M distinct sources; then like for like.
+    for n, x, xcold in zip(counts, xh, xc):
+        i = counts.index(n)
+        r = cyc(x) / pipe[i] if x and pipe[i] else None
+        target(f">= 2x faster than XDP at {n} rules: XDP hot / pipeline", None if r is None else r >= 2,
+               fmt(r, 2) + "x")
+        r = cyc(x) / phot[i] if x and phot[i] else None
+        target(f"    like for like: XDP hot / pipeline_hot", None if r is None else r >= 2, fmt(r, 2) + "x")
+        r = cyc(xcold) / pipe[i] if xcold and pipe[i] else None
+        target(f"    like for like: XDP cold / pipeline", None if r is None else r >= 2, fmt(r, 2) + "x")
     if 100000 in counts:
         t = num(sw.get(100000, {}).get("compile_swap_ms"))
         target("100k rules compiled + swapped <= 2 s (1M deny prefixes in)", None if t is None else t <= 2000,
