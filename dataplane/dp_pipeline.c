@@ -250,6 +250,44 @@ protect(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint32_t bytes, uint64
 	}
 }
 
+/*
+ * The rate-table lookups the burst is about to make (per-source rule limits, SYN and ICMP
+ * flood limits), started together: each is a random bucket of a table of megabytes, and one
+ * after the other their misses would add up.
+ */
+static void
+rate_prefetch(const struct dp_pipeline *pl, const struct dp_pkt *pkts, const struct burst *b,
+	      const uint32_t *res, bool outbound)
+{
+	const struct dp_policy *p = pl->policy;
+	unsigned int nc = p->n_categories;
+	struct dp_rate_key k;
+
+	for (unsigned int j = 0; j < b->n_open; j++) {
+		const struct dp_pkt *pkt = &pkts[b->open[j]];
+		uint32_t t = res[j * nc];
+
+		if (t != 0) {
+			const struct dp_rule *r = &p->rules[t - 1];
+
+			if (r->action == CFG_ACTION_RATE_LIMIT && r->per_source) {
+				rate_key(&k, p, t - 1, pkt->family, pkt->src);
+				dp_rate_table_prefetch(&pl->wk->rate, &k);
+			}
+		} else if (!outbound && pkt->proto == IPPROTO_TCP && p->prot.syn &&
+			   (pkt->tcp_flags & TCP_SYN_ACK) == CFG_TCP_SYN) {
+			rate_key(&k, p, DP_LIMITER_SYN_SRC, pkt->family, pkt->src);
+			dp_rate_table_prefetch(&pl->wk->rate, &k);
+			rate_key(&k, p, DP_LIMITER_SYN_DST, pkt->family, pkt->dst);
+			dp_rate_table_prefetch(&pl->wk->rate, &k);
+		} else if (!outbound && p->prot.icmp &&
+			   (pkt->proto == IPPROTO_ICMP || pkt->proto == IPPROTO_ICMPV6)) {
+			rate_key(&k, p, DP_LIMITER_ICMP_SRC, pkt->family, pkt->src);
+			dp_rate_table_prefetch(&pl->wk->rate, &k);
+		}
+	}
+}
+
 /* Stages 2 to 5, inbound only. */
 static void
 source_checks(struct dp_pipeline *pl, const struct dp_pkt *pkts, struct burst *b, uint64_t now,
@@ -330,6 +368,7 @@ dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_
 			ingress[j] = dp_ingress(pair, outbound);
 		}
 		dp_policy_classify(p, cls, ingress, b.n_open, res);
+		rate_prefetch(pl, pkts, &b, res, outbound);
 		for (unsigned int j = 0; j < b.n_open; j++) {
 			unsigned int i = b.open[j];
 

@@ -217,6 +217,18 @@ bucket_of(const struct dp_rate_table *t, const uint64_t w[3])
 	return (uint32_t)(((unsigned __int128)h * ((uint64_t)t->bucket_mask + 1)) >> 64);
 }
 
+void
+dp_rate_table_prefetch(const struct dp_rate_table *t, const struct dp_rate_key *key)
+{
+	uint64_t w[3];
+	const char *b;
+
+	key_words(key, w);
+	b = (const char *)&t->entries[(size_t)bucket_of(t, w) * DP_RATE_WAYS];
+	for (unsigned int i = 0; i < DP_RATE_WAYS; i++)
+		__builtin_prefetch(b + i * sizeof(struct dp_rate_entry), 1);
+}
+
 struct dp_rate_entry *
 dp_rate_table_get(struct dp_rate_table *t, const struct dp_rate_key *key, uint64_t now)
 {

@@ -135,6 +135,11 @@ dp_rate_table_seed(struct dp_rate_table *t, uint64_t seed);
 struct dp_rate_entry *
 dp_rate_table_get(struct dp_rate_table *t, const struct dp_rate_key *key, uint64_t now);
 
+/* Start fetching the bucket @key falls in, for a dp_rate_table_get() a little later: lets
+ * the worker overlap the cache misses of a burst's lookups. */
+void
+dp_rate_table_prefetch(const struct dp_rate_table *t, const struct dp_rate_key *key);
+
 /*
  * Charge one packet against @lim in @e and keep the run of excesses for auto-block: an excess
  * at most @gap ticks after the previous one continues the run, a longer gap (or a clock that
