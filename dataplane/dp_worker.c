@@ -16,6 +16,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "dp_priv.h"
 
@@ -37,6 +38,9 @@ worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
 	n = rte_eth_rx_burst(b->rx_port, b->rx_queue, pkts, wk->burst);
 	if (n == 0)
 		return 0;
+	/* Every header of the burst on its way before the first is parsed. */
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], const void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
