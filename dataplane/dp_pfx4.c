@@ -79,10 +79,10 @@ dp_pfx4_create(const struct cfg_prefix *list, size_t n, int socket)
 	if (s == NULL)
 		return NULL;
 	s->state = rte_zmalloc_socket("rp_pfx4_state", STATE_WORDS * sizeof(uint64_t),
-				      RTE_CACHE_LINE_SIZE, socket);
+	                              RTE_CACHE_LINE_SIZE, socket);
 	s->part_key = rte_malloc_socket("rp_pfx4_keys", slots * sizeof(uint32_t), 0, socket);
 	s->part_bits = rte_zmalloc_socket("rp_pfx4_bits", slots * sizeof(*s->part_bits),
-					  RTE_CACHE_LINE_SIZE, socket);
+	                                  RTE_CACHE_LINE_SIZE, socket);
 	if (s->state == NULL || s->part_key == NULL || s->part_bits == NULL) {
 		dp_pfx4_free(s);
 		return NULL;
@@ -100,7 +100,7 @@ dp_pfx4_create(const struct cfg_prefix *list, size_t n, int socket)
 		key24 = a >> 8;
 		if (p->len <= 24) {
 			state_fill(s->state, key24 & ~((1u << (24 - p->len)) - 1),
-				   1u << (24 - p->len));
+			           1u << (24 - p->len));
 		} else if (dp_pfx4_state(s, key24) != DP_PFX4_ALL) {
 			uint64_t *bits = s->part_bits[part_slot(s, key24)];
 			uint32_t lo = a & 0xff, cnt = 1u << (32 - p->len);

@@ -113,7 +113,7 @@ slot_get(struct dp_scan4 *s, uint32_t key24, uint32_t fresh)
 
 static int
 rule_expand(struct xr *out, const struct cfg_rule *r, const struct dp_scan4_shape *sh,
-	    uint32_t result, uint32_t *n)
+            uint32_t result, uint32_t *n)
 {
 	unsigned int ns = r->n_src_ports ? r->n_src_ports : 1;
 	unsigned int nd = r->n_dst_ports ? r->n_dst_ports : 1;
@@ -157,7 +157,7 @@ rule_expand(struct xr *out, const struct cfg_rule *r, const struct dp_scan4_shap
 
 struct dp_scan4 *
 dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes, uint32_t n_rules,
-	       const struct dp_scan4_limits *lim, int *err)
+               const struct dp_scan4_limits *lim, int *err)
 {
 	struct xr *xs = NULL, **by_dst = NULL;
 	uint32_t n_x = 0, total = 0, n_any = 0;
@@ -191,9 +191,9 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		n_any += xs[i].r.proto_mask == 0;
 	s->segs = rte_malloc("rp_scan4_segs", (n_x + 1) * sizeof(*s->segs), 0);
 	s->rules = rte_malloc("rp_scan4_rules",
-			      (n_x + (size_t)n_any * (DP_SCAN4_PROTO_CLASSES - 1) + 1) *
-				      sizeof(*s->rules),
-			      RTE_CACHE_LINE_SIZE);
+	                      (n_x + (size_t)n_any * (DP_SCAN4_PROTO_CLASSES - 1) + 1) *
+	                              sizeof(*s->rules),
+	                      RTE_CACHE_LINE_SIZE);
 	if (s->segs == NULL || s->rules == NULL)
 		goto fail;
 	for (size_t i = 0; i <= n_x; i++) {
@@ -201,8 +201,9 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		uint32_t addr = i == 0 ? 0 : by_dst[i - 1]->r.dst;
 		struct dp_scan4_seg *g = &s->segs[n_seg];
 
-		if (i > 0 && ((i > 1 && by_dst[i - 2]->dlen == len && by_dst[i - 2]->r.dst == addr) ||
-			      len == 0))
+		if (i > 0 &&
+		    ((i > 1 && by_dst[i - 2]->dlen == len && by_dst[i - 2]->r.dst == addr) ||
+		     len == 0))
 			continue;
 		g->len = len;
 		g->addr = addr;
@@ -212,7 +213,8 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		for (unsigned int c = 0; c < DP_SCAN4_PROTO_CLASSES; c++) {
 			g->start[c] = total;
 			for (size_t at = group_find(by_dst, n_x, len, addr);
-			     at < n_x && by_dst[at]->dlen == len && by_dst[at]->r.dst == addr; at++) {
+			     at < n_x && by_dst[at]->dlen == len && by_dst[at]->r.dst == addr;
+			     at++) {
 				const struct dp_scan4_rule *r = &by_dst[at]->r;
 
 				if (r->proto_mask == 0 || dp_scan4_proto_class(r->proto) == c)
@@ -229,7 +231,8 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 			while (lo < hi) {
 				size_t mid = (lo + hi) / 2;
 
-				if (s->segs[mid].len < l || (s->segs[mid].len == l && s->segs[mid].addr < a))
+				if (s->segs[mid].len < l ||
+				    (s->segs[mid].len == l && s->segs[mid].addr < a))
 					lo = mid + 1;
 				else
 					hi = mid;
@@ -279,9 +282,10 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		while (slots < 2 * n24)
 			slots <<= 1;
 		s->mask24 = slots - 1;
-		s->tbl24 = rte_malloc("rp_scan4_tbl24", slots * sizeof(*s->tbl24), RTE_CACHE_LINE_SIZE);
+		s->tbl24 = rte_malloc("rp_scan4_tbl24", slots * sizeof(*s->tbl24),
+		                      RTE_CACHE_LINE_SIZE);
 		s->tbl8 = rte_malloc("rp_scan4_tbl8", (n_long + 1) * sizeof(*s->tbl8),
-				     RTE_CACHE_LINE_SIZE);
+		                     RTE_CACHE_LINE_SIZE);
 		if (s->tbl24 == NULL || s->tbl8 == NULL)
 			goto fail;
 		memset(s->tbl24, 0xff, slots * sizeof(*s->tbl24));
@@ -308,7 +312,7 @@ dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes
 		s->n_tbl8 = n_tbl8;
 	}
 	s->mem = sizeof(*s) + n_seg * sizeof(*s->segs) + total * sizeof(*s->rules) +
-		 (s->mask24 + 1) * sizeof(*s->tbl24) + s->n_tbl8 * sizeof(*s->tbl8);
+	         (s->mask24 + 1) * sizeof(*s->tbl24) + s->n_tbl8 * sizeof(*s->tbl8);
 	free(xs);
 	free(by_dst);
 	*err = 0;
@@ -343,7 +347,7 @@ seg_of(const struct dp_scan4 *s, uint32_t dst)
 
 		if (sl->key == key24)
 			return sl->val & TBL8_FLAG ? s->tbl8[sl->val & ~TBL8_FLAG][dst & 0xff]
-						   : sl->val;
+			                           : sl->val;
 		if (sl->key == EMPTY)
 			return 0;
 		i = (i + 1) & s->mask24;
@@ -352,7 +356,7 @@ seg_of(const struct dp_scan4 *s, uint32_t dst)
 
 void
 dp_scan4_classify(const struct dp_scan4 *s, const struct dp_pkt *const *pkts,
-		  const uint8_t *ingress, unsigned int n, uint32_t *res)
+                  const uint8_t *ingress, unsigned int n, uint32_t *res)
 {
 	uint32_t seg[DP_MAX_BURST], src[DP_MAX_BURST], dst[DP_MAX_BURST];
 	uint8_t cls[DP_MAX_BURST];

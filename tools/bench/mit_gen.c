@@ -107,15 +107,15 @@ space_net(struct rng *r, unsigned int len)
 
 static const uint16_t svc_ports[] = { 80, 443, 22, 25, 8080, 8443, 993, 3389 };
 static const struct cfg_port_range udp_ranges[] = {
-	{ 1024, 65535 }, { 0, 52 }, { 54, 122 }, { 124, 1023 },
+	{ 1024, 65535 }, { 0, 52 },        { 54, 122 },    { 124, 1023 },
 	{ 1900, 1900 },  { 11211, 11211 }, { 5000, 6000 }, { 27015, 27030 },
 };
 
 /* One in twenty: 9 allow, 5 udp, 2 rate, 2 src, 1 flags, 1 length. */
 static const uint8_t schedule[20] = {
-	MIT_K_ALLOW, MIT_K_ALLOW, MIT_K_UDP,   MIT_K_RATE,  MIT_K_ALLOW, MIT_K_SRC,  MIT_K_UDP,
-	MIT_K_ALLOW, MIT_K_FLAGS, MIT_K_ALLOW, MIT_K_UDP,   MIT_K_ALLOW, MIT_K_RATE, MIT_K_ALLOW,
-	MIT_K_UDP,   MIT_K_SRC,   MIT_K_ALLOW, MIT_K_LEN,   MIT_K_UDP,   MIT_K_ALLOW,
+	MIT_K_ALLOW, MIT_K_ALLOW, MIT_K_UDP,   MIT_K_RATE, MIT_K_ALLOW, MIT_K_SRC,   MIT_K_UDP,
+	MIT_K_ALLOW, MIT_K_FLAGS, MIT_K_ALLOW, MIT_K_UDP,  MIT_K_ALLOW, MIT_K_RATE,  MIT_K_ALLOW,
+	MIT_K_UDP,   MIT_K_SRC,   MIT_K_ALLOW, MIT_K_LEN,  MIT_K_UDP,   MIT_K_ALLOW,
 };
 
 static void
@@ -294,8 +294,8 @@ put32(uint8_t *p, uint32_t v)
 
 /* Ethernet + IPv4 + TCP/UDP/ICMP in MIT_FRAME_LEN bytes; the rest is padding. */
 static void
-frame_write(uint8_t *f, uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
-	    uint16_t dport, uint8_t flags, uint32_t k)
+frame_write(uint8_t *f, uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport, uint16_t dport,
+            uint8_t flags, uint32_t k)
 {
 	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
 	uint8_t *ip = f + 14, *l4 = ip + 20;
@@ -360,27 +360,27 @@ sport_pick(struct rng *g)
 
 static void
 frame_legit(uint8_t *f, uint32_t k, const struct cfg_rule *rules, const struct pick *allow,
-	    struct rng *g)
+            struct rng *g)
 {
 	uint32_t src = legit_addr(k), sub = rng_below(g, 100);
 	const struct cfg_rule *r = allow->n ? &rules[allow->idx[rng_below(g, allow->n)]] : NULL;
 
 	if (sub < 65 && r != NULL)
 		frame_write(f, src, prefix_addr(&r->dst), IPPROTO_TCP, sport_pick(g),
-			    r->dst_ports[rng_below(g, r->n_dst_ports)].lo, CFG_TCP_ACK, k);
+		            r->dst_ports[rng_below(g, r->n_dst_ports)].lo, CFG_TCP_ACK, k);
 	else if (sub < 85 || (sub < 92 && r == NULL))
 		frame_write(f, src, space_host(g), IPPROTO_TCP, sport_pick(g), 443,
-			    CFG_TCP_ACK | CFG_TCP_PSH, k);
+		            CFG_TCP_ACK | CFG_TCP_PSH, k);
 	else if (sub < 92)
 		frame_write(f, src, prefix_addr(&r->dst), IPPROTO_TCP, sport_pick(g),
-			    r->dst_ports[0].lo, CFG_TCP_SYN, k);
+		            r->dst_ports[0].lo, CFG_TCP_SYN, k);
 	else
 		frame_write(f, src, space_host(g), IPPROTO_ICMP, 0, 0, 0, k);
 }
 
 uint8_t *
 mit_gen_frames(const struct mit_gen_cfg *c, const struct cfg_rule *rules, const uint8_t *kinds,
-	       const struct cfg_prefix *deny, uint8_t **cls_out)
+               const struct cfg_prefix *deny, uint8_t **cls_out)
 {
 	struct rng g = { c->seed ^ 0x3333 };
 	struct pick allow, drop, rate;
@@ -388,9 +388,10 @@ mit_gen_frames(const struct mit_gen_cfg *c, const struct cfg_rule *rules, const 
 	uint8_t *cls = calloc(c->n_frames ? c->n_frames : 1, 1);
 
 	allow.idx = drop.idx = rate.idx = NULL;
-	if (frames == NULL || cls == NULL || pick_init(&allow, kinds, c->n_rules, 1u << MIT_K_ALLOW) ||
+	if (frames == NULL || cls == NULL ||
+	    pick_init(&allow, kinds, c->n_rules, 1u << MIT_K_ALLOW) ||
 	    pick_init(&drop, kinds, c->n_rules,
-		      1u << MIT_K_UDP | 1u << MIT_K_SRC | 1u << MIT_K_FLAGS) ||
+	              1u << MIT_K_UDP | 1u << MIT_K_SRC | 1u << MIT_K_FLAGS) ||
 	    pick_init(&rate, kinds, c->n_rules, 1u << MIT_K_RATE))
 		goto fail;
 	for (uint32_t k = 0; k < c->n_frames; k++) {
@@ -418,40 +419,45 @@ mit_gen_frames(const struct mit_gen_cfg *c, const struct cfg_rule *rules, const 
 			r = &rules[drop.idx[rng_below(&g, drop.n)]];
 			if (r->has_src)
 				frame_write(f, prefix_pick(&r->src, &g), prefix_pick(&r->dst, &g),
-					    IPPROTO_TCP, sport_pick(&g), 443, CFG_TCP_ACK, k);
+				            IPPROTO_TCP, sport_pick(&g), 443, CFG_TCP_ACK, k);
 			else if (r->proto == IPPROTO_UDP)
-				frame_write(f, legit_addr(k), prefix_pick(&r->dst, &g), IPPROTO_UDP,
-					    sport_pick(&g),
-					    (uint16_t)(r->dst_ports[0].lo +
-						       rng_below(&g, r->dst_ports[0].hi -
-								     r->dst_ports[0].lo + 1u)),
-					    0, k);
+				frame_write(
+					f, legit_addr(k), prefix_pick(&r->dst, &g), IPPROTO_UDP,
+					sport_pick(&g),
+					(uint16_t)(r->dst_ports[0].lo +
+				                   rng_below(&g, r->dst_ports[0].hi -
+				                                         r->dst_ports[0].lo + 1u)),
+					0, k);
 			else
 				frame_write(f, legit_addr(k), prefix_pick(&r->dst, &g), IPPROTO_TCP,
-					    sport_pick(&g), 80, CFG_TCP_SYN | CFG_TCP_FIN, k);
+				            sport_pick(&g), 80, CFG_TCP_SYN | CFG_TCP_FIN, k);
 			break;
 		case MIT_BLOCK:
-			frame_write(f, mit_gen_block_addr(c, rng_below(&g, c->n_block)), space_host(&g),
-				    IPPROTO_TCP, sport_pick(&g), 443, CFG_TCP_ACK, k);
+			frame_write(f, mit_gen_block_addr(c, rng_below(&g, c->n_block)),
+			            space_host(&g), IPPROTO_TCP, sport_pick(&g), 443, CFG_TCP_ACK,
+			            k);
 			break;
 		case MIT_DENY:
-			frame_write(f, prefix_pick(&deny[rng_below(&g, c->n_deny)], &g), space_host(&g),
-				    IPPROTO_UDP, sport_pick(&g), (uint16_t)rng_below(&g, 65536), 0, k);
+			frame_write(f, prefix_pick(&deny[rng_below(&g, c->n_deny)], &g),
+			            space_host(&g), IPPROTO_UDP, sport_pick(&g),
+			            (uint16_t)rng_below(&g, 65536), 0, k);
 			break;
 		default: { /* MIT_RATE */
 			/* Half from a few hot sources aimed at the first few rate-limited services,
 			 * which they flood; half from sources seen once, anywhere. */
 			bool hot = rng_next(&g) & 1;
-			uint32_t src = hot ? legit_addr(c->n_frames + rng_below(&g, MIT_HOT_SOURCES))
-					   : legit_addr(k);
+			uint32_t src =
+				hot ? legit_addr(c->n_frames + rng_below(&g, MIT_HOT_SOURCES))
+				    : legit_addr(k);
 
 			r = &rules[rate.idx[rng_below(&g, hot ? MIN_U(rate.n, 4u) : rate.n)]];
 			if (r->proto == IPPROTO_UDP)
-				frame_write(f, src, prefix_addr(&r->dst), IPPROTO_UDP, sport_pick(&g),
-					    53, 0, k);
+				frame_write(f, src, prefix_addr(&r->dst), IPPROTO_UDP,
+				            sport_pick(&g), 53, 0, k);
 			else
-				frame_write(f, src, prefix_addr(&r->dst), IPPROTO_TCP, sport_pick(&g),
-					    r->dst_ports[rng_below(&g, 2)].lo, CFG_TCP_SYN, k);
+				frame_write(f, src, prefix_addr(&r->dst), IPPROTO_TCP,
+				            sport_pick(&g), r->dst_ports[rng_below(&g, 2)].lo,
+				            CFG_TCP_SYN, k);
 			break;
 		}
 		}
@@ -472,7 +478,7 @@ fail:
 
 void
 mit_frame_tuple(const uint8_t *f, uint32_t *src, uint32_t *dst, uint16_t *sport, uint16_t *dport,
-		uint8_t *proto)
+                uint8_t *proto)
 {
 	const uint8_t *ip = f + 14, *l4 = ip + 20;
 

@@ -30,19 +30,19 @@
 
 /* Traffic classes of the mix. */
 enum mit_class {
-	MIT_LEGIT,     /* TCP to the services the allow rules open, TCP elsewhere, pings */
-	MIT_RULE,      /* matches a drop rule */
-	MIT_BLOCK,     /* source on the blocklist */
-	MIT_DENY,      /* source in a deny prefix */
-	MIT_RATE,      /* matches a rate-limit rule; half from a few hot sources */
+	MIT_LEGIT, /* TCP to the services the allow rules open, TCP elsewhere, pings */
+	MIT_RULE,  /* matches a drop rule */
+	MIT_BLOCK, /* source on the blocklist */
+	MIT_DENY,  /* source in a deny prefix */
+	MIT_RATE,  /* matches a rate-limit rule; half from a few hot sources */
 	MIT_CLASS_MAX,
 };
 
 struct mit_gen_cfg {
 	uint32_t n_rules;
-	uint32_t n_count;      /* of them, rules with action count (at most 15) */
-	uint32_t n_deny;       /* deny prefixes */
-	uint32_t n_block;      /* blocklisted sources */
+	uint32_t n_count; /* of them, rules with action count (at most 15) */
+	uint32_t n_deny;  /* deny prefixes */
+	uint32_t n_block; /* blocklisted sources */
 	uint32_t n_frames;
 	uint64_t seed;
 	unsigned int pct[MIT_CLASS_MAX]; /* the mix, in percent, summing to 100 */
@@ -54,13 +54,13 @@ mit_gen_defaults(struct mit_gen_cfg *c);
 
 /* Rule kinds, for the XDP loader and the reports. */
 enum mit_rule_kind {
-	MIT_K_ALLOW,   /* allow tcp to a host, one or two service ports */
-	MIT_K_UDP,     /* drop udp to a /24-/28 on a port range */
-	MIT_K_RATE,    /* rate-limit udp/53 or tcp syn to 80,443 on a host, per source */
-	MIT_K_SRC,     /* drop anything from a src prefix to a /24 */
-	MIT_K_FLAGS,   /* drop tcp syn+fin to a /24 */
-	MIT_K_LEN,     /* drop udp of 1200 bytes or more to a /24 */
-	MIT_K_COUNT,   /* count tcp to a /24 */
+	MIT_K_ALLOW, /* allow tcp to a host, one or two service ports */
+	MIT_K_UDP,   /* drop udp to a /24-/28 on a port range */
+	MIT_K_RATE,  /* rate-limit udp/53 or tcp syn to 80,443 on a host, per source */
+	MIT_K_SRC,   /* drop anything from a src prefix to a /24 */
+	MIT_K_FLAGS, /* drop tcp syn+fin to a /24 */
+	MIT_K_LEN,   /* drop udp of 1200 bytes or more to a /24 */
+	MIT_K_COUNT, /* count tcp to a /24 */
 };
 
 /* @n rules into a new array (free() it); kinds[i] says how rule i was made (may be NULL). */
@@ -78,11 +78,11 @@ mit_gen_block_addr(const struct mit_gen_cfg *c, uint32_t i);
 /* The frames, MIT_FRAME_STRIDE bytes apart (free() it); cls[i] is frame i's class. */
 uint8_t *
 mit_gen_frames(const struct mit_gen_cfg *c, const struct cfg_rule *rules, const uint8_t *kinds,
-	       const struct cfg_prefix *deny, uint8_t **cls);
+               const struct cfg_prefix *deny, uint8_t **cls);
 
 /* The 5-tuple of a frame, host byte order, for dpdk-test-acl's trace file. */
 void
 mit_frame_tuple(const uint8_t *frame, uint32_t *src, uint32_t *dst, uint16_t *sport,
-		uint16_t *dport, uint8_t *proto);
+                uint16_t *dport, uint8_t *proto);
 
 #endif /* RAMPART_MIT_GEN_H */

@@ -71,12 +71,11 @@ enum mode { M_PIPELINE, M_BARE, M_ACL };
 
 /* What is measured: a mode on one rule count's policy, or on its rte_acl-only twin. */
 struct variant {
-	char name[24];            /* pipeline, classify, pipeline_rte_acl, classify_rte_acl, bare,
-				   * pipeline_hot */
+	char name[24]; /* "pipeline", "classify_rte_acl"... */
 	enum mode mode;
-	int setup;                /* -1 for bare */
+	int setup; /* -1 for bare */
 	bool ref;
-	bool hot;                 /* each frame 1024 times in a row, as BPF_PROG_TEST_RUN repeats */
+	bool hot; /* each frame 1024 times in a row, as BPF_PROG_TEST_RUN repeats */
 };
 
 struct opts {
@@ -86,8 +85,8 @@ struct opts {
 	uint64_t packets;
 	unsigned int burst;
 	const char *acl_dir;
-	const char *only;           /* comma-separated variant names, NULL for all */
-	bool no_ref;                /* no rte_acl twin for the policies that use dp_scan4 */
+	const char *only; /* comma-separated variant names, NULL for all */
+	bool no_ref;      /* no rte_acl twin for the policies that use dp_scan4 */
 	bool callgrind;
 	struct mit_gen_cfg gen;
 };
@@ -95,13 +94,13 @@ struct opts {
 /* One rule count: its rules, frames and compiled policy. */
 struct setup {
 	uint32_t n_rules;
-	struct cfg_rule *rules;     /* the first n_rules of the largest set */
+	struct cfg_rule *rules; /* the first n_rules of the largest set */
 	uint8_t *kinds;
-	uint8_t *frames;            /* hugepage copy */
+	uint8_t *frames; /* hugepage copy */
 	uint8_t *cls;
-	struct dp_pkt *metas;       /* every frame parsed, for the acl variant */
+	struct dp_pkt *metas; /* every frame parsed, for the acl variant */
 	struct dp_policy *policy;
-	struct dp_policy *ref;      /* the same rules with rte_acl for IPv4, when policy has not */
+	struct dp_policy *ref; /* the same rules with rte_acl for IPv4, when policy has not */
 	double compile_ms, peak_mb;
 	double swap_ms, free_ms;
 };
@@ -118,16 +117,16 @@ struct job {
 	uint64_t n_pkts;
 	unsigned int burst;
 	bool hot;
-	uint32_t *burst_cyc;  /* n_pkts / burst entries: TSC cycles of each burst */
-	uint64_t cycles;      /* the whole run */
-	double busy;          /* share of the run the thread was on a CPU */
-	double cpp;           /* cycles per packet over the bursts not interrupted */
-	double kept;          /* share of bursts kept */
+	uint32_t *burst_cyc; /* n_pkts / burst entries: TSC cycles of each burst */
+	uint64_t cycles;     /* the whole run */
+	double busy;         /* share of the run the thread was on a CPU */
+	double cpp;          /* cycles per packet over the bursts not interrupted */
+	double kept;         /* share of bursts kept */
 	uint64_t forwarded;
 };
 
 static struct opts o;
-static struct dp_policy *volatile slot;   /* the RCU-published policy of the swap phase */
+static struct dp_policy *volatile slot; /* the RCU-published policy of the swap phase */
 static volatile bool reader_stop;
 
 static int
@@ -185,13 +184,14 @@ static int
 opts_parse(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "rules", 1, NULL, 'r' },  { "runs", 1, NULL, 'n' },   { "packets", 1, NULL, 'p' },
-		{ "frames", 1, NULL, 'f' }, { "deny", 1, NULL, 'd' },   { "block", 1, NULL, 'b' },
-		{ "count-rules", 1, NULL, 'c' }, { "mix", 1, NULL, 'm' }, { "burst", 1, NULL, 'B' },
-		{ "seed", 1, NULL, 's' },   { "acl-dir", 1, NULL, 'a' }, { "callgrind", 0, NULL, 'g' },
-		{ "only", 1, NULL, 'o' },   { "scan4-mean", 1, NULL, 'M' },
-		{ "no-ref", 0, NULL, 'N' },
-		{ NULL, 0, NULL, 0 },
+		{ "rules", 1, NULL, 'r' },       { "runs", 1, NULL, 'n' },
+		{ "packets", 1, NULL, 'p' },     { "frames", 1, NULL, 'f' },
+		{ "deny", 1, NULL, 'd' },        { "block", 1, NULL, 'b' },
+		{ "count-rules", 1, NULL, 'c' }, { "mix", 1, NULL, 'm' },
+		{ "burst", 1, NULL, 'B' },       { "seed", 1, NULL, 's' },
+		{ "acl-dir", 1, NULL, 'a' },     { "callgrind", 0, NULL, 'g' },
+		{ "only", 1, NULL, 'o' },        { "scan4-mean", 1, NULL, 'M' },
+		{ "no-ref", 0, NULL, 'N' },      { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
 	int c, ret = 0;
@@ -203,20 +203,56 @@ opts_parse(int argc, char **argv)
 	parse_counts("10,1000,10000,100000");
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'r': ret = parse_counts(optarg); break;
-		case 'n': ret = parse_u64(optarg, 1, 100, &v); o.runs = (unsigned int)v; break;
-		case 'p': ret = parse_u64(optarg, 1024, 1ull << 36, &v); o.packets = v; break;
-		case 'f': ret = parse_u64(optarg, 1024, 1u << 24, &v); o.gen.n_frames = (uint32_t)v; break;
-		case 'd': ret = parse_u64(optarg, 0, 1u << 21, &v); o.gen.n_deny = (uint32_t)v; break;
-		case 'b': ret = parse_u64(optarg, 0, 1u << 24, &v); o.gen.n_block = (uint32_t)v; break;
-		case 'c': ret = parse_u64(optarg, 0, DP_MAX_COUNT_RULES, &v); o.gen.n_count = (uint32_t)v; break;
-		case 'm': ret = parse_mix(optarg); break;
-		case 'B': ret = parse_u64(optarg, 1, DP_MAX_BURST, &v); o.burst = (unsigned int)v; break;
-		case 's': ret = parse_u64(optarg, 0, UINT64_MAX, &v); o.gen.seed = v; break;
-		case 'a': o.acl_dir = optarg; break;
-		case 'g': o.callgrind = true; break;
-		case 'o': o.only = optarg; break;
-		case 'N': o.no_ref = true; break;
+		case 'r':
+			ret = parse_counts(optarg);
+			break;
+		case 'n':
+			ret = parse_u64(optarg, 1, 100, &v);
+			o.runs = (unsigned int)v;
+			break;
+		case 'p':
+			ret = parse_u64(optarg, 1024, 1ull << 36, &v);
+			o.packets = v;
+			break;
+		case 'f':
+			ret = parse_u64(optarg, 1024, 1u << 24, &v);
+			o.gen.n_frames = (uint32_t)v;
+			break;
+		case 'd':
+			ret = parse_u64(optarg, 0, 1u << 21, &v);
+			o.gen.n_deny = (uint32_t)v;
+			break;
+		case 'b':
+			ret = parse_u64(optarg, 0, 1u << 24, &v);
+			o.gen.n_block = (uint32_t)v;
+			break;
+		case 'c':
+			ret = parse_u64(optarg, 0, DP_MAX_COUNT_RULES, &v);
+			o.gen.n_count = (uint32_t)v;
+			break;
+		case 'm':
+			ret = parse_mix(optarg);
+			break;
+		case 'B':
+			ret = parse_u64(optarg, 1, DP_MAX_BURST, &v);
+			o.burst = (unsigned int)v;
+			break;
+		case 's':
+			ret = parse_u64(optarg, 0, UINT64_MAX, &v);
+			o.gen.seed = v;
+			break;
+		case 'a':
+			o.acl_dir = optarg;
+			break;
+		case 'g':
+			o.callgrind = true;
+			break;
+		case 'o':
+			o.only = optarg;
+			break;
+		case 'N':
+			o.no_ref = true;
+			break;
 		case 'M':
 			ret = parse_u64(optarg, 1, 1u << 20, &v);
 			dp_scan4_limits.max_mean = (double)v;
@@ -224,7 +260,8 @@ opts_parse(int argc, char **argv)
 			dp_scan4_limits.max_entries = UINT32_MAX;
 			dp_scan4_limits_large = dp_scan4_limits;
 			break;
-		default: return -EINVAL;
+		default:
+			return -EINVAL;
 		}
 		if (ret < 0) {
 			fprintf(stderr, "mitigate: bad option value \"%s\"\n", optarg);
@@ -293,7 +330,7 @@ mb(size_t bytes)
 
 static void
 policy_fill(struct cfg_policy *cp, const struct cfg_rule *rules, uint32_t n_rules,
-	    struct cfg_prefix *deny, size_t n_deny)
+            struct cfg_prefix *deny, size_t n_deny)
 {
 	struct cfg_protection *pr = &cp->protection;
 	static const uint16_t amp[] = { 19, 53, 123, 389, 1900, 11211 };
@@ -320,7 +357,7 @@ policy_fill(struct cfg_policy *cp, const struct cfg_rule *rules, uint32_t n_rule
 
 static struct dp_policy *
 policy_build(const struct cfg_node *node, const struct cfg_rule *rules, uint32_t n_rules,
-	     struct cfg_prefix *deny, size_t n_deny, uint64_t version, double *ms, double *peak)
+             struct cfg_prefix *deny, size_t n_deny, uint64_t version, double *ms, double *peak)
 {
 	struct cfg_policy cp;
 	struct cfg_errors errs;
@@ -436,7 +473,8 @@ job_run(void *arg)
 			uint64_t tb = rte_rdtsc();
 
 			if (j->hot) /* 4096 frames spread over the set, 1024 packets each */
-				pos = (uint32_t)((b * j->burst / 1024) % 4096 * (j->n_frames / 4096));
+				pos = (uint32_t)((b * j->burst / 1024) % 4096 *
+				                 (j->n_frames / 4096));
 			/* As dp_worker.c does: the burst's headers on their way before parsing. */
 			for (unsigned int i = 0, q = pos; i < j->burst; i++) {
 				rte_prefetch0(j->frames + (size_t)q * MIT_FRAME_STRIDE);
@@ -454,7 +492,7 @@ job_run(void *arg)
 			}
 			if (j->mode == M_PIPELINE)
 				dp_pipeline_run(&pl, meta, bytes, j->burst, 0, false, rte_rdtsc(),
-						reason);
+				                reason);
 			fwd += split(tx, reason, j->burst, &tx_bytes, bytes);
 			rcu_quiescent_state();
 			j->burst_cyc[b] = (uint32_t)RTE_MIN(rte_rdtsc() - tb, (uint64_t)UINT32_MAX);
@@ -465,7 +503,7 @@ job_run(void *arg)
 	rcu_unregister_thread();
 	j->cycles = t1 - t0;
 	j->busy = ((double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9) /
-		  ((double)j->cycles / (double)rte_get_tsc_hz());
+	          ((double)j->cycles / (double)rte_get_tsc_hz());
 	j->forwarded = fwd + (tx_bytes == 1); /* keeps tx_bytes alive */
 	return 0;
 }
@@ -485,8 +523,9 @@ reader_run(void *arg)
 	while (!reader_stop) {
 		for (unsigned int i = 0; i < j->burst; i++) {
 			bytes[i] = MIT_FRAME_LEN;
-			reason[i] = (uint8_t)dp_pkt_parse(j->frames + (size_t)pos * MIT_FRAME_STRIDE,
-							  MIT_FRAME_LEN, &meta[i]);
+			reason[i] =
+				(uint8_t)dp_pkt_parse(j->frames + (size_t)pos * MIT_FRAME_STRIDE,
+			                              MIT_FRAME_LEN, &meta[i]);
 			pos = pos + 1 == j->n_frames ? 0 : pos + 1;
 		}
 		pl.policy = rcu_dereference(slot);
@@ -530,11 +569,11 @@ acl_files_write(const char *dir, const struct setup *s)
 		for (unsigned int a = 0; a < ns; a++)
 			for (unsigned int b = 0; b < nd; b++)
 				fprintf(f, "@%s %s %u : %u %u : %u 0x%02x/0x%02x\n", src, dst,
-					r->n_src_ports ? r->src_ports[a].lo : 0,
-					r->n_src_ports ? r->src_ports[a].hi : 65535,
-					r->n_dst_ports ? r->dst_ports[b].lo : 0,
-					r->n_dst_ports ? r->dst_ports[b].hi : 65535,
-					r->has_proto ? r->proto : 0, r->has_proto ? 0xff : 0);
+				        r->n_src_ports ? r->src_ports[a].lo : 0,
+				        r->n_src_ports ? r->src_ports[a].hi : 65535,
+				        r->n_dst_ports ? r->dst_ports[b].lo : 0,
+				        r->n_dst_ports ? r->dst_ports[b].hi : 65535,
+				        r->has_proto ? r->proto : 0, r->has_proto ? 0xff : 0);
 	}
 	if (fclose(f) != 0)
 		return -errno;
@@ -548,7 +587,7 @@ acl_files_write(const char *dir, const struct setup *s)
 		uint8_t proto;
 
 		mit_frame_tuple(s->frames + (size_t)k * MIT_FRAME_STRIDE, &src, &dst, &sp, &dpt,
-				&proto);
+		                &proto);
 		fprintf(f, "%u %u %u %u %u\n", src, dst, sp, dpt, proto);
 	}
 	return fclose(f) != 0 ? -errno : 0;
@@ -568,8 +607,8 @@ worker_make(void)
 	dp_rate_table_init(&wk->rate, mem, RATE_SOURCES);
 	dp_rate_table_seed(&wk->rate, rte_rand());
 	wk->offenders = rte_ring_create_elem("bench_offenders", sizeof(struct dp_offender), 1024,
-					     (int)rte_socket_id(),
-					     RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	                                     (int)rte_socket_id(),
+	                                     RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	return wk->offenders ? wk : NULL;
 }
 
@@ -596,7 +635,8 @@ mix_report(struct setup *s, struct job *j, unsigned int lcore)
 	rte_eal_remote_launch(job_run, j, lcore);
 	rte_eal_wait_lcore(lcore);
 	offenders_drain(j->wk);
-	printf("R mix rules=%u packets=%" PRIu64 " forwarded=%" PRIu64, s->n_rules, n, j->forwarded);
+	printf("R mix rules=%u packets=%" PRIu64 " forwarded=%" PRIu64, s->n_rules, n,
+	       j->forwarded);
 	for (unsigned int r = DP_DROP_DENY_PREFIX; r < DP_DROP__MAX; r++) {
 		uint64_t d = after->drops[r] - before.drops[r];
 
@@ -645,7 +685,7 @@ variants_make(struct variant *v, const struct setup *setups)
 		for (unsigned int ref = 0; ref < (setups[k].ref ? 2u : 1u); ref++) {
 			for (unsigned int m = 0; m < 2; m++) {
 				snprintf(v[n].name, sizeof(v[n].name), "%s%s",
-					 m ? "classify" : "pipeline", ref ? "_rte_acl" : "");
+				         m ? "classify" : "pipeline", ref ? "_rte_acl" : "");
 				v[n].mode = m ? M_ACL : M_PIPELINE;
 				v[n].setup = (int)k;
 				v[n].hot = false;
@@ -709,7 +749,7 @@ callgrind_run(struct setup *setups, struct job *base)
  */
 static int
 verify_with_acl(const struct cfg_node *node, struct setup *s, struct cfg_prefix *deny,
-		unsigned int k)
+                unsigned int k)
 {
 	const struct dp_pkt *cls[DP_MAX_BURST];
 	uint8_t ingress[DP_MAX_BURST];
@@ -729,7 +769,8 @@ verify_with_acl(const struct cfg_node *node, struct setup *s, struct cfg_prefix 
 	if (s->ref == NULL) {
 		/* rte_acl may refuse a large rule set (-ERANGE past max_size): say so, go on. */
 		printf("R build_ref rules=%u classifier=rte_acl failed=1 compile_ms=%.1f "
-		       "peak_rss_mb=%.1f\n", s->n_rules, ms, peak);
+		       "peak_rss_mb=%.1f\n",
+		       s->n_rules, ms, peak);
 		return 0;
 	}
 	printf("R build_ref rules=%u classifier=rte_acl compile_ms=%.1f peak_rss_mb=%.1f "
@@ -753,7 +794,7 @@ verify_with_acl(const struct cfg_node *node, struct setup *s, struct cfg_prefix 
 	       s->n_rules, o.gen.n_frames, matched, mismatches);
 	if (mismatches != 0) {
 		fprintf(stderr, "mitigate: dp_scan4 and rte_acl disagree on %" PRIu64 " frames\n",
-			mismatches);
+		        mismatches);
 		return -1;
 	}
 	return 0;
@@ -782,7 +823,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (opts_parse(argc - ret, argv + ret) < 0) {
-		fprintf(stderr, "mitigate: bad options (see the comment at the top of mitigate.c)\n");
+		fprintf(stderr,
+		        "mitigate: bad options (see the comment at the top of mitigate.c)\n");
 		return 2;
 	}
 	lcore = rte_get_next_lcore(-1, 1, 0);
@@ -810,7 +852,7 @@ main(int argc, char **argv)
 	h0 = heap_used();
 	t0 = now_ms();
 	bl = dp_blocklist_create("bench_blocklist", RTE_MAX(o.gen.n_block, 1024u),
-				 (int)rte_socket_id(), rte_get_tsc_hz());
+	                         (int)rte_socket_id(), rte_get_tsc_hz());
 	if (bl == NULL)
 		goto nomem;
 	for (uint32_t i = 0; i < o.gen.n_block; i++) {
@@ -832,7 +874,8 @@ main(int argc, char **argv)
 
 	/* The deny list alone, to tell its share of the compile time and memory. */
 	{
-		struct dp_policy *p = policy_build(&node, NULL, 0, deny, o.gen.n_deny, 1, &ms, &peak);
+		struct dp_policy *p =
+			policy_build(&node, NULL, 0, deny, o.gen.n_deny, 1, &ms, &peak);
 
 		if (p == NULL)
 			return 1;
@@ -856,25 +899,27 @@ main(int argc, char **argv)
 		g.n_rules = s->n_rules;
 		frames = mit_gen_frames(&g, s->rules, s->kinds, deny, &s->cls);
 		s->frames = rte_malloc("bench_frames", (size_t)g.n_frames * MIT_FRAME_STRIDE,
-				       RTE_CACHE_LINE_SIZE);
+		                       RTE_CACHE_LINE_SIZE);
 		s->metas = rte_malloc("bench_metas", (size_t)g.n_frames * sizeof(struct dp_pkt),
-				      RTE_CACHE_LINE_SIZE);
+		                      RTE_CACHE_LINE_SIZE);
 		if (frames == NULL || s->frames == NULL || s->metas == NULL)
 			goto nomem;
 		memcpy(s->frames, frames, (size_t)g.n_frames * MIT_FRAME_STRIDE);
 		free(frames);
 		for (uint32_t i = 0; i < g.n_frames; i++)
 			if (dp_pkt_parse(s->frames + (size_t)i * MIT_FRAME_STRIDE, MIT_FRAME_LEN,
-					 &s->metas[i]) != DP_DROP_NONE) {
-				fprintf(stderr, "mitigate: the parser refused generated frame %u\n", i);
+			                 &s->metas[i]) != DP_DROP_NONE) {
+				fprintf(stderr, "mitigate: the parser refused generated frame %u\n",
+				        i);
 				return 1;
 			}
 		if (o.acl_dir != NULL && (ret = acl_files_write(o.acl_dir, s)) < 0) {
-			fprintf(stderr, "mitigate: cannot write to %s: %s\n", o.acl_dir, strerror(-ret));
+			fprintf(stderr, "mitigate: cannot write to %s: %s\n", o.acl_dir,
+			        strerror(-ret));
 			return 1;
 		}
 		s->policy = policy_build(&node, s->rules, s->n_rules, deny, o.gen.n_deny, 2 + k,
-					 &s->compile_ms, &s->peak_mb);
+		                         &s->compile_ms, &s->peak_mb);
 		if (s->policy == NULL)
 			return 1;
 		printf("R build rules=%u acl_rules=%u deny=%u classifier=%s compile_ms=%.1f "
@@ -901,7 +946,7 @@ main(int argc, char **argv)
 	base.burst = o.burst;
 	base.frames = setups[0].frames;
 	base.burst_cyc = malloc((RTE_MAX(o.packets, (uint64_t)o.gen.n_frames) / o.burst + 1) *
-				sizeof(uint32_t));
+	                        sizeof(uint32_t));
 	if (base.burst_cyc == NULL)
 		goto nomem;
 
@@ -967,7 +1012,8 @@ main(int argc, char **argv)
 				       "forwarded=%" PRIu64 "\n",
 				       r + 1, vars[v].name,
 				       vars[v].setup < 0 ? 0 : setups[vars[v].setup].n_rules, j.cpp,
-				       (double)j.cycles / (double)j.n_pkts, j.busy, j.kept, j.forwarded);
+				       (double)j.cycles / (double)j.n_pkts, j.busy, j.kept,
+				       j.forwarded);
 				fflush(stdout);
 			}
 		}
@@ -980,8 +1026,8 @@ main(int argc, char **argv)
 			med = o.runs % 2 ? x[o.runs / 2] : (x[o.runs / 2 - 1] + x[o.runs / 2]) / 2;
 			printf("R median variant=%s rules=%u cycles_per_pkt=%.2f min=%.2f max=%.2f "
 			       "busy_min=%.3f runs=%u\n",
-			       vars[v].name, vars[v].setup < 0 ? 0 : setups[vars[v].setup].n_rules, med,
-			       x[0], x[o.runs - 1], y[0], o.runs);
+			       vars[v].name, vars[v].setup < 0 ? 0 : setups[vars[v].setup].n_rules,
+			       med, x[0], x[o.runs - 1], y[0], o.runs);
 		}
 		free(cpp);
 		free(busy);

@@ -124,9 +124,9 @@ xrule_from(struct xb_rule *x, const struct cfg_rule *r)
 	x->proto_mask = r->has_proto ? 0xff : 0;
 	x->flags = r->tcp_flags;
 	x->flags_mask = r->tcp_flags_mask;
-	x->action = r->action == CFG_ACTION_DROP	   ? XB_DROP
-		    : r->action == CFG_ACTION_RATE_LIMIT ? XB_RATE
-							 : XB_ALLOW;
+	x->action = r->action == CFG_ACTION_DROP         ? XB_DROP
+	            : r->action == CFG_ACTION_RATE_LIMIT ? XB_RATE
+	                                                 : XB_ALLOW;
 	if (r->per_source_pps) {
 		x->interval_ns = 1000000000ull / r->per_source_pps;
 		x->tau_ns = 1000000000ull;
@@ -145,7 +145,7 @@ xrules_make(const struct cfg_rule *rules, uint32_t n, uint32_t **owner, uint32_t
 
 	for (uint32_t i = 0; i < n; i++)
 		total += (rules[i].n_src_ports ? rules[i].n_src_ports : 1) *
-			 (rules[i].n_dst_ports ? rules[i].n_dst_ports : 1);
+		         (rules[i].n_dst_ports ? rules[i].n_dst_ports : 1);
 	x = calloc(total ? total : 1, sizeof(*x));
 	*owner = calloc(total ? total : 1, sizeof(**owner));
 	if (x == NULL || *owner == NULL)
@@ -211,10 +211,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "rules", 1, NULL, 'r' },   { "frames", 1, NULL, 'f' }, { "deny", 1, NULL, 'd' },
-		{ "block", 1, NULL, 'b' },   { "seed", 1, NULL, 's' },	 { "samples", 1, NULL, 'S' },
-		{ "repeat", 1, NULL, 'R' },  { "cold", 1, NULL, 'C' },	 { "pin", 1, NULL, 'P' },
-		{ "dump-frame", 1, NULL, 'D' }, { "mix", 1, NULL, 'm' }, { NULL, 0, NULL, 0 },
+		{ "rules", 1, NULL, 'r' },  { "frames", 1, NULL, 'f' },
+		{ "deny", 1, NULL, 'd' },   { "block", 1, NULL, 'b' },
+		{ "seed", 1, NULL, 's' },   { "samples", 1, NULL, 'S' },
+		{ "repeat", 1, NULL, 'R' }, { "cold", 1, NULL, 'C' },
+		{ "pin", 1, NULL, 'P' },    { "dump-frame", 1, NULL, 'D' },
+		{ "mix", 1, NULL, 'm' },    { NULL, 0, NULL, 0 },
 	};
 	struct mit_gen_cfg g;
 	uint32_t samples = 4096, repeat = 1000, cold = 1u << 18, n_x, *owner, n_segs = 0;
@@ -235,22 +237,43 @@ main(int argc, char **argv)
 		unsigned long long v = optarg ? strtoull(optarg, NULL, 0) : 0;
 
 		switch (c) {
-		case 'r': g.n_rules = (uint32_t)v; break;
-		case 'f': g.n_frames = (uint32_t)v; break;
-		case 'd': g.n_deny = (uint32_t)v; break;
-		case 'b': g.n_block = (uint32_t)v; break;
-		case 's': g.seed = v; break;
-		case 'S': samples = (uint32_t)v; break;
-		case 'R': repeat = (uint32_t)v; break;
-		case 'C': cold = (uint32_t)v; break;
-		case 'P': pin = optarg; break;
-		case 'D': dump = optarg; break;
+		case 'r':
+			g.n_rules = (uint32_t)v;
+			break;
+		case 'f':
+			g.n_frames = (uint32_t)v;
+			break;
+		case 'd':
+			g.n_deny = (uint32_t)v;
+			break;
+		case 'b':
+			g.n_block = (uint32_t)v;
+			break;
+		case 's':
+			g.seed = v;
+			break;
+		case 'S':
+			samples = (uint32_t)v;
+			break;
+		case 'R':
+			repeat = (uint32_t)v;
+			break;
+		case 'C':
+			cold = (uint32_t)v;
+			break;
+		case 'P':
+			pin = optarg;
+			break;
+		case 'D':
+			dump = optarg;
+			break;
 		case 'm':
-			if (sscanf(optarg, "%u,%u,%u,%u,%u", &g.pct[0], &g.pct[1], &g.pct[2], &g.pct[3],
-				   &g.pct[4]) != 5)
+			if (sscanf(optarg, "%u,%u,%u,%u,%u", &g.pct[0], &g.pct[1], &g.pct[2],
+			           &g.pct[3], &g.pct[4]) != 5)
 				return fail("--mix", EINVAL);
 			break;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (optind + 1 != argc || g.n_frames == 0 || samples == 0 || repeat == 0) {
@@ -290,8 +313,9 @@ main(int argc, char **argv)
 	if (obj == NULL || libbpf_get_error(obj))
 		return fail("opening the BPF object", errno);
 	bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "blocklist"),
-				 g.n_block ? g.n_block : 1);
-	bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "deny"), g.n_deny ? g.n_deny : 1);
+	                         g.n_block ? g.n_block : 1);
+	bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "deny"),
+	                         g.n_deny ? g.n_deny : 1);
 	bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "segs"), n_x + 1);
 	bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "rules"), n_x ? n_x : 1);
 	bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "rule_ctr"), n_x ? n_x : 1);
@@ -336,7 +360,7 @@ main(int argc, char **argv)
 			n_segs++;
 		}
 		bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "seg_rules"),
-					 seg_len ? seg_len : 1);
+		                         seg_len ? seg_len : 1);
 		err = bpf_object__load(obj);
 		if (err)
 			return fail("loading the BPF object (bpf_loop needs Linux 5.17)", err);
@@ -345,7 +369,8 @@ main(int argc, char **argv)
 			if ((err = bpf_map_update_elem(map_fd(obj, "segs"), &segk[i], &segv[i], 0)))
 				return fail("filling segs", errno);
 		for (uint32_t i = 0; i < seg_len; i++)
-			if ((err = bpf_map_update_elem(map_fd(obj, "seg_rules"), &i, &seg_list[i], 0)))
+			if ((err = bpf_map_update_elem(map_fd(obj, "seg_rules"), &i, &seg_list[i],
+			                               0)))
 				return fail("filling seg_rules", errno);
 		for (uint32_t i = 0; i < n_x; i++)
 			if ((err = bpf_map_update_elem(map_fd(obj, "rules"), &i, &xr[i], 0)))
@@ -379,8 +404,8 @@ main(int argc, char **argv)
 	}
 	printf("R xdp_fill block=%u deny=%u fill_ms=%.1f\n", g.n_block, g.n_deny, now_ms() - t0);
 	{
-		static const char *const names[] = { "blocklist", "deny", "segs", "seg_rules",
-						      "rules", "rule_ctr", "rate" };
+		static const char *const names[] = { "blocklist", "deny",     "segs", "seg_rules",
+			                             "rules",     "rule_ctr", "rate" };
 		long long total = 0;
 
 		printf("R xdp_mem rules=%u", g.n_rules);
@@ -413,8 +438,9 @@ main(int argc, char **argv)
 		uint32_t stride = g.n_frames / samples;
 
 		for (uint32_t k = 0; k < g.n_frames; k++) {
-			LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frames + (size_t)k * MIT_FRAME_STRIDE,
-				    .data_size_in = MIT_FRAME_LEN, .repeat = 1);
+			LIBBPF_OPTS(bpf_test_run_opts, t,
+			            .data_in = frames + (size_t)k * MIT_FRAME_STRIDE,
+			            .data_size_in = MIT_FRAME_LEN, .repeat = 1);
 
 			if ((err = bpf_prog_test_run_opts(pfd, &t)))
 				return fail("BPF_PROG_TEST_RUN", errno);
@@ -422,27 +448,29 @@ main(int argc, char **argv)
 		}
 		printf("R xdp_mix rules=%u", g.n_rules);
 		for (unsigned int i = 0; i < MIT_CLASS_MAX; i++)
-			printf(" class%u_pass=%" PRIu64 " class%u_drop=%" PRIu64, i, verdict[i][0], i,
-			       verdict[i][1]);
+			printf(" class%u_pass=%" PRIu64 " class%u_drop=%" PRIu64, i, verdict[i][0],
+			       i, verdict[i][1]);
 		printf("\n");
 		for (uint32_t s = 0; s < samples; s++) {
 			LIBBPF_OPTS(bpf_test_run_opts, t,
-				    .data_in = frames + (size_t)s * stride * MIT_FRAME_STRIDE,
-				    .data_size_in = MIT_FRAME_LEN, .repeat = repeat);
+			            .data_in = frames + (size_t)s * stride * MIT_FRAME_STRIDE,
+			            .data_size_in = MIT_FRAME_LEN, .repeat = repeat);
 
 			if ((err = bpf_prog_test_run_opts(pfd, &t)))
 				return fail("BPF_PROG_TEST_RUN", errno);
 			hot_ns += t.duration;
 		}
 		for (uint32_t k = 0; k < cold; k++) {
-			LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frames + (size_t)k * MIT_FRAME_STRIDE,
-				    .data_size_in = MIT_FRAME_LEN, .repeat = 1);
+			LIBBPF_OPTS(bpf_test_run_opts, t,
+			            .data_in = frames + (size_t)k * MIT_FRAME_STRIDE,
+			            .data_size_in = MIT_FRAME_LEN, .repeat = 1);
 
 			if ((err = bpf_prog_test_run_opts(pfd, &t)))
 				return fail("BPF_PROG_TEST_RUN", errno);
 			cold_ns += t.duration;
 		}
-		printf("R xdp_time rules=%u hot_ns=%.2f samples=%u repeat=%u cold_ns=%.2f cold_packets=%u\n",
+		printf("R xdp_time rules=%u hot_ns=%.2f samples=%u repeat=%u cold_ns=%.2f "
+		       "cold_packets=%u\n",
 		       g.n_rules, (double)hot_ns / samples, samples, repeat, (double)cold_ns / cold,
 		       cold);
 	}

@@ -116,8 +116,15 @@ test_ipv6_keys(void **state)
 int
 main(void)
 {
-	char *eal[] = { "test_bl_filter", "--no-huge", "--no-pci", "--no-telemetry", "--no-shconf",
-			"-m", "128", "--log-level=lib.eal:error", NULL };
+	char *eal[] = { "test_bl_filter",
+		        "--no-huge",
+		        "--no-pci",
+		        "--no-telemetry",
+		        "--no-shconf",
+		        "-m",
+		        "128",
+		        "--log-level=lib.eal:error",
+		        NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bits_follow_the_keys),
 		cmocka_unit_test(test_shared_bit_stays),

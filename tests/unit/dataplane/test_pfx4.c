@@ -117,8 +117,8 @@ test_long_then_short(void **state)
 {
 	/* A /32 and a /25 inside a /24 that a later /24 covers whole, and the reverse order. */
 	struct cfg_prefix a[] = { pfx(0xC6336405u, 32), pfx(0xC6336480u, 25), pfx(0xC6336400u, 24),
-				  pfx(0xCB007100u, 24), pfx(0xCB007101u, 32), pfx(0xCB0071FFu, 32),
-				  pfx(0xCB0072FEu, 31) };
+		                  pfx(0xCB007100u, 24), pfx(0xCB007101u, 32), pfx(0xCB0071FFu, 32),
+		                  pfx(0xCB0072FEu, 31) };
 	struct dp_pfx4 *s;
 
 	(void)state;
@@ -156,8 +156,9 @@ test_random_sets(void **state)
 int
 main(void)
 {
-	char *eal[] = { "test_pfx4", "--no-huge", "--no-pci", "--no-telemetry", "--no-shconf",
-			"-m", "64", "--log-level=lib.eal:error", NULL };
+	char *eal[] = { "test_pfx4",   "--no-huge", "--no-pci", "--no-telemetry",
+		        "--no-shconf", "-m",        "64",       "--log-level=lib.eal:error",
+		        NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_set),
 		cmocka_unit_test(test_every_length),

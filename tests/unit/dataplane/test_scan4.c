@@ -59,7 +59,9 @@ rule_random(struct cfg_rule *r, unsigned int i)
 	snprintf(r->name, sizeof(r->name), "r%u", i);
 	r->line = (int)i + 1;
 	r->max_len = 65535;
-	r->action = rnd(3) == 0 ? CFG_ACTION_ALLOW : rnd(2) ? CFG_ACTION_DROP : CFG_ACTION_RATE_LIMIT;
+	r->action = rnd(3) == 0 ? CFG_ACTION_ALLOW
+	            : rnd(2)    ? CFG_ACTION_DROP
+	                        : CFG_ACTION_RATE_LIMIT;
 	if (r->action == CFG_ACTION_RATE_LIMIT)
 		r->per_source_pps = 100;
 	r->direction = (enum cfg_direction)rnd(3);
@@ -161,8 +163,8 @@ compare(unsigned int n_rules, unsigned int n_pkts, uint32_t span)
 		dp_policy_classify(acl, pp, ingress, 32, b);
 		for (unsigned int i = 0; i < 32; i++) {
 			if (a[i] != b[i])
-				fail_msg("packet %u: scan4 says rule %u, rte_acl says %u", k + i, a[i],
-					 b[i]);
+				fail_msg("packet %u: scan4 says rule %u, rte_acl says %u", k + i,
+				         a[i], b[i]);
 			matched += b[i] != 0;
 		}
 	}
@@ -190,8 +192,9 @@ test_many_rules(void **state)
 int
 main(void)
 {
-	char *eal[] = { "test_scan4", "--no-huge", "--no-pci", "--no-telemetry", "--no-shconf",
-			"-m", "256", "--log-level=lib.eal:error", NULL };
+	char *eal[] = { "test_scan4",  "--no-huge", "--no-pci", "--no-telemetry",
+		        "--no-shconf", "-m",        "256",      "--log-level=lib.eal:error",
+		        NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_few_rules),
 		cmocka_unit_test(test_many_rules),
