@@ -13,7 +13,8 @@ duplicated packet seen.
   send  --iface IF --dst-mac MAC --scenario mix|stream|udp [--pps R] [--manifest FILE] ...
         build the scenario's frames, interleave the classes evenly over the whole run, send
         them paced at R frames per second (bounded by --timeout), and write a manifest: per
-        class the count sent, the frame bytes, and when its first and last frame left
+        class the count sent, the frame bytes, and when its first and last frame left. With
+        --until FILE the scenario is sent again and again until FILE exists
   count --pcap FILE [--manifest FILE]
         count a capture's tagged frames per class (and distinct sequence numbers); prints
         JSON
@@ -23,10 +24,13 @@ duplicated packet seen.
         before and after the run); prints a table per class, every mismatch, and exits 1
         when there is one. The expectations (JSON, a file name or the text itself):
           "mode":      "enforce" or "monitor" (--mode overrides it)
-          "classes":   {class: "pass" | "drop REASON" | "limit REASON PPS"}: all arrive; none
-                       arrive, each counted under REASON; at most a burst of PPS plus PPS a
-                       second arrive, the rest counted under REASON. In monitor mode every
-                       class arrives, and only parser reasons (malformed packets) still drop
+          "classes":   {class: "pass" | "drop REASON" | "limit REASON PPS" |
+                       "limit-bytes REASON BPS"}: all arrive; none arrive, each counted under
+                       REASON; at least a burst of PPS and at most the burst plus PPS a second
+                       arrive, the rest counted under REASON; the same for a bit rate, in IP
+                       bytes (the class's packets all of one size), with a burst of a second's
+                       worth but at least 65535 bytes (dp_rate.h). In monitor mode every class
+                       arrives, and only parser reasons (malformed packets) still drop
           "rules":     {rule: {"classes": [class...], "dropped": 0 | "all" | REASON}}: the
                        rule matched exactly the packets (and frame bytes) of those classes
           "allow_prefix": [class...]: forwarded for their allow-listed source
@@ -290,27 +294,47 @@ def schedule(classes):
     return [(cid, i) for _, cid, i in order]
 
 
+def build_round(classes, eth, rnd):
+    """The frames of one round of the scenario, in sending order. Round r numbers class c's
+    frames from r * c.count on."""
+    frames = []
+    for cid, i in schedule(classes):
+        ethertype, pkt = classes[cid].build(cid, rnd * classes[cid].count + i)
+        frames.append((cid, eth + struct.pack("!H", ethertype) + pkt))
+    return frames
+
+
 def send(a):
     classes = SCENARIOS[a.scenario](a)
     if len(classes) > 255:
         raise SystemExit("too many classes")
     eth = mac_bytes(a.dst_mac) + mac_bytes(a.src_mac or iface_mac(a.iface))
-    frames = []
-    for cid, i in schedule(classes):
-        ethertype, pkt = classes[cid].build(cid, i)
-        frames.append((cid, eth + struct.pack("!H", ethertype) + pkt))
+    frames = build_round(classes, eth, 0)
+    n_round = len(frames)
 
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
     s.bind((a.iface, 0))
-    stats = [{"sent": 0, "bytes": 0, "first": None, "last": None} for _ in classes]
+    stats = [{"sent": 0, "bytes": 0, "ip_bytes": 0, "first": None, "last": None}
+             for _ in classes]
     if a.ready:
         with open(a.ready, "w", encoding="ascii") as f:
             f.write(f"{len(frames)}\n")
     t0 = time.monotonic()
     deadline = t0 + a.timeout
     sent = 0
-    for k, (cid, frame) in enumerate(frames):
+    k = 0
+    rnd = 0
+    while True:
+        if k == len(frames):
+            # The round is over: with --until, another one until the file appears.
+            if not a.until or os.path.exists(a.until):
+                break
+            rnd += 1
+            frames += build_round(classes, eth, rnd)
+        if a.until and k > 0 and k % 50 == 0 and os.path.exists(a.until):
+            break
+        cid, frame = frames[k]
         due = t0 + k / a.pps
         now = time.monotonic()
         if now > deadline:
@@ -331,16 +355,21 @@ def send(a):
         st = stats[cid]
         st["sent"] += 1
         st["bytes"] += len(frame)
+        st["ip_bytes"] += len(frame) - 14
         if st["first"] is None:
             st["first"] = t
         st["last"] = t
         sent += 1
+        k += 1
     end = time.monotonic() - t0
     s.close()
+    # The frames meant to be sent: every frame built, unless --until ended the run (on time).
+    stopped = bool(a.until) and os.path.exists(a.until)
     manifest = {
         "scenario": a.scenario,
         "pps": a.pps,
-        "frames": len(frames),
+        "frames": sent if stopped else len(frames),
+        "rounds": rnd + 1,
         "sent": sent,
         "duration": end,
         "classes": {},
@@ -349,15 +378,17 @@ def send(a):
         st = stats[cid]
         span = (st["last"] - st["first"]) if st["sent"] else 0.0
         manifest["classes"][c.name] = {"id": cid, "sent": st["sent"], "bytes": st["bytes"],
-                                       "first": st["first"], "last": st["last"], "span": span}
+                                       "ip_bytes": st["ip_bytes"], "first": st["first"],
+                                       "last": st["last"], "span": span}
     text = json.dumps(manifest, indent=1, sort_keys=True)
     if a.manifest:
         tmp = a.manifest + ".tmp"
         with open(tmp, "w", encoding="ascii") as f:
             f.write(text + "\n")
         os.replace(tmp, a.manifest)
-    print(f"{sent} of {len(frames)} frames sent in {end:.2f} s")
-    return 0 if sent == len(frames) else 1
+    print(f"{sent} of {manifest['frames']} frames sent in {end:.2f} s ({rnd + 1} rounds of "
+          f"{n_round})")
+    return 0 if sent == manifest["frames"] else 1
 
 
 # ----------------------------------------------------------------------------------------------
@@ -484,18 +515,26 @@ def check(a):
             w = want_reason.setdefault(r, [0, 0])
             w[0] += sent
             w[1] += sent
-        elif words[0] == "limit":
-            r, pps = words[1], int(words[2])
-            cap = min(sent, int(pps + pps * (c["span"] + slack)))
-            burst = min(sent, pps)
+        elif words[0] in ("limit", "limit-bytes"):
+            r, rate = words[1], int(words[2])
+            if words[0] == "limit":
+                unit = f"{rate}/s"
+                cap = min(sent, int(rate + rate * (c["span"] + slack)))
+                burst = min(sent, rate)
+            else:
+                unit = f"{rate} bit/s"
+                size = c["ip_bytes"] / sent
+                tau = max(rate / 8, 65535)
+                cap = min(sent, int((tau + rate / 8 * (c["span"] + slack)) / size))
+                burst = min(sent, int(tau / size))
             w = want_reason.setdefault(r, [0, 0])
             if monitor:
-                text = f"all arrive (monitor: {r} over {pps}/s)"
+                text = f"all arrive (monitor: {r} over {unit})"
                 lo = hi = sent
                 w[0] += sent - cap
                 w[1] += sent - burst
             else:
-                text = f"{burst} to {cap} arrive ({r}, {pps}/s over {c['span']:.2f} s)"
+                text = f"{burst} to {cap} arrive ({r}, {unit} over {c['span']:.2f} s)"
                 lo, hi = burst, cap
                 w[0] += sent - arrived
                 w[1] += sent - arrived
@@ -597,6 +636,8 @@ def main():
     s.add_argument("--timeout", type=float, default=60.0)
     s.add_argument("--manifest")
     s.add_argument("--ready", help="file written once the frames are built")
+    s.add_argument("--until", help="repeat the scenario (sequence numbers going on) until this "
+                   "file exists, within --timeout")
     s.add_argument("--scale", type=float, default=1.0)
     s.add_argument("--blocked", default="198.18.200.1")
     s.add_argument("--count", type=int, default=1000)

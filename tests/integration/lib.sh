@@ -465,8 +465,8 @@ rp_capture_start() {
 	RP_CAPTURE=$RP_TMP/$name.pcap
 	RP_CAPTURE_LOG=$RP_TMP/$name-tcpdump.log
 	rm -f "$RP_CAPTURE"
-	rp_bg "$RP_CAPTURE_LOG" "$ns" tcpdump -i "$RP_HOST_IF" -Q in -n -s 0 -B 16384 -U -Z root \
-		-w "$RP_CAPTURE"
+	rp_bg "$RP_CAPTURE_LOG" "$ns" tcpdump -i "$RP_HOST_IF" -Q in -n -s 0 -B 16384 -U \
+		--immediate-mode -Z root -w "$RP_CAPTURE"
 	RP_CAPTURE_PID=$RP_LAST_PID
 	for ((i = 0; i < 100; i++)); do
 		grep -qs 'listening on' "$RP_CAPTURE_LOG" && return 0
@@ -476,10 +476,18 @@ rp_capture_start() {
 	rp_fail "tcpdump did not start within 10s"
 }
 
-# rp_capture_stop: stop the capture (bounded); fail when the kernel dropped frames meant for
-# it. RP_CAPTURE_GOT = frames captured.
+# rp_capture_stop [MIN_FRAMES]: stop the capture; fail when the kernel dropped frames meant for
+# it. tcpdump stops without reading what is still queued for it, so first wait (bounded, 10 s)
+# until the file holds at least MIN_FRAMES frames (the receiving interface's rx_packets delta,
+# say). RP_CAPTURE_GOT = frames captured.
 rp_capture_stop() {
-	local dropped
+	local want=${1:-0} dropped n=0 i
+	for ((i = 0; i < 100; i++)); do
+		n=$("$RP_PY" "$RP_ATTACK" count --pcap "$RP_CAPTURE" | rp_json 'd["frames"]')
+		[ "$n" -ge "$want" ] && break
+		sleep 0.1
+	done
+	[ "$n" -ge "$want" ] || rp_log "the capture holds $n frames after 10 s, not $want"
 	rp_stop "$RP_CAPTURE_PID" INT 10
 	RP_CAPTURE_GOT=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$RP_CAPTURE_LOG")
 	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$RP_CAPTURE_LOG")
@@ -575,10 +583,10 @@ rp_mix_run() {
 	rp_wait_quiet 10 || rp_fail "$name: the segment did not go quiet within 10s after the run"
 	h1=$(rp_host_counters)
 	rp_mit_snapshot "$p-after.json"
-	rp_capture_stop
-	rp_capture_count "$p-manifest.json" "$p-counts.json"
 	read -r -a hb <<<"$h0"
 	read -r -a ha <<<"$h1"
+	rp_capture_stop $((ha[3] - hb[3]))
+	rp_capture_count "$p-manifest.json" "$p-counts.json"
 	sent=$(rp_json 'd["sent"]' <"$p-manifest.json")
 	rp_expect_eq "$name: frames the upstream host sent = frames attack.py sent" "$sent" "$RP_UP_SENT"
 	d0=$(rp_port_stat down0 tx_packets "$(rp_json 'd["stats"]' <"$p-before.json")")

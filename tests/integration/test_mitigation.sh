@@ -11,7 +11,7 @@
 # sources, NTP and DNS reflection, an ICMP echo flood from one source, a source put on the
 # blocklist with `rampartctl blocklist add`, sources in deny_prefixes (IPv4 and IPv6), SYNs to
 # telnet (a drop rule), a UDP flood over a rule's per-source limit of 20 pps, and malformed
-# IPv4. A capture at the protected host counts every class (each frame carries its class and
+# IPv4. Then a burst against a per-source bit rate, which must count IP lengths. A capture at the protected host counts every class (each frame carries its class and
 # sequence number). rp_mix_run and `attack.py check` assert, with the expectations of
 # tests/data/policy/mix-expect.json:
 #   - every legitimate frame arrived, once;
@@ -42,13 +42,24 @@ rp_ctl --json policy show >"$RP_TMP/policy.json"
 rp_expect_eq "policy at start: version" 1 "$(rp_json 'd["version"]' <"$RP_TMP/policy.json")"
 rp_expect_eq "policy at start: file" "$RP_POLICY_DIR/mix.conf" \
 	"$(rp_json 'd["file"]' <"$RP_TMP/policy.json")"
-rp_expect_eq "policy at start: mode, rules, prefixes" '["enforce", 4, 1, 2]' \
+rp_expect_eq "policy at start: mode, rules, prefixes" '["enforce", 5, 1, 2]' \
 	"$(rp_json '[d["mode"], d["rules"], d["allow_prefixes"], d["deny_prefixes"]]' \
 		<"$RP_TMP/policy.json")"
 rp_ctl blocklist add "$BLOCKED" >/dev/null || rp_fail "blocklist add $BLOCKED"
 
 rp_mix_run mix "$RP_POLICY_DIR/mix-expect.json" enforce --scenario mix --pps "$PPS" \
 	--blocked "$BLOCKED"
+
+# A bit rate counts IP lengths (docs/policy.md): 800 UDP packets of 100 IP bytes (114-byte
+# frames) against mix.conf's bulk-bps rule of 1000 bit/s, whose burst is 65535 bytes: 655 pass
+# (and maybe one or two more for the 125 bytes a second it adds), where frame lengths would
+# let 574 through.
+cat >"$RP_TMP/expect-bps.json" <<'EOF'
+{"classes": {"203.0.113.230": "limit-bytes rate_limit 1000"},
+ "rules": {"bulk-bps": {"classes": ["203.0.113.230"], "dropped": "rate_limit"}}}
+EOF
+rp_mix_run bps "$RP_TMP/expect-bps.json" enforce --scenario udp --src 203.0.113.230 \
+	--dport 9001 --size 72 --count 800 --pps 2000
 
 # The blocklist still holds the one source, and added none by itself (no auto-block here).
 rp_expect_eq "blocklist: entries" 1 "$(rp_json 'd["blocklist"]["count"]' <"$RP_TMP/mix-after.json")"

@@ -6,7 +6,7 @@
 #
 # A steady stream from the upstream host (attack.py "stream": UDP datagrams, TCP segments to
 # port 22 and ICMP echo requests from 198.51.100.1, each with a sequence number, and mixed in
-# a deny-prefix source and NTP reflection) runs for about five seconds while the policy is
+# a deny-prefix source and NTP reflection, about 600 frames a second) runs while the policy is
 # swapped between mix.conf and reload-b.conf with `rampartctl policy load` and reloaded with
 # SIGHUP, and while broken policies are offered: by `policy load` (exit 1, FILE:LINE errors,
 # `policy show` unchanged) and by a SIGHUP after the running policy's file was broken (logged,
@@ -42,7 +42,7 @@ fi
 rp_write_mitigation_config "$RP_TMP/node.conf" "$A"
 rp_daemon_start "$RP_TMP/node.conf"
 
-COUNT=${RP_STREAM_COUNT:-1500}
+COUNT=${RP_STREAM_COUNT:-1000}
 PPS=${RP_STREAM_PPS:-600}
 out=$RP_TMP/out
 err=$RP_TMP/err
@@ -119,14 +119,15 @@ cat >"$RP_TMP/expect.json" <<'EOF'
 }
 EOF
 
-# The stream, in the background; the changes start once its frames are built and flowing.
+# The stream, in the background, until the changes are done; they start once its frames are
+# built and flowing.
 rp_wait_quiet 10 || rp_fail "the segment did not go quiet within 10s"
 rp_capture_start "$RP_NS_DOWN" stream
 rp_mit_snapshot "$RP_TMP/before.json"
 h0=$(rp_host_counters)
-rm -f "$RP_TMP/ready"
+rm -f "$RP_TMP/ready" "$RP_TMP/stop"
 rp_attack_bg "$RP_TMP/manifest.json" --scenario stream --count "$COUNT" --pps "$PPS" \
-	--ready "$RP_TMP/ready"
+	--ready "$RP_TMP/ready" --until "$RP_TMP/stop" --timeout 100
 for ((i = 0; i < 100; i++)); do
 	[ -e "$RP_TMP/ready" ] && break
 	sleep 0.1
@@ -135,13 +136,13 @@ done
 sleep 0.5
 
 load "$B" 2 enforce
-sleep 0.3
+sleep 0.2
 load "$A" 3 enforce
-sleep 0.3
+sleep 0.2
 load_broken "$BROKEN" 3 "$A"
-sleep 0.3
+sleep 0.2
 load "$B" 4 enforce
-sleep 0.3
+sleep 0.2
 hup_wait 5
 rp_log "SIGHUP reloaded $(basename "$B") as version 5"
 show_is "after SIGHUP" 5 "$B" enforce
@@ -149,23 +150,24 @@ cp "$BROKEN" "$B"
 hup_refused
 show_is "after SIGHUP of a broken file" 5 "$B" enforce
 cp "$RP_POLICY_DIR/reload-b.conf" "$B"
-sleep 0.3
+sleep 0.2
 hup_wait 6
 load "$A" 7 enforce
-rp_alive "$RP_ATTACK_PID" || rp_fail "the stream ended before the last change: make it longer"
-rp_log "all changes made while the stream ran"
-
-rp_wait_exit "$RP_ATTACK_PID" 60
+sleep 0.5
+rp_alive "$RP_ATTACK_PID" ||
+	rp_fail "the stream ended before the changes did: $(cat "$RP_TMP/manifest.json.log")"
+touch "$RP_TMP/stop"
+rp_wait_exit "$RP_ATTACK_PID" 30
 rp_expect_eq "attack.py stream exit status" 0 "$RP_STATUS"
+rp_log "all changes made while the stream ran: $(cat "$RP_TMP/manifest.json.log")"
 rp_wait_node_rx "$(rp_json 'd["stats"]' <"$RP_TMP/before.json")" "${h0%% *}"
 rp_wait_quiet 10 || rp_fail "the segment did not go quiet within 10s after the stream"
 h1=$(rp_host_counters)
 rp_mit_snapshot "$RP_TMP/after.json"
-rp_capture_stop
-rp_capture_count "$RP_TMP/manifest.json" "$RP_TMP/counts.json"
-
 read -r -a hb <<<"$h0"
 read -r -a ha <<<"$h1"
+rp_capture_stop $((ha[3] - hb[3]))
+rp_capture_count "$RP_TMP/manifest.json" "$RP_TMP/counts.json"
 rp_expect_eq "frames the upstream host sent = frames of the stream" \
 	"$(rp_json 'd["sent"]' <"$RP_TMP/manifest.json")" "$RP_UP_SENT"
 rp_expect_eq "frames captured at the protected host = frames it received" \
