@@ -340,9 +340,7 @@ dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_
 		if (reason[i] == DP_DROP_NONE)
 			continue;
 		CTR_ADD(wk->mit.drops[reason[i]], 1);
-		/* Monitor mode forwards what the policy would drop, never what the parser refused:
-		 * the parser's reasons come before DP_DROP_DENY_PREFIX, the policy's from it on. */
-		if (p->mode == CFG_MODE_MONITOR && reason[i] >= DP_DROP_DENY_PREFIX) {
+		if (p->mode == CFG_MODE_MONITOR) {
 			CTR_ADD(wk->mit.monitored, 1);
 			reason[i] = DP_DROP_NONE;
 		}
