@@ -569,6 +569,40 @@ test_dp_pipeline_run_rate_limit_bits(void **state)
 	assert_int_equal(ctr(&fx, 0)->dropped, 50 + 10);
 }
 
+/* A full rate table replaces its stalest entry and counts it; the newcomer starts afresh. */
+static void
+test_dp_pipeline_run_rate_evictions(void **state)
+{
+	struct cfg_rule *r;
+	void *mem;
+
+	(void)state;
+	rte_free(fx.wk->rate.entries);
+	mem = rte_zmalloc("ut_rate", dp_rate_table_mem_size(DP_RATE_WAYS), RTE_CACHE_LINE_SIZE);
+	assert_non_null(mem);
+	dp_rate_table_init(&fx.wk->rate, mem, DP_RATE_WAYS); /* one bucket */
+	r = rule_add(CFG_ACTION_RATE_LIMIT);
+	r->per_source_pps = 2;
+	policy_use(&fx, 1);
+	for (unsigned int i = 0; i < DP_RATE_WAYS + 5; i++) {
+		char src[32];
+		struct dp_pkt k;
+
+		snprintf(src, sizeof(src), "198.18.0.%u", i + 1);
+		k = udp(src, 1, 2, 100);
+		assert_int_equal(run_copies(&k, 3, MS(i), DP_DROP_RATE_LIMIT), 2);
+	}
+	assert_int_equal(fx.wk->rate.evictions, 5);
+	assert_int_equal(fx.wk->mit.rate_evictions, 5);
+	/* The first source was the stalest: its state is gone and it has a full bucket again. */
+	{
+		struct dp_pkt k = udp("198.18.0.1", 1, 2, 100);
+
+		assert_int_equal(run_copies(&k, 3, MS(20), DP_DROP_RATE_LIMIT), 2);
+	}
+	assert_int_equal(fx.wk->mit.rate_evictions, 6);
+}
+
 /* Aggregate limits are split between the workers; per-source refusals cost the aggregate
  * nothing. */
 static void
@@ -1377,6 +1411,7 @@ main(void)
 		CASE(test_dp_pipeline_run_rate_limit_per_source),
 		CASE(test_dp_pipeline_run_rate_limit_bits),
 		CASE(test_dp_pipeline_run_rate_limit_aggregate),
+		CASE(test_dp_pipeline_run_rate_evictions),
 		CASE(test_dp_pipeline_run_outbound),
 		CASE(test_dp_pipeline_run_syn_flood),
 		CASE(test_dp_pipeline_run_udp_amplification),
