@@ -114,7 +114,9 @@ struct cfg_node {
 		enum cfg_log_level level;      /* default CFG_LOG_INFO */
 	} log;
 	struct {
-		char file[CFG_PATH_MAX * 2];   /* default "": start with the empty policy */
+		char file[CFG_PATH_MAX * 2];   /* default "": start with the empty policy; a
+						* relative path is joined to the node config's
+						* directory by cfg_node_load() */
 	} policy;
 	struct {
 		unsigned int blocklist_size;   /* dynamic blocklist entries, default 262144 */
@@ -245,14 +247,19 @@ cfg_policy_defaults(struct cfg_policy *pol);
 
 /*
  * Parse and validate a policy file. "deny_file" is read relative to the policy file's
- * directory; its errors are reported against its own name.
+ * directory. A problem inside the deny file is recorded on the line of the deny_file setting,
+ * its message led by the deny file's own name and line: "policy.conf:5: list.txt:12: ...".
+ * @errs may be NULL.
  * @return 0 with *@out a new policy (cfg_policy_free() it); -EINVAL when invalid (every problem
- * in @errs); another -errno when a file cannot be read. *@out is NULL on failure.
+ * in @errs; a deny_file that cannot be read is one of them); -ENOMEM; another -errno when the
+ * policy file itself cannot be read (-ENOENT, -EACCES, -EISDIR, -EFBIG above
+ * CFG_POLICY_FILE_SIZE_MAX; a FIFO or device is -EINVAL). *@out is NULL on failure.
  */
 int
 cfg_policy_load(const char *path, struct cfg_policy **out, struct cfg_errors *errs);
 
-/* Same on an in-memory NUL-terminated @text named @name; deny_file is relative to @dir. */
+/* Same on an in-memory NUL-terminated @text named @name; deny_file is relative to @dir (the
+ * working directory when NULL). */
 int
 cfg_policy_parse(const char *text, const char *name, const char *dir, struct cfg_policy **out,
 		 struct cfg_errors *errs);

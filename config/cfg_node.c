@@ -6,7 +6,8 @@
  * file prefix made from node.id) run after the walk, once every part they need is known.
  *
  * The text reaches libconfig through cfg_text_open() (cfg_text.c), which refuses or reports
- * beforehand what libconfig would mishandle.
+ * beforehand what libconfig would mishandle. The checks of single settings (types, ranges,
+ * names, unknown keys) are the ones policy files use too, in cfg_schema.c.
  *
  * Nothing stops at the first problem: each one is recorded with the line of the setting it is
  * about, and the errors are sorted by line at the end so they read in file order.
@@ -18,12 +19,9 @@
 #include <libconfig.h>
 
 #include "cfg.h"
-#include "cfg_text.h"
+#include "cfg_priv.h"
 
-#define QUOTE_MAX 72 /* user text shown in a message, with its quotes and escapes */
-#define LIST_MAX 160 /* a list of names shown in a message */
 #define WHERE_MAX 24 /* "link_pairs[15]" and the like */
-#define PATH_LEN 64  /* "link_pairs[15].protected" and the like */
 
 #define MEMORY_MB_MIN 64
 #define MEMORY_MB_MAX 1048576
@@ -36,9 +34,16 @@
 #define MBUFS_MAX 4194303
 #define SOCKET_MODE_MAX 0777
 #define FILE_PREFIX_PREFIX "rampart-"
+#define BLOCKLIST_SIZE_MIN 1024
+#define BLOCKLIST_SIZE_MAX 16777216
+#define RATE_SOURCES_MIN 1024
+#define RATE_SOURCES_MAX 16777216
+#define OFFENDER_RING_MIN 64
+#define OFFENDER_RING_MAX 65536
 
 static const char *const top_keys[] = {
-	"node", "dpdk", "ports", "link_pairs", "workers", "control", "log", NULL,
+	"node",    "dpdk", "ports",  "link_pairs", "workers",
+	"control", "log",  "policy", "mitigation", NULL,
 };
 static const char *const node_keys[] = { "id", "stack", NULL };
 static const char *const dpdk_keys[] = {
@@ -51,6 +56,13 @@ static const char *const link_pair_keys[] = { "name", "upstream", "protected", N
 static const char *const workers_keys[] = { "lcores", "burst", "idle_sleep_us", "mbufs", NULL };
 static const char *const control_keys[] = { "socket", "socket_mode", "telemetry", NULL };
 static const char *const log_keys[] = { "level", NULL };
+static const char *const policy_keys[] = { "file", NULL };
+static const char *const mitigation_keys[] = {
+	"blocklist_size",
+	"rate_sources",
+	"offender_ring",
+	NULL,
+};
 
 /* An EAL option Rampart derives from its own settings; extra_args must not repeat it. */
 struct eal_owned_opt {
@@ -89,7 +101,8 @@ struct port_ref {
 
 struct parse_ctx {
 	struct cfg_node *cfg;
-	struct cfg_errors *errs;
+	const char *dir;      /* the node config's directory (cfg_node_load()), else NULL */
+	struct cfg_schema sc; /* the error list and the lines libconfig wrapped */
 	int id_line; /* node.id when it is valid, else 0 */
 	bool file_prefix_set;
 	bool lcores_valid;                    /* dpdk.lcore_set and main_lcore are known */
@@ -100,352 +113,9 @@ struct parse_ctx {
 	struct port_ref pair_port[CFG_MAX_LINK_PAIRS][2]; /* upstream, protected */
 	bool worker_valid[CFG_MAX_WORKERS];
 	int worker_line[CFG_MAX_WORKERS];
-	struct cfg_text_wrapped wrapped; /* lines with a number libconfig wrapped */
 };
 
 static const char *const pair_roles[2] = { "upstream", "protected" };
-
-static int
-line_of(const config_setting_t *s)
-{
-	return s != NULL ? (int)config_setting_source_line(s) : 0;
-}
-
-static const char *
-type_name(const config_setting_t *s)
-{
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_GROUP:
-		return "a group { ... }";
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return "an integer";
-	case CONFIG_TYPE_FLOAT:
-		return "a floating-point number";
-	case CONFIG_TYPE_STRING:
-		return "a string";
-	case CONFIG_TYPE_BOOL:
-		return "a boolean";
-	case CONFIG_TYPE_ARRAY:
-		return "an array [ ... ]";
-	case CONFIG_TYPE_LIST:
-		return "a list ( ... )";
-	default:
-		return "a value of unknown type";
-	}
-}
-
-/*
- * Write @s into @buf as a double-quoted string that is safe to print: quotes and backslashes
- * escaped, control and non-ASCII bytes as \xNN, cut short with "..." when it does not fit.
- */
-static const char *
-quote(char *buf, size_t size, const char *s)
-{
-	size_t o = 0;
-
-	buf[o++] = '"';
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-		size_t n;
-
-		if (c == '"' || c == '\\')
-			n = (size_t)snprintf(esc, sizeof(esc), "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			n = (size_t)snprintf(esc, sizeof(esc), "\\x%02x", c);
-		else
-			n = (size_t)snprintf(esc, sizeof(esc), "%c", c);
-		/* Keep room for the closing quote, "..." and the NUL. */
-		if (o + n + 5 > size) {
-			memcpy(buf + o, "\"...", 5);
-			return buf;
-		}
-		memcpy(buf + o, esc, n);
-		o += n;
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
-}
-
-static const char *
-path_of(char *buf, size_t size, const char *where, const char *key)
-{
-	if (where == NULL)
-		snprintf(buf, size, "%s", key);
-	else
-		snprintf(buf, size, "%s.%s", where, key);
-	return buf;
-}
-
-/* @names joined with ", " into @buf, ending in ", ..." when they do not all fit. */
-static void
-list_append(char *buf, size_t size, const char *name)
-{
-	size_t len = strlen(buf);
-	size_t need = strlen(name) + (len > 0 ? 2 : 0);
-
-	if (len >= size - 1 || (len >= 5 && strcmp(buf + len - 5, ", ...") == 0))
-		return;
-	if (len + need + 6 > size) {
-		snprintf(buf + len, size - len, "%s", len > 0 ? ", ..." : "...");
-		return;
-	}
-	snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "", name);
-}
-
-static bool
-key_known(const char *const *keys, const char *name)
-{
-	for (; *keys != NULL; keys++)
-		if (strcmp(*keys, name) == 0)
-			return true;
-	return false;
-}
-
-/* Report every member of @grp whose name is not in @keys. @where is NULL at the top level. */
-static void
-check_keys(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
-           const char *const *keys)
-{
-	char allowed[LIST_MAX] = "";
-	int n = config_setting_length(grp);
-
-	for (const char *const *k = keys; *k != NULL; k++)
-		list_append(allowed, sizeof(allowed), *k);
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(grp, (unsigned int)i);
-		const char *name = s != NULL ? config_setting_name(s) : NULL;
-		char q[QUOTE_MAX];
-
-		if (name == NULL || key_known(keys, name))
-			continue;
-		if (where == NULL)
-			cfg_error_add(ctx->errs, line_of(s),
-			              "unknown top-level setting %s (allowed: %s)",
-			              quote(q, sizeof(q), name), allowed);
-		else
-			cfg_error_add(ctx->errs, line_of(s),
-			              "unknown setting %s in %s (allowed: %s)",
-			              quote(q, sizeof(q), name), where, allowed);
-	}
-}
-
-/*
- * Member @key of @grp, or NULL when absent. When @hint is not NULL the setting is required
- * and its absence is reported, followed by @hint.
- */
-static const config_setting_t *
-member(struct parse_ctx *ctx, const config_setting_t *grp, const char *where, const char *key,
-       const char *hint)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-
-	if (s == NULL && hint != NULL) {
-		if (where == NULL)
-			cfg_error_add(ctx->errs, 0, "required setting \"%s\" is missing; %s", key,
-			              hint);
-		else
-			cfg_error_add(ctx->errs, line_of(grp),
-			              "%s: required setting \"%s\" is missing; %s", where, key,
-			              hint);
-	}
-	return s;
-}
-
-/* Is @s of @type (any integer width for CONFIG_TYPE_INT)? If not, say it must be @what. */
-static bool
-type_check(struct parse_ctx *ctx, const config_setting_t *s, const char *path, int type,
-           const char *what)
-{
-	int t = config_setting_type(s);
-
-	if (t == type || (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64))
-		return true;
-	cfg_error_add(ctx->errs, line_of(s), "%s: must be %s, not %s", path, what, type_name(s));
-	return false;
-}
-
-/* A group or list of groups: ( { ... }, { ... } ); [] is taken as an empty list. */
-static bool
-list_check(struct parse_ctx *ctx, const config_setting_t *s, const char *path, const char *what)
-{
-	int t = config_setting_type(s);
-
-	if (t == CONFIG_TYPE_LIST || t == CONFIG_TYPE_ARRAY)
-		return true;
-	cfg_error_add(ctx->errs, line_of(s), "%s: must be %s, not %s", path, what, type_name(s));
-	return false;
-}
-
-/* An integer setting within [@min, @max]; false when absent or invalid (reported). */
-static bool
-get_int(struct parse_ctx *ctx, const config_setting_t *grp, const char *where, const char *key,
-        long long min, long long max, long long *out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	char path[PATH_LEN], what[80];
-	long long v;
-
-	if (s == NULL)
-		return false;
-	path_of(path, sizeof(path), where, key);
-	snprintf(what, sizeof(what), "an integer from %lld to %lld", min, max);
-	/*
-	 * On a line where libconfig wrapped a number the value is garbage, already reported:
-	 * checking its range would only add a confusing second error.
-	 */
-	if (!type_check(ctx, s, path, CONFIG_TYPE_INT, what) ||
-	    cfg_text_wrapped_has(&ctx->wrapped, s))
-		return false;
-	v = config_setting_get_int64(s);
-	if (v < min || v > max) {
-		cfg_error_add(ctx->errs, line_of(s),
-		              "%s: %lld is out of range; allowed %lld to %lld", path, v, min, max);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static void
-get_uint(struct parse_ctx *ctx, const config_setting_t *grp, const char *where, const char *key,
-         long long min, long long max, unsigned int *out)
-{
-	long long v;
-
-	if (get_int(ctx, grp, where, key, min, max, &v))
-		*out = (unsigned int)v;
-}
-
-static void
-get_bool(struct parse_ctx *ctx, const config_setting_t *grp, const char *where, const char *key,
-         bool *out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	char path[PATH_LEN];
-
-	if (s == NULL)
-		return;
-	path_of(path, sizeof(path), where, key);
-	if (type_check(ctx, s, path, CONFIG_TYPE_BOOL, "true or false"))
-		*out = config_setting_get_bool(s) != 0;
-}
-/*
- * Free-form strings (devices, paths, EAL arguments) end up in EAL arguments, logs and JSON:
- * only printable ASCII is allowed. Names have a stricter check of their own.
- * @return false (reported) otherwise.
- */
-static bool
-printable_check(struct parse_ctx *ctx, int line, const char *path, const char *v)
-{
-	for (size_t i = 0; v[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c < 0x20 || c >= 0x7f) {
-			cfg_error_add(ctx->errs, line,
-			              "%s: byte 0x%02x at position %zu is not printable ASCII; only "
-			              "printable ASCII is allowed",
-			              path, c, i + 1);
-			return false;
-		}
-	}
-	return true;
-}
-
-
-/* A string setting; NULL when absent (reported when @hint is given) or not a string. */
-static const char *
-get_string(struct parse_ctx *ctx, const config_setting_t *grp, const char *where, const char *key,
-           const char *hint, int *line)
-{
-	const config_setting_t *s = member(ctx, grp, where, key, hint);
-	char path[PATH_LEN];
-	const char *v;
-
-	if (s == NULL)
-		return NULL;
-	path_of(path, sizeof(path), where, key);
-	if (!type_check(ctx, s, path, CONFIG_TYPE_STRING, "a string"))
-		return NULL;
-	v = config_setting_get_string(s);
-	*line = line_of(s);
-	return v != NULL ? v : "";
-}
-
-/* A group setting; NULL when absent (reported when @hint is given) or not a group. */
-static const config_setting_t *
-get_group(struct parse_ctx *ctx, const config_setting_t *grp, const char *key, const char *hint)
-{
-	const config_setting_t *s = member(ctx, grp, NULL, key, hint);
-
-	if (s == NULL || !type_check(ctx, s, key, CONFIG_TYPE_GROUP, "a group { ... }"))
-		return NULL;
-	return s;
-}
-
-static bool
-name_char_ok(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.' || c == '-';
-}
-
-/*
- * Names (ids, ports, link pairs, file prefix) are 1 to @size - 1 characters from
- * [A-Za-z0-9_.-] that do not start with '-' or '.': they end up in file names, on command
- * lines and in CLI output.
- */
-static bool
-name_check(struct parse_ctx *ctx, int line, const char *path, const char *s, size_t size)
-{
-	size_t len = strlen(s);
-	char q[QUOTE_MAX];
-
-	if (len == 0) {
-		cfg_error_add(ctx->errs, line,
-		              "%s: must not be empty; use letters, digits, '_', '.' and '-'", path);
-		return false;
-	}
-	if (len >= size) {
-		cfg_error_add(ctx->errs, line, "%s: %s is %zu characters long; at most %zu allowed",
-		              path, quote(q, sizeof(q), s), len, size - 1);
-		return false;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (name_char_ok(s[i]))
-			continue;
-		if (c == ' ')
-			cfg_error_add(
-				ctx->errs, line,
-				"%s: %s contains a space; allowed are letters, digits, '_', '.' "
-				"and '-'",
-				path, quote(q, sizeof(q), s));
-		else if (c > 0x20 && c < 0x7f)
-			cfg_error_add(ctx->errs, line,
-			              "%s: %s contains '%c'; allowed are letters, digits, '_', '.' "
-			              "and '-'",
-			              path, quote(q, sizeof(q), s), c);
-		else
-			cfg_error_add(
-				ctx->errs, line,
-				"%s: %s contains the byte 0x%02x; allowed are letters, digits, "
-				"'_', '.' and '-'",
-				path, quote(q, sizeof(q), s), c);
-		return false;
-	}
-	if (s[0] == '-' || s[0] == '.') {
-		cfg_error_add(ctx->errs, line,
-		              "%s: %s must not start with '%c'; start it with a letter, a digit or "
-		              "'_'",
-		              path, quote(q, sizeof(q), s), s[0]);
-		return false;
-	}
-	return true;
-}
 
 static void
 parse_node(struct parse_ctx *ctx, const config_setting_t *root)
@@ -455,19 +125,20 @@ parse_node(struct parse_ctx *ctx, const config_setting_t *root)
 	const char *v;
 	int line = 0;
 
-	grp = get_group(ctx, root, "node", "add node = { id = \"...\"; };");
+	grp = cfg_get_group(&ctx->sc, root, NULL, "node", "add node = { id = \"...\"; };");
 	if (grp == NULL)
 		return;
-	check_keys(ctx, grp, "node", node_keys);
-	v = get_string(ctx, grp, "node", "id", "give the node a name, e.g. id = \"rp-a\";", &line);
-	if (v != NULL && name_check(ctx, line, "node.id", v, sizeof(cfg->node.id))) {
+	cfg_check_keys(&ctx->sc, grp, "node", node_keys);
+	v = cfg_get_string(&ctx->sc, grp, "node", "id", "give the node a name, e.g. id = \"rp-a\";",
+	                   &line);
+	if (v != NULL && cfg_name_check(&ctx->sc, line, "node.id", v, sizeof(cfg->node.id))) {
 		snprintf(cfg->node.id, sizeof(cfg->node.id), "%s", v);
 		ctx->id_line = line;
 	}
-	v = get_string(ctx, grp, "node", "stack", NULL, &line);
+	v = cfg_get_string(&ctx->sc, grp, "node", "stack", NULL, &line);
 	/* An empty stack name is allowed and means a standalone node. */
-	if (v != NULL &&
-	    (v[0] == '\0' || name_check(ctx, line, "node.stack", v, sizeof(cfg->node.stack))))
+	if (v != NULL && (v[0] == '\0' ||
+	                  cfg_name_check(&ctx->sc, line, "node.stack", v, sizeof(cfg->node.stack))))
 		snprintf(cfg->node.stack, sizeof(cfg->node.stack), "%s", v);
 }
 
@@ -536,42 +207,42 @@ parse_extra_args(struct parse_ctx *ctx, const config_setting_t *list)
 	struct cfg_node *cfg = ctx->cfg;
 	int n;
 
-	if (!list_check(ctx, list, "dpdk.extra_args",
-	                "a list of strings, e.g. [\"--log-level=pmd.net.af_packet:debug\"]"))
+	if (!cfg_list_check(&ctx->sc, list, "dpdk.extra_args",
+	                    "a list of strings, e.g. [\"--log-level=pmd.net.af_packet:debug\"]"))
 		return;
 	n = config_setting_length(list);
 	if (n > CFG_MAX_EXTRA_ARGS) {
-		cfg_error_add(ctx->errs, line_of(list),
+		cfg_error_add(ctx->sc.errs, cfg_line_of(list),
 		              "dpdk.extra_args: %d arguments given; at most %d are allowed", n,
 		              CFG_MAX_EXTRA_ARGS);
 		n = CFG_MAX_EXTRA_ARGS;
 	}
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(list, (unsigned int)i);
-		char path[PATH_LEN], q[QUOTE_MAX];
+		char path[CFG_KEY_PATH_MAX], q[CFG_QUOTE_MAX];
 		const char *v, *owner;
 		size_t len;
 
 		if (s == NULL)
 			continue;
 		snprintf(path, sizeof(path), "dpdk.extra_args[%d]", i);
-		if (!type_check(ctx, s, path, CONFIG_TYPE_STRING, "a string"))
+		if (!cfg_type_check(&ctx->sc, s, path, CONFIG_TYPE_STRING, "a string"))
 			continue;
 		v = config_setting_get_string(s);
 		if (v == NULL)
 			v = "";
-		if (!printable_check(ctx, line_of(s), path, v))
+		if (!cfg_printable_check(&ctx->sc, cfg_line_of(s), path, v))
 			continue;
 		len = strlen(v);
 		if (len == 0) {
-			cfg_error_add(ctx->errs, line_of(s),
+			cfg_error_add(ctx->sc.errs, cfg_line_of(s),
 			              "%s: an empty argument; remove it or give an EAL option",
 			              path);
 			continue;
 		}
 		if (len >= CFG_EXTRA_ARG_MAX) {
 			cfg_error_add(
-				ctx->errs, line_of(s),
+				ctx->sc.errs, cfg_line_of(s),
 				"%s: the argument is %zu characters long; at most %d are allowed",
 				path, len, CFG_EXTRA_ARG_MAX - 1);
 			continue;
@@ -580,9 +251,9 @@ parse_extra_args(struct parse_ctx *ctx, const config_setting_t *list)
 		if (owner == NULL)
 			owner = eal_global_log_level(v, list, i);
 		if (owner != NULL) {
-			cfg_error_add(ctx->errs, line_of(s),
+			cfg_error_add(ctx->sc.errs, cfg_line_of(s),
 			              "%s: %s is an EAL option Rampart sets itself; use %s instead",
-			              path, quote(q, sizeof(q), v), owner);
+			              path, cfg_quote(q, sizeof(q), v), owner);
 			continue;
 		}
 		snprintf(cfg->dpdk.extra_args[cfg->dpdk.n_extra_args++], CFG_EXTRA_ARG_MAX, "%s",
@@ -595,34 +266,35 @@ parse_dpdk(struct parse_ctx *ctx, const config_setting_t *root)
 {
 	struct cfg_node *cfg = ctx->cfg;
 	const config_setting_t *grp, *s;
-	char q[QUOTE_MAX];
+	char q[CFG_QUOTE_MAX];
 	const char *v;
 	int line = 0;
 
-	grp = get_group(ctx, root, "dpdk", "add dpdk = { lcores = \"0-1\"; };");
+	grp = cfg_get_group(&ctx->sc, root, NULL, "dpdk", "add dpdk = { lcores = \"0-1\"; };");
 	if (grp == NULL)
 		return;
-	check_keys(ctx, grp, "dpdk", dpdk_keys);
+	cfg_check_keys(&ctx->sc, grp, "dpdk", dpdk_keys);
 
-	v = get_string(ctx, grp, "dpdk", "lcores",
-	               "list the EAL lcores, e.g. lcores = \"0-1\"; (the lowest runs the control "
-	               "thread)",
-	               &line);
+	v = cfg_get_string(
+		&ctx->sc, grp, "dpdk", "lcores",
+		"list the EAL lcores, e.g. lcores = \"0-1\"; (the lowest runs the control "
+		"thread)",
+		&line);
 	if (v != NULL) {
 		bool set[CFG_MAX_LCORE];
 
 		if (strlen(v) >= sizeof(cfg->dpdk.lcores)) {
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "dpdk.lcores: the list is %zu characters long; at most %zu "
 			              "allowed",
 			              strlen(v), sizeof(cfg->dpdk.lcores) - 1);
 		} else if (cfg_lcore_list_parse(v, set) <= 0) {
 			cfg_error_add(
-				ctx->errs, line,
+				ctx->sc.errs, line,
 				"dpdk.lcores: %s is not a valid lcore list; use lcore ids below "
 				"%d and ascending ranges separated by commas, e.g. \"0-3,6\" "
 				"(LCORE@CPU runs one lcore on another CPU)",
-				quote(q, sizeof(q), v), CFG_MAX_LCORE);
+				cfg_quote(q, sizeof(q), v), CFG_MAX_LCORE);
 		} else {
 			snprintf(cfg->dpdk.lcores, sizeof(cfg->dpdk.lcores), "%s", v);
 			memcpy(cfg->dpdk.lcore_set, set, sizeof(set));
@@ -635,12 +307,14 @@ parse_dpdk(struct parse_ctx *ctx, const config_setting_t *root)
 			ctx->lcores_valid = true;
 		}
 	}
-	get_uint(ctx, grp, "dpdk", "memory_mb", MEMORY_MB_MIN, MEMORY_MB_MAX, &cfg->dpdk.memory_mb);
-	get_bool(ctx, grp, "dpdk", "hugepages", &cfg->dpdk.hugepages);
-	v = get_string(ctx, grp, "dpdk", "file_prefix", NULL, &line);
+	cfg_get_uint(&ctx->sc, grp, "dpdk", "memory_mb", MEMORY_MB_MIN, MEMORY_MB_MAX,
+	             &cfg->dpdk.memory_mb);
+	cfg_get_bool(&ctx->sc, grp, "dpdk", "hugepages", &cfg->dpdk.hugepages);
+	v = cfg_get_string(&ctx->sc, grp, "dpdk", "file_prefix", NULL, &line);
 	if (v != NULL) {
 		ctx->file_prefix_set = true;
-		if (name_check(ctx, line, "dpdk.file_prefix", v, sizeof(cfg->dpdk.file_prefix)))
+		if (cfg_name_check(&ctx->sc, line, "dpdk.file_prefix", v,
+		                   sizeof(cfg->dpdk.file_prefix)))
 			snprintf(cfg->dpdk.file_prefix, sizeof(cfg->dpdk.file_prefix), "%s", v);
 	}
 	s = config_setting_get_member(grp, "extra_args");
@@ -706,17 +380,17 @@ parse_port(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 {
 	struct cfg_node *cfg = ctx->cfg;
 	struct cfg_port *port = &cfg->ports[idx];
-	char where[WHERE_MAX], path[PATH_LEN], q[QUOTE_MAX], q2[QUOTE_MAX];
+	char where[WHERE_MAX], path[CFG_KEY_PATH_MAX], q[CFG_QUOTE_MAX], q2[CFG_QUOTE_MAX];
 	const char *v;
 	long long n;
 	int line = 0;
 
 	snprintf(where, sizeof(where), "ports[%u]", idx);
-	port->line = line_of(grp);
-	check_keys(ctx, grp, where, port_keys);
+	port->line = cfg_line_of(grp);
+	cfg_check_keys(&ctx->sc, grp, where, port_keys);
 
-	v = get_string(ctx, grp, where, "name", "give the port a name, e.g. name = \"up0\";",
-	               &line);
+	v = cfg_get_string(&ctx->sc, grp, where, "name",
+	                   "give the port a name, e.g. name = \"up0\";", &line);
 	if (v != NULL) {
 		int first = -1;
 
@@ -725,33 +399,33 @@ parse_port(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 		for (unsigned int i = 0; i < idx && first < 0; i++)
 			if (ctx->port_name[i] != NULL && strcmp(ctx->port_name[i], v) == 0)
 				first = (int)i;
-		path_of(path, sizeof(path), where, "name");
+		cfg_path_of(path, sizeof(path), where, "name");
 		if (first >= 0) {
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "%s: duplicate port name %s (first at line %d)", path,
-			              quote(q, sizeof(q), v), ctx->port_name_line[first]);
-		} else if (name_check(ctx, line, path, v, sizeof(port->name))) {
+			              cfg_quote(q, sizeof(q), v), ctx->port_name_line[first]);
+		} else if (cfg_name_check(&ctx->sc, line, path, v, sizeof(port->name))) {
 			ctx->port_name_valid[idx] = true;
 		}
 		snprintf(port->name, sizeof(port->name), "%s", v);
 	}
 
-	v = get_string(ctx, grp, where, "device",
-	               "give a PCI address or vdev, e.g. device = \"0000:03:00.0\";", &line);
+	v = cfg_get_string(&ctx->sc, grp, where, "device",
+	                   "give a PCI address or vdev, e.g. device = \"0000:03:00.0\";", &line);
 	if (v != NULL) {
 		size_t len = strlen(v);
 
-		path_of(path, sizeof(path), where, "device");
-		if (!printable_check(ctx, line, path, v)) {
+		cfg_path_of(path, sizeof(path), where, "device");
+		if (!cfg_printable_check(&ctx->sc, line, path, v)) {
 			/* reported */
 		} else if (len == 0) {
 			cfg_error_add(
-				ctx->errs, line,
+				ctx->sc.errs, line,
 				"%s: must not be empty; give a PCI address such as "
 				"\"0000:03:00.0\" or a vdev such as \"net_af_packet0,iface=eth1\"",
 				path);
 		} else if (len >= sizeof(port->device)) {
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "%s: the device is %zu characters long; at most %zu allowed",
 			              path, len, sizeof(port->device) - 1);
 		} else {
@@ -763,10 +437,10 @@ parse_port(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 				bad++;
 			if (v[bad] != '\0') {
 				cfg_error_add(
-					ctx->errs, line,
+					ctx->sc.errs, line,
 					"%s: %s contains a space, control or non-ASCII "
 					"character; a device is a PCI address or vdev arguments",
-					path, quote(q, sizeof(q), v));
+					path, cfg_quote(q, sizeof(q), v));
 			} else {
 				snprintf(port->device, sizeof(port->device), "%s", v);
 				device_key(key, sizeof(key), v);
@@ -777,22 +451,22 @@ parse_port(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 					if (strcmp(key, other) != 0)
 						continue;
 					cfg_error_add(
-						ctx->errs, line,
+						ctx->sc.errs, line,
 						"%s: device %s is already used by ports[%u] "
 						"%s (line %d); each port needs its own device",
-						path, quote(q, sizeof(q), key), i,
-						quote(q2, sizeof(q2), cfg->ports[i].name),
+						path, cfg_quote(q, sizeof(q), key), i,
+						cfg_quote(q2, sizeof(q2), cfg->ports[i].name),
 						cfg->ports[i].line);
 					break;
 				}
 			}
 		}
 	}
-	if (get_int(ctx, grp, where, "rx_desc", DESC_MIN, DESC_MAX, &n))
+	if (cfg_get_int(&ctx->sc, grp, where, "rx_desc", DESC_MIN, DESC_MAX, &n))
 		port->rx_desc = (uint16_t)n;
-	if (get_int(ctx, grp, where, "tx_desc", DESC_MIN, DESC_MAX, &n))
+	if (cfg_get_int(&ctx->sc, grp, where, "tx_desc", DESC_MIN, DESC_MAX, &n))
 		port->tx_desc = (uint16_t)n;
-	get_bool(ctx, grp, where, "promiscuous", &port->promiscuous);
+	cfg_get_bool(&ctx->sc, grp, where, "promiscuous", &port->promiscuous);
 }
 
 /* A list of groups: ports and link pairs. Returns how many elements to read, 0 on error. */
@@ -802,16 +476,16 @@ group_list(struct parse_ctx *ctx, const config_setting_t *list, const char *key,
 {
 	int n;
 
-	if (!list_check(ctx, list, key, what))
+	if (!cfg_list_check(&ctx->sc, list, key, what))
 		return 0;
 	n = config_setting_length(list);
 	if (n <= 0) {
-		cfg_error_add(ctx->errs, line_of(list),
+		cfg_error_add(ctx->sc.errs, cfg_line_of(list),
 		              "%s: the list is empty; define at least one %s", key, items);
 		return 0;
 	}
 	if ((unsigned int)n > max) {
-		cfg_error_add(ctx->errs, line_of(list),
+		cfg_error_add(ctx->sc.errs, cfg_line_of(list),
 		              "%s: %d %ss are defined; at most %u are supported", key, n, items,
 		              max);
 		return max;
@@ -825,9 +499,9 @@ parse_ports(struct parse_ctx *ctx, const config_setting_t *root)
 	const config_setting_t *list;
 	unsigned int n;
 
-	list = member(ctx, root, NULL, "ports",
-	              "define at least one port, e.g. ports = ( { name = \"up0\"; device = "
-	              "\"0000:03:00.0\"; } );");
+	list = cfg_member(&ctx->sc, root, NULL, "ports",
+	                  "define at least one port, e.g. ports = ( { name = \"up0\"; device = "
+	                  "\"0000:03:00.0\"; } );");
 	if (list == NULL)
 		return;
 	n = group_list(ctx, list, "ports",
@@ -838,9 +512,9 @@ parse_ports(struct parse_ctx *ctx, const config_setting_t *root)
 		char where[WHERE_MAX];
 
 		snprintf(where, sizeof(where), "ports[%u]", i);
-		ctx->cfg->ports[i].line = line_of(el);
-		if (el != NULL && type_check(ctx, el, where, CONFIG_TYPE_GROUP,
-		                             "a group { name = ...; device = ...; }"))
+		ctx->cfg->ports[i].line = cfg_line_of(el);
+		if (el != NULL && cfg_type_check(&ctx->sc, el, where, CONFIG_TYPE_GROUP,
+		                                 "a group { name = ...; device = ...; }"))
 			parse_port(ctx, el, i);
 	}
 	ctx->cfg->n_ports = n;
@@ -850,14 +524,14 @@ static void
 parse_link_pair(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 {
 	struct cfg_link_pair *lp = &ctx->cfg->link_pairs[idx];
-	char where[WHERE_MAX], path[PATH_LEN], q[QUOTE_MAX];
+	char where[WHERE_MAX], path[CFG_KEY_PATH_MAX], q[CFG_QUOTE_MAX];
 	const char *v;
 	int line = 0;
 
 	snprintf(where, sizeof(where), "link_pairs[%u]", idx);
-	check_keys(ctx, grp, where, link_pair_keys);
-	v = get_string(ctx, grp, where, "name", "give the link pair a name, e.g. name = \"lp0\";",
-	               &line);
+	cfg_check_keys(&ctx->sc, grp, where, link_pair_keys);
+	v = cfg_get_string(&ctx->sc, grp, where, "name",
+	                   "give the link pair a name, e.g. name = \"lp0\";", &line);
 	if (v != NULL) {
 		int first = -1;
 
@@ -865,24 +539,24 @@ parse_link_pair(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int
 		for (unsigned int i = 0; i < idx && first < 0; i++)
 			if (ctx->pair_name[i] != NULL && strcmp(ctx->pair_name[i], v) == 0)
 				first = (int)i;
-		path_of(path, sizeof(path), where, "name");
+		cfg_path_of(path, sizeof(path), where, "name");
 		if (first >= 0)
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "%s: duplicate link pair name %s (first at line %d)", path,
-			              quote(q, sizeof(q), v), ctx->cfg->link_pairs[first].line);
+			              cfg_quote(q, sizeof(q), v), ctx->cfg->link_pairs[first].line);
 		else
-			name_check(ctx, line, path, v, sizeof(lp->name));
+			cfg_name_check(&ctx->sc, line, path, v, sizeof(lp->name));
 		snprintf(lp->name, sizeof(lp->name), "%s", v);
 	}
-	v = get_string(ctx, grp, where, "upstream",
-	               "name the port that faces the upstream network, e.g. upstream = \"up0\";",
-	               &line);
+	v = cfg_get_string(
+		&ctx->sc, grp, where, "upstream",
+		"name the port that faces the upstream network, e.g. upstream = \"up0\";", &line);
 	if (v != NULL)
 		ctx->pair_port[idx][0] = (struct port_ref){ .name = v, .line = line };
-	v = get_string(ctx, grp, where, "protected",
-	               "name the port that faces the protected network, e.g. protected = "
-	               "\"down0\";",
-	               &line);
+	v = cfg_get_string(&ctx->sc, grp, where, "protected",
+	                   "name the port that faces the protected network, e.g. protected = "
+	                   "\"down0\";",
+	                   &line);
 	if (v != NULL)
 		ctx->pair_port[idx][1] = (struct port_ref){ .name = v, .line = line };
 }
@@ -893,9 +567,9 @@ parse_link_pairs(struct parse_ctx *ctx, const config_setting_t *root)
 	const config_setting_t *list;
 	unsigned int n;
 
-	list = member(ctx, root, NULL, "link_pairs",
-	              "define at least one link pair, e.g. link_pairs = ( { name = \"lp0\"; "
-	              "upstream = \"up0\"; protected = \"down0\"; } );");
+	list = cfg_member(&ctx->sc, root, NULL, "link_pairs",
+	                  "define at least one link pair, e.g. link_pairs = ( { name = \"lp0\"; "
+	                  "upstream = \"up0\"; protected = \"down0\"; } );");
 	if (list == NULL)
 		return;
 	n = group_list(
@@ -908,10 +582,10 @@ parse_link_pairs(struct parse_ctx *ctx, const config_setting_t *root)
 		char where[WHERE_MAX];
 
 		snprintf(where, sizeof(where), "link_pairs[%u]", i);
-		ctx->cfg->link_pairs[i].line = line_of(el);
+		ctx->cfg->link_pairs[i].line = cfg_line_of(el);
 		if (el != NULL &&
-		    type_check(ctx, el, where, CONFIG_TYPE_GROUP,
-		               "a group { name = ...; upstream = ...; protected = ...; }"))
+		    cfg_type_check(&ctx->sc, el, where, CONFIG_TYPE_GROUP,
+		                   "a group { name = ...; upstream = ...; protected = ...; }"))
 			parse_link_pair(ctx, el, i);
 	}
 	ctx->cfg->n_link_pairs = n;
@@ -924,21 +598,21 @@ parse_workers(struct parse_ctx *ctx, const config_setting_t *root)
 	const config_setting_t *grp, *list;
 	int n;
 
-	grp = get_group(ctx, root, "workers", "add workers = { lcores = [1]; };");
+	grp = cfg_get_group(&ctx->sc, root, NULL, "workers", "add workers = { lcores = [1]; };");
 	if (grp == NULL)
 		return;
-	check_keys(ctx, grp, "workers", workers_keys);
-	list = member(ctx, grp, "workers", "lcores",
-	              "list the worker lcores, e.g. lcores = [1]; (each one in dpdk.lcores)");
-	if (list != NULL &&
-	    list_check(ctx, list, "workers.lcores", "an array of lcore ids, e.g. [1, 2]")) {
+	cfg_check_keys(&ctx->sc, grp, "workers", workers_keys);
+	list = cfg_member(&ctx->sc, grp, "workers", "lcores",
+	                  "list the worker lcores, e.g. lcores = [1]; (each one in dpdk.lcores)");
+	if (list != NULL && cfg_list_check(&ctx->sc, list, "workers.lcores",
+	                                   "an array of lcore ids, e.g. [1, 2]")) {
 		n = config_setting_length(list);
 		if (n <= 0) {
-			cfg_error_add(ctx->errs, line_of(list),
+			cfg_error_add(ctx->sc.errs, cfg_line_of(list),
 			              "workers.lcores: the list is empty; give at least one worker "
 			              "lcore, e.g. [1]");
 		} else if (n > CFG_MAX_WORKERS) {
-			cfg_error_add(ctx->errs, line_of(list),
+			cfg_error_add(ctx->sc.errs, cfg_line_of(list),
 			              "workers.lcores: %d lcores given; at most %d workers are "
 			              "supported",
 			              n, CFG_MAX_WORKERS);
@@ -946,20 +620,20 @@ parse_workers(struct parse_ctx *ctx, const config_setting_t *root)
 		}
 		for (int i = 0; i < n; i++) {
 			const config_setting_t *s = config_setting_get_elem(list, (unsigned int)i);
-			char path[PATH_LEN], what[64];
+			char path[CFG_KEY_PATH_MAX], what[64];
 			long long v;
 
 			if (s == NULL)
 				continue;
 			snprintf(path, sizeof(path), "workers.lcores[%d]", i);
 			snprintf(what, sizeof(what), "an lcore id from 0 to %d", CFG_MAX_LCORE - 1);
-			ctx->worker_line[i] = line_of(s);
-			if (!type_check(ctx, s, path, CONFIG_TYPE_INT, what) ||
-			    cfg_text_wrapped_has(&ctx->wrapped, s))
+			ctx->worker_line[i] = cfg_line_of(s);
+			if (!cfg_type_check(&ctx->sc, s, path, CONFIG_TYPE_INT, what) ||
+			    cfg_text_wrapped_has(&ctx->sc.wrapped, s))
 				continue;
 			v = config_setting_get_int64(s);
 			if (v < 0 || v >= CFG_MAX_LCORE) {
-				cfg_error_add(ctx->errs, line_of(s),
+				cfg_error_add(ctx->sc.errs, cfg_line_of(s),
 				              "%s: lcore %lld is out of range; lcore ids go from 0 "
 				              "to %d",
 				              path, v, CFG_MAX_LCORE - 1);
@@ -970,10 +644,10 @@ parse_workers(struct parse_ctx *ctx, const config_setting_t *root)
 		}
 		cfg->workers.n_lcores = n > 0 ? (unsigned int)n : 0;
 	}
-	get_uint(ctx, grp, "workers", "burst", 1, BURST_MAX, &cfg->workers.burst);
-	get_uint(ctx, grp, "workers", "idle_sleep_us", 0, IDLE_SLEEP_US_MAX,
-	         &cfg->workers.idle_sleep_us);
-	get_uint(ctx, grp, "workers", "mbufs", MBUFS_MIN, MBUFS_MAX, &cfg->workers.mbufs);
+	cfg_get_uint(&ctx->sc, grp, "workers", "burst", 1, BURST_MAX, &cfg->workers.burst);
+	cfg_get_uint(&ctx->sc, grp, "workers", "idle_sleep_us", 0, IDLE_SLEEP_US_MAX,
+	             &cfg->workers.idle_sleep_us);
+	cfg_get_uint(&ctx->sc, grp, "workers", "mbufs", MBUFS_MIN, MBUFS_MAX, &cfg->workers.mbufs);
 }
 
 /*
@@ -985,19 +659,19 @@ static void
 parse_socket_mode(struct parse_ctx *ctx, const config_setting_t *s)
 {
 	const char *path = "control.socket_mode";
-	char q[QUOTE_MAX];
+	char q[CFG_QUOTE_MAX];
 	long long mode = 0;
-	int line = line_of(s);
+	int line = cfg_line_of(s);
 
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
 		const char *v = config_setting_get_string(s);
 		size_t len = v != NULL ? strlen(v) : 0;
 
 		if (len == 0 || len > 8 || strspn(v, "01234567") != len) {
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "%s: %s is not an octal mode; write octal digits such as "
 			              "\"0660\"",
-			              path, quote(q, sizeof(q), v != NULL ? v : ""));
+			              path, cfg_quote(q, sizeof(q), v != NULL ? v : ""));
 			return;
 		}
 		mode = strtoll(v, NULL, 8);
@@ -1005,7 +679,7 @@ parse_socket_mode(struct parse_ctx *ctx, const config_setting_t *s)
 	           config_setting_type(s) == CONFIG_TYPE_INT64) {
 		long long v = config_setting_get_int64(s);
 
-		if (cfg_text_wrapped_has(&ctx->wrapped, s))
+		if (cfg_text_wrapped_has(&ctx->sc.wrapped, s))
 			return;
 		if (config_setting_get_format(s) == CONFIG_FORMAT_HEX) {
 			mode = v;
@@ -1013,7 +687,7 @@ parse_socket_mode(struct parse_ctx *ctx, const config_setting_t *s)
 			long long scale = 1;
 
 			if (v < 0 || v > 77777777) {
-				cfg_error_add(ctx->errs, line,
+				cfg_error_add(ctx->sc.errs, line,
 				              "%s: %lld is not an octal mode; write octal digits "
 				              "such as \"0660\"",
 				              path, v);
@@ -1021,7 +695,7 @@ parse_socket_mode(struct parse_ctx *ctx, const config_setting_t *s)
 			}
 			for (long long d = v; d > 0; d /= 10, scale *= 8) {
 				if (d % 10 > 7) {
-					cfg_error_add(ctx->errs, line,
+					cfg_error_add(ctx->sc.errs, line,
 					              "%s: %lld is not an octal mode (digit %lld); "
 					              "write octal digits such as \"0660\"",
 					              path, v, d % 10);
@@ -1031,13 +705,13 @@ parse_socket_mode(struct parse_ctx *ctx, const config_setting_t *s)
 			}
 		}
 	} else {
-		cfg_error_add(ctx->errs, line,
+		cfg_error_add(ctx->sc.errs, line,
 		              "%s: must be a string of octal digits such as \"0660\", not %s", path,
-		              type_name(s));
+		              cfg_type_name(s));
 		return;
 	}
 	if (mode < 0 || mode > SOCKET_MODE_MAX) {
-		cfg_error_add(ctx->errs, line,
+		cfg_error_add(ctx->sc.errs, line,
 		              "%s: 0%llo is above 0777; only the permission bits can be set", path,
 		              (unsigned long long)mode);
 		return;
@@ -1053,23 +727,23 @@ parse_control(struct parse_ctx *ctx, const config_setting_t *root)
 	const char *v;
 	int line = 0;
 
-	grp = get_group(ctx, root, "control", NULL);
+	grp = cfg_get_group(&ctx->sc, root, NULL, "control", NULL);
 	if (grp == NULL)
 		return;
-	check_keys(ctx, grp, "control", control_keys);
-	v = get_string(ctx, grp, "control", "socket", NULL, &line);
+	cfg_check_keys(&ctx->sc, grp, "control", control_keys);
+	v = cfg_get_string(&ctx->sc, grp, "control", "socket", NULL, &line);
 	if (v != NULL) {
 		size_t len = strlen(v);
 
-		if (!printable_check(ctx, line, "control.socket", v)) {
+		if (!cfg_printable_check(&ctx->sc, line, "control.socket", v)) {
 			/* reported */
 		} else if (len == 0) {
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "control.socket: must not be empty; give the path of the "
 			              "control socket, e.g. \"%s\"",
 			              RP_DEFAULT_SOCKET);
 		} else if (len >= sizeof(cfg->control.socket)) {
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "control.socket: the path is %zu characters long; a Unix "
 			              "socket path holds at most %zu",
 			              len, sizeof(cfg->control.socket) - 1);
@@ -1080,33 +754,87 @@ parse_control(struct parse_ctx *ctx, const config_setting_t *root)
 	s = config_setting_get_member(grp, "socket_mode");
 	if (s != NULL)
 		parse_socket_mode(ctx, s);
-	get_bool(ctx, grp, "control", "telemetry", &cfg->control.telemetry);
+	cfg_get_bool(&ctx->sc, grp, "control", "telemetry", &cfg->control.telemetry);
 }
 
 static void
 parse_log(struct parse_ctx *ctx, const config_setting_t *root)
 {
 	const config_setting_t *grp;
-	char q[QUOTE_MAX], names[LIST_MAX] = "";
+	char q[CFG_QUOTE_MAX], names[CFG_LIST_MAX] = "";
 	const char *v;
 	int line = 0, level;
 
-	grp = get_group(ctx, root, "log", NULL);
+	grp = cfg_get_group(&ctx->sc, root, NULL, "log", NULL);
 	if (grp == NULL)
 		return;
-	check_keys(ctx, grp, "log", log_keys);
-	v = get_string(ctx, grp, "log", "level", NULL, &line);
+	cfg_check_keys(&ctx->sc, grp, "log", log_keys);
+	v = cfg_get_string(&ctx->sc, grp, "log", "level", NULL, &line);
 	if (v == NULL)
 		return;
 	level = cfg_log_level_parse(v);
 	if (level < 0) {
 		for (int l = CFG_LOG_EMERG; l <= CFG_LOG_DEBUG; l++)
-			list_append(names, sizeof(names), cfg_log_level_name(l));
-		cfg_error_add(ctx->errs, line, "log.level: unknown log level %s; allowed: %s",
-		              quote(q, sizeof(q), v), names);
+			cfg_list_append(names, sizeof(names), cfg_log_level_name(l));
+		cfg_error_add(ctx->sc.errs, line, "log.level: unknown log level %s; allowed: %s",
+		              cfg_quote(q, sizeof(q), v), names);
 		return;
 	}
 	ctx->cfg->log.level = (enum cfg_log_level)level;
+}
+
+/*
+ * policy.file: the policy loaded at start. A relative path is resolved against the node
+ * config's directory when the config was read from a file.
+ */
+static void
+parse_policy(struct parse_ctx *ctx, const config_setting_t *root)
+{
+	struct cfg_node *cfg = ctx->cfg;
+	const config_setting_t *grp;
+	const char *v;
+	int line = 0;
+
+	grp = cfg_get_group(&ctx->sc, root, NULL, "policy", NULL);
+	if (grp == NULL)
+		return;
+	cfg_check_keys(&ctx->sc, grp, "policy", policy_keys);
+	v = cfg_get_string(&ctx->sc, grp, "policy", "file", NULL, &line);
+	if (v == NULL || !cfg_printable_check(&ctx->sc, line, "policy.file", v))
+		return;
+	if (v[0] == '\0') {
+		cfg_error_add(ctx->sc.errs, line,
+		              "policy.file: must not be empty; give the path of a policy file, or "
+		              "leave policy out to start with the empty policy");
+		return;
+	}
+	if (cfg_path_join(cfg->policy.file, sizeof(cfg->policy.file), ctx->dir, v) < 0) {
+		cfg_error_add(ctx->sc.errs, line,
+		              "policy.file: the path is longer than %zu characters%s",
+		              sizeof(cfg->policy.file) - 1,
+		              v[0] != '/' && ctx->dir != NULL && strcmp(ctx->dir, ".") != 0
+		                      ? " once joined to the node config's directory"
+		                      : "");
+		cfg->policy.file[0] = '\0';
+	}
+}
+
+static void
+parse_mitigation(struct parse_ctx *ctx, const config_setting_t *root)
+{
+	struct cfg_node *cfg = ctx->cfg;
+	const config_setting_t *grp;
+
+	grp = cfg_get_group(&ctx->sc, root, NULL, "mitigation", NULL);
+	if (grp == NULL)
+		return;
+	cfg_check_keys(&ctx->sc, grp, "mitigation", mitigation_keys);
+	cfg_get_uint(&ctx->sc, grp, "mitigation", "blocklist_size", BLOCKLIST_SIZE_MIN,
+	             BLOCKLIST_SIZE_MAX, &cfg->mitigation.blocklist_size);
+	cfg_get_uint(&ctx->sc, grp, "mitigation", "rate_sources", RATE_SOURCES_MIN,
+	             RATE_SOURCES_MAX, &cfg->mitigation.rate_sources);
+	cfg_get_uint(&ctx->sc, grp, "mitigation", "offender_ring", OFFENDER_RING_MIN,
+	             OFFENDER_RING_MAX, &cfg->mitigation.offender_ring);
 }
 
 /* Resolve the port names of every link pair; a port serves at most one pair, on one side. */
@@ -1115,7 +843,7 @@ check_link_pairs(struct parse_ctx *ctx)
 {
 	struct cfg_node *cfg = ctx->cfg;
 	int owner[CFG_MAX_PORTS]; /* link pair index + 1 using the port, 0 when free */
-	char names[LIST_MAX] = "";
+	char names[CFG_LIST_MAX] = "";
 	bool unresolved = false;
 
 	/* Without ports, already reported, every reference would dangle: say it once. */
@@ -1124,13 +852,13 @@ check_link_pairs(struct parse_ctx *ctx)
 	memset(owner, 0, sizeof(owner));
 	for (unsigned int i = 0; i < cfg->n_ports; i++)
 		if (ctx->port_name_valid[i])
-			list_append(names, sizeof(names), cfg->ports[i].name);
+			cfg_list_append(names, sizeof(names), cfg->ports[i].name);
 	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
 		int idx[2] = { -1, -1 };
 
 		for (unsigned int r = 0; r < 2; r++) {
 			const struct port_ref *ref = &ctx->pair_port[i][r];
-			char q[QUOTE_MAX], q2[QUOTE_MAX];
+			char q[CFG_QUOTE_MAX], q2[CFG_QUOTE_MAX];
 			int p = -1;
 
 			if (ref->name == NULL)
@@ -1141,9 +869,9 @@ check_link_pairs(struct parse_ctx *ctx)
 					p = (int)j;
 			if (p < 0) {
 				unresolved = true;
-				cfg_error_add(ctx->errs, ref->line,
+				cfg_error_add(ctx->sc.errs, ref->line,
 				              "link_pairs[%u].%s: no port named %s (%s%s)", i,
-				              pair_roles[r], quote(q, sizeof(q), ref->name),
+				              pair_roles[r], cfg_quote(q, sizeof(q), ref->name),
 				              names[0] != '\0' ? "ports are: "
 				                               : "no port has a valid name",
 				              names);
@@ -1151,21 +879,21 @@ check_link_pairs(struct parse_ctx *ctx)
 			}
 			if (r == 1 && p == idx[0]) {
 				cfg_error_add(
-					ctx->errs, ref->line,
+					ctx->sc.errs, ref->line,
 					"link_pairs[%u].protected: port %s is also the upstream "
 					"port of this pair; a link pair joins two different ports",
-					i, quote(q, sizeof(q), ref->name));
+					i, cfg_quote(q, sizeof(q), ref->name));
 				continue;
 			}
 			if (owner[p] != 0) {
 				unsigned int o = (unsigned int)owner[p] - 1;
 
 				cfg_error_add(
-					ctx->errs, ref->line,
+					ctx->sc.errs, ref->line,
 					"link_pairs[%u].%s: port %s is already used by link pair "
 					"%s (line %d); a port belongs to one link pair only",
-					i, pair_roles[r], quote(q, sizeof(q), ref->name),
-					quote(q2, sizeof(q2), cfg->link_pairs[o].name),
+					i, pair_roles[r], cfg_quote(q, sizeof(q), ref->name),
+					cfg_quote(q2, sizeof(q2), cfg->link_pairs[o].name),
 					cfg->link_pairs[o].line);
 				continue;
 			}
@@ -1180,16 +908,17 @@ check_link_pairs(struct parse_ctx *ctx)
 	/* Nobody polls a port outside every link pair: its frames would pile up unseen. Said
 	 * only of an otherwise sound config, so that a misspelt, missing or duplicated name is
 	 * not reported a second time as an unpaired port. */
-	if (unresolved || ctx->errs->count > 0)
+	if (unresolved || ctx->sc.errs->count > 0)
 		return;
 	for (unsigned int i = 0; i < cfg->n_ports; i++) {
-		char q[QUOTE_MAX];
+		char q[CFG_QUOTE_MAX];
 
 		if (owner[i] == 0 && ctx->port_name[i] != NULL)
-			cfg_error_add(ctx->errs, cfg->ports[i].line,
-			              "ports[%u]: port %s is in no link pair; name it in link_pairs "
-			              "or remove it",
-			              i, quote(q, sizeof(q), ctx->port_name[i]));
+			cfg_error_add(
+				ctx->sc.errs, cfg->ports[i].line,
+				"ports[%u]: port %s is in no link pair; name it in link_pairs "
+				"or remove it",
+				i, cfg_quote(q, sizeof(q), ctx->port_name[i]));
 	}
 }
 
@@ -1199,7 +928,7 @@ check_workers(struct parse_ctx *ctx)
 {
 	struct cfg_node *cfg = ctx->cfg;
 	int first[CFG_MAX_LCORE]; /* workers.lcores index + 1 naming each lcore */
-	char q[QUOTE_MAX];
+	char q[CFG_QUOTE_MAX];
 
 	memset(first, 0, sizeof(first));
 	for (unsigned int i = 0; i < cfg->workers.n_lcores; i++) {
@@ -1209,7 +938,7 @@ check_workers(struct parse_ctx *ctx)
 		if (!ctx->worker_valid[i])
 			continue;
 		if (first[lc] != 0) {
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "workers.lcores[%u]: lcore %u is listed twice (first as "
 			              "workers.lcores[%d]); each worker needs its own lcore",
 			              i, lc, first[lc] - 1);
@@ -1219,17 +948,17 @@ check_workers(struct parse_ctx *ctx)
 		if (!ctx->lcores_valid)
 			continue;
 		if (!cfg->dpdk.lcore_set[lc])
-			cfg_error_add(ctx->errs, line,
+			cfg_error_add(ctx->sc.errs, line,
 			              "workers.lcores[%u]: lcore %u is not in "
 			              "dpdk.lcores %s",
-			              i, lc, quote(q, sizeof(q), cfg->dpdk.lcores));
+			              i, lc, cfg_quote(q, sizeof(q), cfg->dpdk.lcores));
 		else if (lc == cfg->dpdk.main_lcore)
 			cfg_error_add(
-				ctx->errs, line,
+				ctx->sc.errs, line,
 				"workers.lcores[%u]: lcore %u is the main lcore (the lowest of "
 				"dpdk.lcores %s), which runs the control thread; give workers "
 				"the other lcores",
-				i, lc, quote(q, sizeof(q), cfg->dpdk.lcores));
+				i, lc, cfg_quote(q, sizeof(q), cfg->dpdk.lcores));
 	}
 }
 
@@ -1244,7 +973,7 @@ default_file_prefix(struct parse_ctx *ctx)
 		return;
 	len = strlen(FILE_PREFIX_PREFIX) + strlen(cfg->node.id);
 	if (len >= sizeof(cfg->dpdk.file_prefix)) {
-		cfg_error_add(ctx->errs, ctx->id_line,
+		cfg_error_add(ctx->sc.errs, ctx->id_line,
 		              "node.id: the default dpdk.file_prefix \"" FILE_PREFIX_PREFIX
 		              "<id>\" would be %zu characters long, more than %zu; shorten the id "
 		              "or set dpdk.file_prefix",
@@ -1255,24 +984,8 @@ default_file_prefix(struct parse_ctx *ctx)
 	         (int)(sizeof(cfg->dpdk.file_prefix) - sizeof(FILE_PREFIX_PREFIX)), cfg->node.id);
 }
 
-/* Errors in file order; errors about the file as a whole (line 0) first. Stable. */
-static void
-errors_sort(struct cfg_errors *errs)
-{
-	for (unsigned int i = 1; i < errs->count; i++) {
-		struct cfg_error tmp = errs->err[i];
-		unsigned int j = i;
-
-		while (j > 0 && errs->err[j - 1].line > tmp.line) {
-			errs->err[j] = errs->err[j - 1];
-			j--;
-		}
-		errs->err[j] = tmp;
-	}
-}
-
 static int
-node_parse(const char *text, struct cfg_node *cfg, struct cfg_errors *errs)
+node_parse(const char *text, const char *dir, struct cfg_node *cfg, struct cfg_errors *errs)
 {
 	const config_setting_t *root;
 	struct parse_ctx *ctx;
@@ -1285,14 +998,15 @@ node_parse(const char *text, struct cfg_node *cfg, struct cfg_errors *errs)
 		return -ENOMEM;
 	}
 	ctx->cfg = cfg;
-	ctx->errs = errs;
+	ctx->dir = dir;
+	ctx->sc.errs = errs;
 
 	/* Numbers libconfig wrapped are reported here already, and their lines noted. */
-	rc = cfg_text_open(text, &lc, &ctx->wrapped, errs);
+	rc = cfg_text_open(text, &lc, &ctx->sc.wrapped, errs);
 	if (rc < 0)
 		goto out_free;
 	root = config_root_setting(&lc);
-	check_keys(ctx, root, NULL, top_keys);
+	cfg_check_keys(&ctx->sc, root, NULL, top_keys);
 	parse_node(ctx, root);
 	parse_dpdk(ctx, root);
 	parse_ports(ctx, root);
@@ -1300,12 +1014,14 @@ node_parse(const char *text, struct cfg_node *cfg, struct cfg_errors *errs)
 	parse_workers(ctx, root);
 	parse_control(ctx, root);
 	parse_log(ctx, root);
+	parse_policy(ctx, root);
+	parse_mitigation(ctx, root);
 	check_link_pairs(ctx);
 	check_workers(ctx);
 	default_file_prefix(ctx);
 	/* Strings in ctx point into the libconfig tree: nothing reads them past this point. */
 	config_destroy(&lc);
-	errors_sort(errs);
+	cfg_errors_sort(errs);
 	rc = errs->count > 0 || errs->dropped > 0 ? -EINVAL : 0;
 out_free:
 	free(ctx);
@@ -1332,6 +1048,10 @@ cfg_node_defaults(struct cfg_node *cfg)
 	cfg->control.socket_mode = 0660;
 	cfg->control.telemetry = true;
 	cfg->log.level = CFG_LOG_INFO;
+	cfg->policy.file[0] = '\0';
+	cfg->mitigation.blocklist_size = 262144;
+	cfg->mitigation.rate_sources = 65536;
+	cfg->mitigation.offender_ring = 1024;
 }
 
 int
@@ -1347,14 +1067,14 @@ cfg_node_parse(const char *text, const char *name, struct cfg_node *cfg, struct 
 		return -EINVAL;
 	}
 	cfg_node_defaults(cfg);
-	return node_parse(text, cfg, errs);
+	return node_parse(text, NULL, cfg, errs);
 }
 
 int
 cfg_node_load(const char *path, struct cfg_node *cfg, struct cfg_errors *errs)
 {
 	struct cfg_errors scratch;
-	char *text;
+	char *text, *dir;
 	int rc;
 
 	if (errs == NULL)
@@ -1368,7 +1088,15 @@ cfg_node_load(const char *path, struct cfg_node *cfg, struct cfg_errors *errs)
 	rc = cfg_text_read(path, "node config", &text, errs);
 	if (rc < 0)
 		return rc;
-	rc = node_parse(text, cfg, errs);
+	/* policy.file is relative to the node config's directory. */
+	dir = cfg_dirname(path);
+	if (dir == NULL) {
+		cfg_error_add(errs, 0, "out of memory while reading the config");
+		free(text);
+		return -ENOMEM;
+	}
+	rc = node_parse(text, dir, cfg, errs);
+	free(dir);
 	free(text);
 	return rc;
 }

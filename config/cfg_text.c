@@ -561,15 +561,20 @@ cfg_text_wrapped_has(const struct cfg_text_wrapped *wrapped, const config_settin
 }
 
 /*
- * Read all of @fd, at most CFG_FILE_SIZE_MAX bytes, into a buffer; add a newline when the
- * text is not empty and does not end with one, then a NUL. *@out_len counts the newline.
+ * Read all of @fd, at most @max bytes, into a buffer; add a newline when the text is not
+ * empty and does not end with one, then a NUL. *@out_len counts the newline. @hint is the
+ * size the file says it has: the buffer starts that large, so a big file is read without
+ * copying it again and again.
  */
 static int
-read_text(int fd, char **out, size_t *out_len)
+read_text(int fd, size_t max, size_t hint, char **out, size_t *out_len)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
+	size_t len = 0, cap = hint < max ? hint + 2 : max + 2;
+	char *buf;
 
+	if (cap < 4096)
+		cap = 4096;
+	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;
 	for (;;) {
@@ -578,7 +583,7 @@ read_text(int fd, char **out, size_t *out_len)
 		if (len + 1 >= cap) {
 			char *nbuf;
 
-			if (cap > CFG_FILE_SIZE_MAX) {
+			if (cap > max) {
 				free(buf);
 				return -EFBIG;
 			}
@@ -602,7 +607,7 @@ read_text(int fd, char **out, size_t *out_len)
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > CFG_FILE_SIZE_MAX) {
+		if (len > max) {
 			free(buf);
 			return -EFBIG;
 		}
@@ -617,12 +622,13 @@ read_text(int fd, char **out, size_t *out_len)
 }
 
 int
-cfg_text_read(const char *path, const char *kind, char **text, struct cfg_errors *errs)
+cfg_text_read_max(const char *path, const char *kind, size_t max, char **text,
+                  struct cfg_errors *errs)
 {
 	char *buf = NULL;
 	struct stat st;
 	const char *nul;
-	size_t len = 0;
+	size_t len = 0, hint = 0;
 	int fd, rc;
 
 	if (text == NULL || path == NULL) {
@@ -646,10 +652,15 @@ cfg_text_read(const char *path, const char *kind, char **text, struct cfg_errors
 		cfg_error_add(errs, 0, "is a directory, not a config file");
 		goto out_close;
 	}
-	rc = read_text(fd, &buf, &len);
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		hint = (size_t)st.st_size;
+	/* A regular file says how large it is: no need to read it to refuse it. */
+	rc = S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max
+	             ? -EFBIG
+	             : read_text(fd, max, hint, &buf, &len);
 	if (rc == -EFBIG) {
-		cfg_error_add(errs, 0, "the file is larger than %d bytes; a %s is far smaller",
-		              CFG_FILE_SIZE_MAX, kind != NULL ? kind : "config file");
+		cfg_error_add(errs, 0, "the file is larger than %zu bytes; a %s is far smaller",
+		              max, kind != NULL ? kind : "config file");
 		goto out_close;
 	}
 	if (rc < 0) {
@@ -671,4 +682,10 @@ cfg_text_read(const char *path, const char *kind, char **text, struct cfg_errors
 out_close:
 	close(fd);
 	return rc;
+}
+
+int
+cfg_text_read(const char *path, const char *kind, char **text, struct cfg_errors *errs)
+{
+	return cfg_text_read_max(path, kind, CFG_FILE_SIZE_MAX, text, errs);
 }

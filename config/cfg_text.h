@@ -62,6 +62,15 @@ int
 cfg_text_read(const char *path, const char *kind, char **text, struct cfg_errors *errs);
 
 /*
+ * cfg_text_read() with a size limit of @max bytes instead of CFG_FILE_SIZE_MAX: policy files
+ * (CFG_POLICY_FILE_SIZE_MAX) and deny files (CFG_DENY_FILE_SIZE_MAX) are larger than a node
+ * config. -EFBIG is returned above @max.
+ */
+int
+cfg_text_read_max(const char *path, const char *kind, size_t max, char **text,
+                  struct cfg_errors *errs);
+
+/*
  * Parse the NUL-terminated @text into @lc with libconfig, after refusing "@include" and
  * checking the syntax itself so that libconfig never sees what it mishandles. A comment on a
  * last line without a newline is accepted. Each problem is recorded in @errs (which may be

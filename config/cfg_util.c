@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Small pieces of the config module that do not need libconfig: the error list, log level
- * names and the EAL core list syntax.
+ * names, the EAL core list syntax and the paths one config file gives relative to itself.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfg.h"
+#include "cfg_priv.h"
 
 /* Indexed by enum cfg_log_level; the order is rte_log's. */
 static const char *const log_level_names[] = {
@@ -146,4 +148,31 @@ cfg_lcore_list_parse(const char *list, bool set[CFG_MAX_LCORE])
 	}
 	memcpy(set, tmp, sizeof(tmp));
 	return n;
+}
+
+char *
+cfg_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+int
+cfg_path_join(char *buf, size_t size, const char *dir, const char *name)
+{
+	size_t dlen;
+	int n;
+
+	if (name[0] == '/' || dir == NULL || dir[0] == '\0' || strcmp(dir, ".") == 0) {
+		n = snprintf(buf, size, "%s", name);
+	} else {
+		dlen = strlen(dir);
+		n = snprintf(buf, size, "%s%s%s", dir, dir[dlen - 1] == '/' ? "" : "/", name);
+	}
+	return n >= 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }

@@ -11,6 +11,7 @@
  *   request:  {"cmd": "stats", "args": {...}}           args optional
  *   reply:    {"ok": true,  "data": {...}}
  *             {"ok": false, "error": "what went wrong"}
+ *             {"ok": false, "error": "...", "errors": ["p.conf:3: ...", ...]}   errors optional
  */
 #ifndef RAMPART_CTL_H
 #define RAMPART_CTL_H
@@ -28,6 +29,12 @@ struct cfg_node;
 struct dp;
 
 #define CTL_REQUEST_MAX (1u << 20) /* a request larger than this is refused */
+#define CTL_REPLY_ERRORS_MAX 256   /* lines of "errors" in one error reply */
+
+/* Limits of the mitigation commands, shared by rampartd and rampartctl. */
+#define CTL_BLOCKLIST_TTL_MAX (30u * 24 * 3600) /* seconds: 30 days; 0 is permanent */
+#define CTL_BLOCKLIST_LIST_DEFAULT 1000         /* entries blocklist.list returns by default */
+#define CTL_BLOCKLIST_LIST_MAX 100000           /* and at most */
 
 /* rampartctl exit codes, also used by the tests. */
 enum ctl_exit {
@@ -40,7 +47,10 @@ enum ctl_exit {
 /*
  * A command handler. On success it returns 0 and sets *data to a new JSON value (the
  * reply's "data"). On failure it returns -errno and may set *error to a sentence for
- * the operator (a static or caller-owned string, copied by the server).
+ * the operator (a static or caller-owned string, copied by the server). A failure with more
+ * to say than one sentence (every FILE:LINE problem of a policy) may also set *data to an
+ * object whose "errors" member is an array of strings: the server passes those strings on
+ * as the reply's "errors" (at most CTL_REPLY_ERRORS_MAX of them) and drops the rest of it.
  */
 typedef int (*ctl_handler_t)(void *ctx, json_t *args, json_t **data, const char **error);
 
@@ -133,13 +143,47 @@ ctl_view_ports(const struct ctl_node *node);
 json_t *
 ctl_view_stats(const struct ctl_node *node);
 
-/* Register status, ports, stats and shutdown on @srv. @return 0 or -errno. */
+/*
+ * Views of the mitigation pipeline (docs/control-protocol.md gives their shapes): the running
+ * policy, its rules' counters, the drop counters (totals and per worker), and the dynamic
+ * blocklist with at most @limit of its entries (0: counters only).
+ */
+json_t *
+ctl_view_policy(const struct ctl_node *node);
+
+json_t *
+ctl_view_rules(const struct ctl_node *node);
+
+json_t *
+ctl_view_drops(const struct ctl_node *node);
+
+json_t *
+ctl_view_blocklist(const struct ctl_node *node, unsigned int limit);
+
+/*
+ * The running policy and the blocklist change on the control thread while the telemetry
+ * thread reads them. Whoever changes them holds this lock: the control commands do, and so
+ * must any other caller of dp_policy_load(), dp_blocklist_add/del/flush() or dp_tick() once
+ * telemetry is registered. The views take it while they read; never call them with it held.
+ */
+void
+ctl_dp_lock(void);
+
+void
+ctl_dp_unlock(void);
+
+/*
+ * Register every command on @srv: status, ports, stats, shutdown, policy.validate,
+ * policy.load, policy.show, rules, blocklist.add, blocklist.del, blocklist.list,
+ * blocklist.flush and drops. @return 0 or -errno.
+ */
 int
 ctl_views_register(struct ctl_server *srv, struct ctl_node *node);
 
 /*
- * Register /rampart/status, /rampart/ports and /rampart/stats with rte_telemetry; they
- * answer with the same data as the control socket. Call after rte_eal_init().
+ * Register /rampart/status, /rampart/ports, /rampart/stats, /rampart/policy, /rampart/rules,
+ * /rampart/drops and /rampart/blocklist with rte_telemetry; they answer with the same data
+ * as the control socket. Call after rte_eal_init().
  * @return 0 or -errno.
  */
 int

@@ -25,7 +25,8 @@
 
 #define CTL_MAX_COMMANDS 64
 #define CTL_NAME_MAX 48
-#define CTL_CLIENT_TIMEOUT_MS 1000 /* one connection, read and reply, in total */
+#define CTL_CLIENT_TIMEOUT_MS 1000 /* to send the request; and to take a small reply */
+#define CTL_REPLY_BYTES_PER_MS 8192 /* a large reply gets 1 ms more per 8 KiB (8 MB/s) */
 #define CTL_ACCEPT_BATCH 4          /* connections served before returning to the event loop */
 
 /* The stats are written by the control thread and read by the telemetry thread. */
@@ -220,6 +221,31 @@ reply_error(struct ctl_server *srv, const char *fmt, ...)
 	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
 }
 
+/*
+ * Pass the "errors" of a failed handler's @details on into @reply: its string elements, in
+ * order, at most CTL_REPLY_ERRORS_MAX. Nothing else of @details reaches the client.
+ */
+static void
+reply_add_errors(json_t *reply, json_t *details)
+{
+	json_t *errors = json_object_get(details, "errors"), *lines, *e;
+	size_t i;
+
+	if (reply == NULL || !json_is_array(errors) || json_array_size(errors) == 0)
+		return;
+	lines = json_array();
+	json_array_foreach(errors, i, e) {
+		if (json_array_size(lines) >= CTL_REPLY_ERRORS_MAX)
+			break;
+		if (json_is_string(e))
+			json_array_append(lines, e);
+	}
+	if (json_array_size(lines) > 0)
+		json_object_set_new(reply, "errors", lines);
+	else
+		json_decref(lines);
+}
+
 json_t *
 ctl_server_dispatch(struct ctl_server *srv, const char *buf, size_t len)
 {
@@ -262,8 +288,9 @@ ctl_server_dispatch(struct ctl_server *srv, const char *buf, size_t len)
 	}
 	ret = cmd->handler(cmd->ctx, args, &data, &error);
 	if (ret < 0) {
-		json_decref(data);
 		reply = reply_error(srv, "%s: %s", name, error != NULL ? error : strerror(-ret));
+		reply_add_errors(reply, data);
+		json_decref(data);
 	} else {
 		reply = json_pack("{s:b, s:o}", "ok", 1, "data", data != NULL ? data : json_object());
 	}
@@ -378,6 +405,10 @@ serve(struct ctl_server *srv, int fd)
 	json_decref(reply);
 	if (out == NULL)
 		return true;
+	/* The time the command took is the daemon's, not the client's: the client gets its own
+	 * time to take the reply, longer for a long one (every rule of a large policy). */
+	deadline = ctl_now_ms() + CTL_CLIENT_TIMEOUT_MS +
+		   (long long)(strlen(out) / CTL_REPLY_BYTES_PER_MS);
 	write_all(fd, out, strlen(out), deadline);
 	write_all(fd, "\n", 1, deadline);
 	free(out);

@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * rte_telemetry endpoints: /rampart/status, /rampart/ports and /rampart/stats answer with
- * the control socket's views, so dpdk-telemetry.py shows the same numbers as rampartctl.
+ * rte_telemetry endpoints: /rampart/status, /rampart/ports, /rampart/stats, /rampart/policy,
+ * /rampart/rules, /rampart/drops and /rampart/blocklist answer with the control socket's
+ * views, so dpdk-telemetry.py shows the same numbers as rampartctl.
  *
  * A telemetry dict holds scalars and one level of arrays of scalars, and its keys may only
  * hold letters, digits and '_'; nested JSON objects and arrays of objects are flattened
  * into keys joined by '_' ("ports_up0_rx_packets"). A parameter narrows the answer to one
- * element: /rampart/stats,up0 or /rampart/ports,down0. An answer larger than a telemetry dict
- * (256 entries, some nine ports' worth of /rampart/ports) ends with "truncated": 1.
+ * element: /rampart/stats,up0, /rampart/ports,down0, /rampart/rules,NAME, or a worker by its
+ * lcore, /rampart/drops,1. An answer larger than a telemetry dict (256 entries, some nine
+ * ports' worth of /rampart/ports) ends with "truncated": 1. /rampart/blocklist gives the
+ * blocklist's counters only: its entries may number in the millions.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_telemetry.h>
@@ -140,7 +144,24 @@ tel_flatten(struct tel_out *o, const char *prefix, json_t *v)
 	}
 }
 
-/* With a parameter, keep only the element of @list whose "name" is @param. */
+/* True when @el is named @param: by its "name", or by its "lcore" written in decimal. */
+static bool
+tel_named(json_t *el, const char *param)
+{
+	json_t *name = json_object_get(el, "name"), *lcore = json_object_get(el, "lcore");
+	char *end;
+	long long n;
+
+	if (json_is_string(name))
+		return strcmp(json_string_value(name), param) == 0;
+	if (!json_is_integer(lcore) || param[0] < '0' || param[0] > '9')
+		return false;
+	errno = 0;
+	n = strtoll(param, &end, 10);
+	return *end == '\0' && errno == 0 && n == json_integer_value(lcore);
+}
+
+/* With a parameter, keep only the element of @list named @param. */
 static json_t *
 tel_select(json_t *view, const char *list, const char *param)
 {
@@ -150,8 +171,7 @@ tel_select(json_t *view, const char *list, const char *param)
 	if (param == NULL || param[0] == '\0')
 		return json_incref(view);
 	json_array_foreach(arr, i, el) {
-		if (json_is_string(json_object_get(el, "name")) &&
-		    strcmp(json_string_value(json_object_get(el, "name")), param) == 0)
+		if (tel_named(el, param))
 			return json_incref(el);
 	}
 	return NULL;
@@ -206,20 +226,75 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return tel_answer(d, ctl_view_stats, "ports", params);
 }
 
+static int
+tel_policy(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return tel_answer(d, ctl_view_policy, NULL, NULL);
+}
+
+static int
+tel_rules(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	return tel_answer(d, ctl_view_rules, "rules", params);
+}
+
+static int
+tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	return tel_answer(d, ctl_view_drops, "workers", params);
+}
+
+/* The blocklist's counters, without its entries. */
+static json_t *
+tel_view_blocklist(const struct ctl_node *node)
+{
+	json_t *view = ctl_view_blocklist(node, 0);
+
+	json_object_del(view, "entries");
+	json_object_del(view, "truncated");
+	return view;
+}
+
+static int
+tel_blocklist(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return tel_answer(d, tel_view_blocklist, NULL, NULL);
+}
+
 int
 ctl_telemetry_register(struct ctl_node *node)
 {
-	int ret;
+	static const struct {
+		const char *name;
+		telemetry_cb fn;
+		const char *help;
+	} cmds[] = {
+		{ "/rampart/status", tel_status,
+		  "Node id, uptime, version, workers and link pairs. No parameters" },
+		{ "/rampart/ports", tel_ports,
+		  "Link state and counters of every port. Parameter: port name" },
+		{ "/rampart/stats", tel_stats,
+		  "Totals, per port and per worker. Parameter: port name" },
+		{ "/rampart/policy", tel_policy,
+		  "The running policy: version, file, mode, rules, memory. No parameters" },
+		{ "/rampart/rules", tel_rules,
+		  "Packets, bytes and drops of every rule. Parameter: rule name" },
+		{ "/rampart/drops", tel_drops,
+		  "Drops by reason, totals and per worker. Parameter: worker lcore" },
+		{ "/rampart/blocklist", tel_blocklist,
+		  "Dynamic blocklist: count, capacity and counters. No parameters" },
+	};
+	int ret = 0;
 
 	tel_node = node;
-	ret = rte_telemetry_register_cmd("/rampart/status", tel_status,
-					 "Node id, uptime, version, workers and link pairs. No parameters");
-	if (ret == 0)
-		ret = rte_telemetry_register_cmd("/rampart/ports", tel_ports,
-						 "Link state and counters of every port. Parameter: port name");
-	if (ret == 0)
-		ret = rte_telemetry_register_cmd("/rampart/stats", tel_stats,
-						 "Totals, per port and per worker. Parameter: port name");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]) && ret == 0; i++)
+		ret = rte_telemetry_register_cmd(cmds[i].name, cmds[i].fn, cmds[i].help);
 	return ret;
 }
 

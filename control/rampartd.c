@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * rampartd: the Rampart node daemon. main() only wires the modules together: config,
- * EAL and dataplane, control socket and telemetry, then runs the control thread's event
- * loop on the main lcore until SIGTERM, SIGINT or `rampartctl shutdown`.
+ * EAL and dataplane, the policy, control socket and telemetry, then runs the control
+ * thread's event loop on the main lcore until SIGTERM, SIGINT or `rampartctl shutdown`.
+ * SIGHUP reloads the policy.
  */
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,8 @@ static int rp_logtype = RTE_LOGTYPE_USER1;
 #define RP_LOG(level, fmt, ...)                                                                   \
 	rte_log(RTE_LOG_##level, rp_logtype, "rampartd: " fmt "\n", ##__VA_ARGS__)
 
+#define TICK_MS 100 /* the control thread's housekeeping period */
+
 enum {
 	EXIT_INVALID_CONFIG = 1,
 	EXIT_UNREADABLE_CONFIG = 2,
@@ -44,6 +48,18 @@ usage(FILE *fp)
 		"       rampartd -h | --help | -V | --version\n");
 }
 
+struct daemon {
+	struct cfg_node cfg;
+	struct dp *dp;
+	struct ctl_server *srv;
+	struct ctl_node node;
+	volatile bool shutdown;
+	int epfd, sigfd, timerfd;
+	unsigned int ticks;
+	bool link_up[DP_MAX_PORTS];
+	bool link_known[DP_MAX_PORTS];
+};
+
 /* Load the node config; print every problem. @return 0, or the process exit code. */
 static int
 load_config(const char *path, struct cfg_node *cfg)
@@ -56,6 +72,73 @@ load_config(const char *path, struct cfg_node *cfg)
 		return 0;
 	cfg_errors_print(&errs, stderr);
 	return ret == -EINVAL ? EXIT_INVALID_CONFIG : EXIT_UNREADABLE_CONFIG;
+}
+
+/* --check-config also reads the policy file the node config names (it cannot compile it
+ * without the EAL; what only compiling finds, such as unknown link pairs, shows at start). */
+static int
+check_policy(const struct cfg_node *cfg)
+{
+	static struct cfg_errors errs;
+	struct cfg_policy *pol = NULL;
+	int ret;
+
+	if (cfg->policy.file[0] == '\0')
+		return 0;
+	ret = cfg_policy_load(cfg->policy.file, &pol, &errs);
+	cfg_policy_free(pol);
+	if (ret == 0)
+		return 0;
+	cfg_errors_print(&errs, stderr);
+	return ret == -EINVAL ? EXIT_INVALID_CONFIG : EXIT_UNREADABLE_CONFIG;
+}
+
+/* Load the policy file @path into the running dataplane and log the outcome. */
+static int
+policy_load(struct daemon *d, const char *path)
+{
+	static struct cfg_errors errs;
+	struct dp_policy_info info;
+	int ret;
+
+	ctl_dp_lock();
+	ret = dp_policy_load(d->dp, path, &errs, &info);
+	ctl_dp_unlock();
+	if (ret < 0) {
+		RP_LOG(ERR, "policy %s not loaded (%u errors); the running policy is unchanged:",
+		       path, errs.count + errs.dropped);
+		for (unsigned int i = 0; i < errs.count; i++) {
+			if (errs.err[i].line > 0)
+				RP_LOG(ERR, "%s:%d: %s", errs.file, errs.err[i].line, errs.err[i].msg);
+			else
+				RP_LOG(ERR, "%s: %s", errs.file, errs.err[i].msg);
+		}
+		return ret;
+	}
+	RP_LOG(NOTICE, "policy %s loaded: version %" PRIu64 ", %s, %u rules (%u classifier "
+	       "entries), %" PRIu64 " allow and %" PRIu64 " deny prefixes; parsed in %.1f ms, "
+	       "compiled in %.1f ms, swapped in %.1f ms", path, info.version,
+	       info.mode == CFG_MODE_MONITOR ? "monitor" : "enforce", info.n_rules,
+	       info.n_acl_rules, info.n_allow, info.n_deny, info.parse_ms, info.compile_ms,
+	       info.swap_ms);
+	return 0;
+}
+
+/* SIGHUP: reload the file the running policy came from, or the configured one. */
+static void
+policy_reload(struct daemon *d)
+{
+	struct dp_policy_info info;
+	char path[sizeof(info.file)];
+
+	dp_policy_info_get(d->dp, &info);
+	snprintf(path, sizeof(path), "%s", info.file[0] ? info.file : d->cfg.policy.file);
+	if (path[0] == '\0') {
+		RP_LOG(NOTICE, "SIGHUP received: no policy file to reload");
+		return;
+	}
+	RP_LOG(NOTICE, "SIGHUP received: reloading policy %s", path);
+	policy_load(d, path);
 }
 
 static int
@@ -98,17 +181,6 @@ log_levels_set(enum cfg_log_level level)
 	rte_log_set_level(rp_logtype, level);
 }
 
-struct daemon {
-	struct cfg_node cfg;
-	struct dp *dp;
-	struct ctl_server *srv;
-	struct ctl_node node;
-	volatile bool shutdown;
-	int epfd, sigfd, timerfd;
-	bool link_up[DP_MAX_PORTS];
-	bool link_known[DP_MAX_PORTS];
-};
-
 static void
 links_watch(struct daemon *d)
 {
@@ -132,7 +204,10 @@ links_watch(struct daemon *d)
 static int
 event_fds_open(struct daemon *d)
 {
-	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	struct itimerspec its = {
+		.it_interval = { 0, TICK_MS * 1000000L },
+		.it_value = { 0, TICK_MS * 1000000L },
+	};
 	struct epoll_event ev = { .events = EPOLLIN };
 	sigset_t mask;
 
@@ -190,8 +265,7 @@ control_loop(struct daemon *d)
 				if (read(d->sigfd, &si, sizeof(si)) != sizeof(si))
 					continue;
 				if (si.ssi_signo == SIGHUP) {
-					/* Nothing is reloadable yet: say so rather than die. */
-					RP_LOG(NOTICE, "SIGHUP received: nothing to reload, ignored");
+					policy_reload(d);
 					continue;
 				}
 				RP_LOG(NOTICE, "%s received, stopping", strsignal((int)si.ssi_signo));
@@ -199,7 +273,13 @@ control_loop(struct daemon *d)
 			} else if (fd == d->timerfd) {
 				uint64_t ticks;
 
-				if (read(d->timerfd, &ticks, sizeof(ticks)) > 0)
+				if (read(d->timerfd, &ticks, sizeof(ticks)) <= 0)
+					continue;
+				/* Auto-blocks and blocklist expiry every tick, links every second. */
+				ctl_dp_lock();
+				dp_tick(d->dp);
+				ctl_dp_unlock();
+				if (++d->ticks % (1000 / TICK_MS) == 0)
 					links_watch(d);
 			} else {
 				ctl_server_process(d->srv);
@@ -270,6 +350,8 @@ run(struct daemon *d, const char *argv0)
 		RP_LOG(ERR, "cannot set up the event loop: %s", strerror(-ret));
 		goto out;
 	}
+	if (d->cfg.policy.file[0] != '\0' && policy_load(d, d->cfg.policy.file) < 0)
+		goto out;
 	ret = dp_start(d->dp, err, sizeof(err));
 	if (ret < 0) {
 		RP_LOG(ERR, "%s", err);
@@ -336,6 +418,8 @@ main(int argc, char **argv)
 	}
 	if (check != NULL) {
 		ret = load_config(check, &d.cfg);
+		if (ret == 0)
+			ret = check_policy(&d.cfg);
 		if (ret == 0)
 			printf("%s: valid\n", check);
 		return ret;

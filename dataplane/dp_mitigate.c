@@ -19,6 +19,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 #include <rte_ring.h>
 
 #include "dp_priv.h"
@@ -60,6 +61,8 @@ dp_mitigation_init(struct dp *dp, char *err, size_t errlen)
 			return -ENOMEM;
 		}
 		dp_rate_table_init(&wk->rate, mem, cfg->mitigation.rate_sources);
+		/* A secret hash seed per worker: a sender cannot aim sources at one bucket. */
+		dp_rate_table_seed(&wk->rate, rte_rand());
 		snprintf(name, sizeof(name), "rp_offenders_%u", w);
 		wk->offenders = rte_ring_create_elem(name, sizeof(struct dp_offender),
 						     cfg->mitigation.offender_ring, socket,

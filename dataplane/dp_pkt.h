@@ -67,7 +67,7 @@ struct dp_pkt {
 	uint16_t vlan[DP_PKT_MAX_VLANS]; /* VLAN ids, outer first */
 	uint16_t sport, dport;   /* TCP/UDP ports, 0 otherwise */
 	uint16_t l3_len;         /* IP length: IPv4 total length, IPv6 payload length + 40 */
-	uint16_t l3_off;         /* offset of the IP header in the frame */
+	uint16_t l3_off;         /* offset of the IP header (of the ARP body, etc. when not IP) */
 	uint16_t l4_off;         /* offset of the L4 header (0 when none: later fragments) */
 	uint8_t src[16];         /* IPv4 in the first 4 bytes */
 	uint8_t dst[16];

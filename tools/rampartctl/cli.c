@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ctl.h"
@@ -317,4 +319,216 @@ ctl_cli_cmd_line(const struct ctl_cli_cmd *cmd, char *buf, size_t len)
 	if (cmd->synopsis != NULL && cmd->synopsis[0] != '\0')
 		snprintf(buf + used, len - used, " %s", cmd->synopsis);
 	return buf;
+}
+
+/* Builders of the mitigation commands' arguments. */
+
+/* @s as a whole decimal number from 0 to @max (digits only: no sign, no space). */
+static int
+parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Walk the command's words: the value of the one option @opt ("--ttl", also "--ttl=S") goes
+ * to *@val (the last one wins), at most @max_pos other words to @pos.
+ */
+static int
+cmd_words_opt(int argc, char *const *argv, const char *cmd, const char *opt, const char **val,
+	      const char **pos, int max_pos, int *npos, char *err, size_t errlen)
+{
+	int rc, i;
+
+	*npos = 0;
+	for (i = 0; i < argc; i++) {
+		rc = opt != NULL ? opt_value(argc, argv, &i, NULL, opt, val, err, errlen) : 0;
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			ctl_errf(err, errlen, "unknown option '%s' for '%s'", argv[i], cmd);
+			return -EINVAL;
+		}
+		if (*npos >= max_pos) {
+			ctl_errf(err, errlen, "unexpected argument '%s' for '%s'", argv[i], cmd);
+			return -EINVAL;
+		}
+		pos[(*npos)++] = argv[i];
+	}
+	return 0;
+}
+
+/* {"@key": @s}, or -EINVAL when @s is not UTF-8 (jansson refuses it). */
+static int
+args_string(json_t **args, const char *key, const char *s, const char *what, char *err,
+	    size_t errlen)
+{
+	*args = json_pack("{s:s}", key, s);
+	if (*args == NULL) {
+		ctl_errf(err, errlen, "%s is not valid UTF-8", what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+ctl_cli_build_policy_file(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
+{
+	const char *file = argc > 0 ? argv[0] : "";
+	char *abs = NULL;
+	char *cwd;
+	struct stat st;
+	int rc;
+
+	if (argc != 1 || file[0] == '\0') {
+		ctl_errf(err, errlen, "the policy file name is empty");
+		return -EINVAL;
+	}
+	if (file[0] == '/') {
+		/* rampartd may read what we cannot: only a file that is surely missing stops us. */
+		if (stat(file, &st) < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+			ctl_errf(err, errlen, "%s: no such file", file);
+			return -ENOENT;
+		}
+		return args_string(args, "file", file, "the file name", err, errlen);
+	}
+	abs = realpath(file, NULL);
+	if (abs == NULL && (errno == ENOENT || errno == ENOTDIR)) {
+		ctl_errf(err, errlen, "%s: no such file", file);
+		return -ENOENT;
+	}
+	if (abs == NULL) {
+		/* A directory on the way we may not search: the daemon may. */
+		cwd = getcwd(NULL, 0);
+		if (cwd == NULL || asprintf(&abs, "%s/%s", cwd, file) < 0) {
+			free(cwd);
+			ctl_errf(err, errlen, "cannot make %s an absolute path: %s", file,
+				 strerror(errno));
+			return -errno;
+		}
+		free(cwd);
+	}
+	rc = args_string(args, "file", abs, "the file name", err, errlen);
+	free(abs);
+	return rc;
+}
+
+int
+ctl_cli_build_rule_name(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
+{
+	if (argc == 0)
+		return 0;
+	return args_string(args, "name", argv[0], "the rule name", err, errlen);
+}
+
+/* One ADDR among the command's words. */
+static int
+addr_arg(const char *cmd, const char **pos, int npos, const char **addr, char *err,
+	 size_t errlen)
+{
+	if (npos == 0) {
+		ctl_errf(err, errlen, "missing argument for '%s': the address to block", cmd);
+		return -EINVAL;
+	}
+	*addr = pos[0];
+	return 0;
+}
+
+int
+ctl_cli_build_blocklist_add(int argc, char *const *argv, json_t **args, char *err,
+			    size_t errlen)
+{
+	unsigned long long ttl;
+	const char *val = NULL;
+	const char *pos[1];
+	const char *addr = NULL;
+	int npos;
+	int rc;
+
+	rc = cmd_words_opt(argc, argv, "blocklist add", "--ttl", &val, pos, 1, &npos, err, errlen);
+	if (rc == 0)
+		rc = addr_arg("blocklist add", pos, npos, &addr, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (val != NULL && parse_uint(val, CTL_BLOCKLIST_TTL_MAX, &ttl) < 0) {
+		ctl_errf(err, errlen,
+			 "invalid ttl '%s': seconds from 0 (until deleted) to %u (30 days)", val,
+			 CTL_BLOCKLIST_TTL_MAX);
+		return -EINVAL;
+	}
+	rc = args_string(args, "addr", addr, "the address", err, errlen);
+	if (rc == 0 && val != NULL)
+		json_object_set_new(*args, "ttl", json_integer((json_int_t)ttl));
+	return rc;
+}
+
+int
+ctl_cli_build_blocklist_del(int argc, char *const *argv, json_t **args, char *err,
+			    size_t errlen)
+{
+	const char *pos[1];
+	const char *addr = NULL;
+	int npos;
+	int rc;
+
+	rc = cmd_words_opt(argc, argv, "blocklist del", NULL, NULL, pos, 1, &npos, err, errlen);
+	if (rc == 0)
+		rc = addr_arg("blocklist del", pos, npos, &addr, err, errlen);
+	if (rc < 0)
+		return rc;
+	return args_string(args, "addr", addr, "the address", err, errlen);
+}
+
+int
+ctl_cli_build_blocklist_list(int argc, char *const *argv, json_t **args, char *err,
+			     size_t errlen)
+{
+	unsigned long long limit;
+	const char *val = NULL;
+	int npos;
+	int rc;
+
+	rc = cmd_words_opt(argc, argv, "blocklist list", "--limit", &val, NULL, 0, &npos, err,
+			   errlen);
+	if (rc < 0 || val == NULL)
+		return rc;
+	if (parse_uint(val, CTL_BLOCKLIST_LIST_MAX, &limit) < 0) {
+		ctl_errf(err, errlen, "invalid limit '%s': entries from 0 to %u", val,
+			 CTL_BLOCKLIST_LIST_MAX);
+		return -EINVAL;
+	}
+	*args = json_pack("{s:I}", "limit", (json_int_t)limit);
+	return *args != NULL ? 0 : -ENOMEM;
+}
+
+int
+ctl_cli_build_drops(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
+{
+	unsigned long long lcore;
+	const char *val = NULL;
+	int npos;
+	int rc;
+
+	rc = cmd_words_opt(argc, argv, "drops", "--worker", &val, NULL, 0, &npos, err, errlen);
+	if (rc < 0 || val == NULL)
+		return rc;
+	if (parse_uint(val, INT_MAX, &lcore) < 0) {
+		ctl_errf(err, errlen, "invalid worker '%s': the lcore of a worker, as "
+			 "'rampartctl status' lists them", val);
+		return -EINVAL;
+	}
+	*args = json_pack("{s:I}", "worker", (json_int_t)lcore);
+	return *args != NULL ? 0 : -ENOMEM;
 }

@@ -26,7 +26,8 @@
 /*
  * Build the "args" of a request from the @argc words after the command words (min_args and
  * max_args already checked). Set *args to a new object, or leave it NULL to send none.
- * @return 0, -EINVAL with a sentence in @err for a bad argument (a usage error), or -ENOMEM.
+ * @return 0, -EINVAL with a sentence in @err for a bad argument (a usage error), or another
+ *         -errno with a sentence in @err (a failure: -ENOMEM, -ENOENT for a missing file).
  */
 typedef int (*ctl_cli_build_fn)(int argc, char *const *argv, json_t **args, char *err,
 				size_t errlen);
@@ -57,7 +58,8 @@ struct ctl_cli {
 /*
  * Parse @argc/@argv (argv[0] is the program) against @cmds. @env_socket is the value of
  * $RAMPART_SOCKET or NULL.
- * @return 0, -EINVAL with a one-line sentence in @err for a usage error, or -ENOMEM.
+ * @return 0, -EINVAL with a one-line sentence in @err for a usage error, or another -errno
+ *         with a sentence in @err (-ENOMEM, or what a command's builder failed with).
  *         Call ctl_cli_free() in every case.
  */
 int ctl_cli_parse(struct ctl_cli *cli, const struct ctl_cli_cmd *cmds, size_t ncmds, int argc,
@@ -68,5 +70,35 @@ void ctl_cli_free(struct ctl_cli *cli);
 
 /* "blocklist add ADDR [--ttl S]": a command's words and synopsis, into @buf. @return @buf. */
 char *ctl_cli_cmd_line(const struct ctl_cli_cmd *cmd, char *buf, size_t len);
+
+/*
+ * The builders of rampartctl's mitigation commands (ctl_cli_build_fn), here so they can be
+ * tested without a daemon. Each returns -EINVAL for a usage error, with the sentence in @err.
+ *
+ * policy validate|load FILE: {"file": ABSOLUTE}. A relative FILE is resolved with realpath()
+ * (rampartd's working directory is not ours); an absolute one is sent as written. A FILE
+ * that does not exist is reported here: -ENOENT, a failure rather than a usage error.
+ */
+int ctl_cli_build_policy_file(int argc, char *const *argv, json_t **args, char *err,
+			      size_t errlen);
+
+/* rules [NAME]: {"name": NAME}, or no args. */
+int ctl_cli_build_rule_name(int argc, char *const *argv, json_t **args, char *err,
+			    size_t errlen);
+
+/* blocklist add ADDR [--ttl S]: {"addr": ADDR, "ttl": S}; S is 0 to CTL_BLOCKLIST_TTL_MAX. */
+int ctl_cli_build_blocklist_add(int argc, char *const *argv, json_t **args, char *err,
+				size_t errlen);
+
+/* blocklist del ADDR: {"addr": ADDR}. */
+int ctl_cli_build_blocklist_del(int argc, char *const *argv, json_t **args, char *err,
+				size_t errlen);
+
+/* blocklist list [--limit N]: {"limit": N}; N is 0 to CTL_BLOCKLIST_LIST_MAX. */
+int ctl_cli_build_blocklist_list(int argc, char *const *argv, json_t **args, char *err,
+				 size_t errlen);
+
+/* drops [--worker LCORE]: {"worker": LCORE}. */
+int ctl_cli_build_drops(int argc, char *const *argv, json_t **args, char *err, size_t errlen);
 
 #endif /* RAMPART_CTL_CLI_H */

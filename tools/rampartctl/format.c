@@ -804,3 +804,493 @@ ctl_fmt_shutdown(FILE *out, json_t *data)
 		fputs("rampartd did not confirm the shutdown\n", out);
 	return out_result(out, 0);
 }
+
+/* Mitigation: the policy, its rules, the blocklist and the drop counters. */
+
+/* A number of milliseconds as "12.34 ms", or "?" when there is none. */
+static const char *
+ms_text(json_t *v, char *buf, size_t len)
+{
+	double d = json_number_value(v);
+
+	if (!json_is_number(v) || !isfinite(d) || d < 0 || d > FMT_SECONDS_MAX)
+		return "?";
+	snprintf(buf, len, "%.2f ms", d);
+	return buf;
+}
+
+/* A count for a sentence: the number, or "?" when there is none. */
+static const char *
+sentence_count(json_t *obj, const char *key, char *buf, size_t len)
+{
+	const char *s = count_text(json_object_get(obj, key), buf, len);
+
+	return s != NULL ? s : "?";
+}
+
+/* "12 rules, 40 ACL rules, ...; mode enforce, default allow; parsed in ..., compiled in ..." */
+static void
+policy_summary(json_t *data, char *buf, size_t len)
+{
+	char rules[32], acl[32], allow[32], deny[32], parse[32], compile[32];
+	const char *mode = json_string_value(json_object_get(data, "mode"));
+	const char *dflt = json_string_value(json_object_get(data, "default_action"));
+
+	snprintf(buf, len,
+		 "%s rules, %s ACL rules, %s allow and %s deny prefixes; mode %s, default %s; "
+		 "parsed in %s, compiled in %s",
+		 sentence_count(data, "rules", rules, sizeof(rules)),
+		 sentence_count(data, "acl_rules", acl, sizeof(acl)),
+		 sentence_count(data, "allow_prefixes", allow, sizeof(allow)),
+		 sentence_count(data, "deny_prefixes", deny, sizeof(deny)),
+		 mode != NULL ? mode : "?", dflt != NULL ? dflt : "?",
+		 ms_text(json_object_get(data, "parse_ms"), parse, sizeof(parse)),
+		 ms_text(json_object_get(data, "compile_ms"), compile, sizeof(compile)));
+}
+
+/* One line of text made safe for a terminal, then a newline. */
+static int
+print_line(FILE *out, const char *line)
+{
+	int rc = ctl_fmt_text(out, line);
+
+	fputc('\n', out);
+	return out_result(out, rc);
+}
+
+int
+ctl_fmt_policy_validate(FILE *out, json_t *data)
+{
+	const char *file = json_string_value(json_object_get(data, "file"));
+	char summary[FMT_CELL_MAX];
+	char *line;
+	int rc;
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	policy_summary(data, summary, sizeof(summary));
+	if (asprintf(&line, "%s: valid (%s)", file != NULL ? file : "policy", summary) < 0)
+		return -ENOMEM;
+	rc = print_line(out, line);
+	free(line);
+	return rc;
+}
+
+int
+ctl_fmt_policy_load(FILE *out, json_t *data)
+{
+	const char *file = json_string_value(json_object_get(data, "file"));
+	char summary[FMT_CELL_MAX];
+	char version[32];
+	char *line;
+	int rc;
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	policy_summary(data, summary, sizeof(summary));
+	if (asprintf(&line, "policy version %s loaded from %s (%s)",
+		     sentence_count(data, "version", version, sizeof(version)),
+		     file != NULL ? file : "?", summary) < 0)
+		return -ENOMEM;
+	rc = print_line(out, line);
+	free(line);
+	return rc;
+}
+
+static const char *const policy_known[] = {
+	"version",       "loaded",    "loaded_at",      "file",           "mode",
+	"default_action", "rules",    "acl_rules",      "allow_prefixes", "deny_prefixes",
+	"protections",   "parse_ms",  "compile_ms",     "memory_bytes",   NULL,
+};
+
+static const char *const policy_protections[] = {
+	"syn_flood", "udp_amplification", "icmp_flood", "drop_fragments", "auto_block", NULL,
+};
+
+static const char *const policy_memory[] = {"acl", "lpm", "rules", "total", NULL};
+
+/* "label" for @key ("drop_fragments" -> "drop-fragments") after @prefix. */
+static void
+label_of(char *buf, size_t len, const char *prefix, const char *key)
+{
+	char *p;
+
+	snprintf(buf, len, "%s%s", prefix, key);
+	for (p = buf; *p != '\0'; p++)
+		if (*p == '_' || *p == ' ')
+			*p = '-';
+}
+
+int
+ctl_fmt_policy(FILE *out, json_t *data)
+{
+	json_t *file = json_object_get(data, "file");
+	json_t *prot = json_object_get(data, "protections");
+	json_t *mem = json_object_get(data, "memory_bytes");
+	char label[64], buf[64];
+	struct fmt_table t;
+	size_t i;
+	long row;
+	int rc;
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	table_init(&t, 2);
+	cell_count(&t, kv_row(&t, "version"), 1, data, "version");
+	cell_str(&t, kv_row(&t, "loaded"), 1, data, "loaded");
+	row = kv_row(&t, "file");
+	if (json_is_null(file))
+		table_set(&t, row, 1, "none (the empty start-up policy)");
+	else
+		cell_str(&t, row, 1, data, "file");
+	cell_str(&t, kv_row(&t, "mode"), 1, data, "mode");
+	cell_str(&t, kv_row(&t, "default-action"), 1, data, "default_action");
+	cell_count(&t, kv_row(&t, "rules"), 1, data, "rules");
+	cell_count(&t, kv_row(&t, "acl-rules"), 1, data, "acl_rules");
+	cell_count(&t, kv_row(&t, "allow-prefixes"), 1, data, "allow_prefixes");
+	cell_count(&t, kv_row(&t, "deny-prefixes"), 1, data, "deny_prefixes");
+	for (i = 0; policy_protections[i] != NULL; i++) {
+		label_of(label, sizeof(label), "", policy_protections[i]);
+		cell_onoff(&t, kv_row(&t, label), 1, prot, policy_protections[i]);
+	}
+	if (json_is_object(prot))
+		kv_extras(&t, prot, policy_protections, "", 0);
+	row = kv_row(&t, "parse-time");
+	if (json_is_number(json_object_get(data, "parse_ms")))
+		table_set(&t, row, 1, ms_text(json_object_get(data, "parse_ms"), buf, sizeof(buf)));
+	row = kv_row(&t, "compile-time");
+	if (json_is_number(json_object_get(data, "compile_ms")))
+		table_set(&t, row, 1,
+			  ms_text(json_object_get(data, "compile_ms"), buf, sizeof(buf)));
+	for (i = 0; policy_memory[i] != NULL; i++) {
+		label_of(label, sizeof(label), "memory-", policy_memory[i]);
+		row = kv_row(&t, label);
+		if (count_text(json_object_get(mem, policy_memory[i]), buf, sizeof(buf)) != NULL)
+			table_setf(&t, row, 1, "%s bytes", buf);
+	}
+	if (json_is_object(mem))
+		kv_extras(&t, mem, policy_memory, "memory-", 0);
+	kv_extras(&t, data, policy_known, "", 1);
+	rc = table_print(&t, out, 0);
+	table_free(&t);
+	return out_result(out, rc);
+}
+
+int
+ctl_fmt_rules(FILE *out, json_t *data)
+{
+	static const char *const titles[] = {
+		"NAME", ">LINE", "ACTION", ">PACKETS", ">BYTES", ">DROPPED", NULL,
+	};
+	json_t *rules = json_object_get(data, "rules");
+	struct fmt_table t;
+	size_t i;
+	json_t *r;
+	long row;
+	int rc = 0;
+
+	if (!json_is_array(rules))
+		return ctl_fmt_json(out, data);
+	table_init(&t, 6);
+	table_header(&t, titles);
+	json_array_foreach(rules, i, r)
+	{
+		if (!json_is_object(r))
+			continue;
+		row = table_row(&t);
+		cell_str(&t, row, 0, r, "name");
+		cell_count(&t, row, 1, r, "line");
+		cell_str(&t, row, 2, r, "action");
+		cell_count(&t, row, 3, r, "packets");
+		cell_count(&t, row, 4, r, "bytes");
+		cell_count(&t, row, 5, r, "dropped");
+	}
+	if (t.nrows > 1)
+		rc = table_print(&t, out, 0);
+	else if (!t.failed)
+		fputs("no rules in the running policy\n", out);
+	else
+		rc = -ENOMEM;
+	table_free(&t);
+	return out_result(out, rc);
+}
+
+/* "5m00s" for a ttl in seconds, "until deleted" for 0. */
+static const char *
+ttl_text(json_t *ttl, bool permanent, char *buf, size_t len)
+{
+	if (permanent || (json_is_integer(ttl) && json_integer_value(ttl) == 0))
+		return "until deleted";
+	if (!json_is_integer(ttl))
+		return "?";
+	return ctl_fmt_duration((double)json_integer_value(ttl), buf, len);
+}
+
+int
+ctl_fmt_blocklist_add(FILE *out, json_t *data)
+{
+	const char *addr = json_string_value(json_object_get(data, "addr"));
+	char ttl[32], count[32], cap[32];
+	bool permanent = json_is_true(json_object_get(data, "permanent"));
+	char *line;
+	int rc;
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	if (asprintf(&line, "%s blocked %s%s (blocklist: %s of %s entries)",
+		     addr != NULL ? addr : "?",
+		     permanent ? "" : "for ",
+		     ttl_text(json_object_get(data, "ttl"), permanent, ttl, sizeof(ttl)),
+		     sentence_count(data, "count", count, sizeof(count)),
+		     sentence_count(data, "capacity", cap, sizeof(cap))) < 0)
+		return -ENOMEM;
+	rc = print_line(out, line);
+	free(line);
+	return rc;
+}
+
+int
+ctl_fmt_blocklist_del(FILE *out, json_t *data)
+{
+	const char *addr = json_string_value(json_object_get(data, "addr"));
+	char count[32];
+	char *line;
+	int rc;
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	if (asprintf(&line, "%s removed from the blocklist (%s entries left)",
+		     addr != NULL ? addr : "?",
+		     sentence_count(data, "count", count, sizeof(count))) < 0)
+		return -ENOMEM;
+	rc = print_line(out, line);
+	free(line);
+	return rc;
+}
+
+int
+ctl_fmt_blocklist_flush(FILE *out, json_t *data)
+{
+	json_t *removed = json_object_get(data, "removed");
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	if (json_is_integer(removed))
+		fprintf(out, "%" JSON_INTEGER_FORMAT " entr%s removed from the blocklist\n",
+			json_integer_value(removed),
+			json_integer_value(removed) == 1 ? "y" : "ies");
+	else
+		fputs("the blocklist was flushed (rampartd did not say how many entries it held)\n",
+		      out);
+	return out_result(out, 0);
+}
+
+static const char *const blocklist_stats[] = {
+	"added", "deleted", "expired", "auto_added", "full", NULL,
+};
+
+static void
+blocklist_summary(struct fmt_table *t, json_t *data)
+{
+	json_t *st = json_object_get(data, "stats");
+	char label[64];
+	size_t i;
+
+	cell_count(t, kv_row(t, "count"), 1, data, "count");
+	cell_count(t, kv_row(t, "capacity"), 1, data, "capacity");
+	for (i = 0; blocklist_stats[i] != NULL; i++) {
+		/* "full" alone would read as a state: these are adds refused for room. */
+		label_of(label, sizeof(label), "",
+			 strcmp(blocklist_stats[i], "full") == 0 ? "refused_full"
+								 : blocklist_stats[i]);
+		cell_count(t, kv_row(t, label), 1, st, blocklist_stats[i]);
+	}
+	if (json_is_object(st))
+		kv_extras(t, st, blocklist_stats, "", 0);
+}
+
+static void
+blocklist_entries(struct fmt_table *t, json_t *entries)
+{
+	static const char *const titles[] = {"ADDRESS", "EXPIRES IN", "ADDED BY", NULL};
+	json_t *e, *automatic;
+	char buf[32];
+	size_t i;
+	long row;
+
+	table_header(t, titles);
+	json_array_foreach(entries, i, e)
+	{
+		if (!json_is_object(e))
+			continue;
+		row = table_row(t);
+		cell_str(t, row, 0, e, "addr");
+		if (json_is_true(json_object_get(e, "permanent")))
+			table_set(t, row, 1, "never");
+		else if (json_is_integer(json_object_get(e, "ttl_left")))
+			table_set(t, row, 1,
+				  ctl_fmt_duration((double)json_integer_value(
+							   json_object_get(e, "ttl_left")),
+						   buf, sizeof(buf)));
+		automatic = json_object_get(e, "automatic");
+		if (json_is_boolean(automatic))
+			table_set(t, row, 2, json_is_true(automatic) ? "auto-block" : "operator");
+	}
+}
+
+int
+ctl_fmt_blocklist_list(FILE *out, json_t *data)
+{
+	json_t *entries = json_object_get(data, "entries");
+	char shown[32], count[32];
+	struct fmt_table t;
+	bool listed;
+	int rc;
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	table_init(&t, 2);
+	blocklist_summary(&t, data);
+	rc = table_print(&t, out, 0);
+	table_free(&t);
+	if (rc < 0 || !json_is_array(entries))
+		return out_result(out, rc);
+
+	fputc('\n', out);
+	table_init(&t, 3);
+	blocklist_entries(&t, entries);
+	listed = t.nrows > 1;
+	if (listed)
+		rc = table_print(&t, out, 0);
+	else if (t.failed)
+		rc = -ENOMEM;
+	else if (!json_is_true(json_object_get(data, "truncated")))
+		fputs("the blocklist is empty\n", out);
+	table_free(&t);
+	if (rc == 0 && json_is_true(json_object_get(data, "truncated"))) {
+		snprintf(shown, sizeof(shown), "%zu", json_array_size(entries));
+		fprintf(out, "%s%s of %s entries listed: --limit N lists more (at most 100000)\n",
+			listed ? "\n" : "", shown,
+			sentence_count(data, "count", count, sizeof(count)));
+	}
+	return out_result(out, rc);
+}
+
+static const char *const drops_counters[] = {
+	"inspected", "non_ip", "allow_prefix", "monitored", "offenders", "offenders_lost",
+	"rate_evictions", NULL,
+};
+
+/* The columns of a drops table: the totals, then a worker per column (objects only). */
+struct drops_cols {
+	json_t *obj[FMT_COLS_MAX - 1];
+	char title[FMT_COLS_MAX - 1][32];
+	size_t n;
+	size_t left_out; /* workers without a column */
+};
+
+static void
+drops_columns(struct drops_cols *c, json_t *data)
+{
+	json_t *totals = json_object_get(data, "totals");
+	json_t *workers = json_object_get(data, "workers");
+	char num[32];
+	const char *lc;
+	json_t *w;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	if (json_is_object(totals)) {
+		c->obj[c->n] = totals;
+		snprintf(c->title[c->n++], sizeof(c->title[0]), "TOTAL");
+	}
+	json_array_foreach(workers, i, w)
+	{
+		if (!json_is_object(w))
+			continue;
+		if (c->n >= FMT_COLS_MAX - 1) {
+			c->left_out++;
+			continue;
+		}
+		lc = count_text(json_object_get(w, "lcore"), num, sizeof(num));
+		c->obj[c->n] = w;
+		snprintf(c->title[c->n++], sizeof(c->title[0]), "LCORE%.20s",
+			 lc != NULL ? lc : "?");
+	}
+}
+
+/*
+ * One table: a row per name, a column per object of @c. @sub names the member of each
+ * column object that holds the counters ("drops"), or NULL for the object itself. The rows
+ * are @known, then every other integer member the objects hold, in order of appearance.
+ */
+static int
+drops_table(FILE *out, const struct drops_cols *c, const char *title, const char *sub,
+	    const char *const *known)
+{
+	const char *names[256];
+	size_t nnames = 0, i, k;
+	struct fmt_table t;
+	const char *key;
+	json_t *obj, *v;
+	long row;
+	int rc;
+
+	for (i = 0; known != NULL && known[i] != NULL; i++)
+		stats_add_key(names, &nnames, 256, known[i]);
+	for (k = 0; k < c->n; k++) {
+		obj = sub != NULL ? json_object_get(c->obj[k], sub) : c->obj[k];
+		json_object_foreach(obj, key, v)
+		{
+			if (json_is_integer(v) && strcmp(key, "lcore") != 0)
+				stats_add_key(names, &nnames, 256, key);
+		}
+	}
+	table_init(&t, c->n + 1);
+	row = table_row(&t);
+	table_set(&t, row, 0, title);
+	for (k = 0; k < c->n; k++) {
+		table_set(&t, row, k + 1, c->title[k]);
+		t.right[k + 1] = true;
+	}
+	for (i = 0; i < nnames; i++) {
+		row = table_row(&t);
+		table_set(&t, row, 0, names[i]);
+		for (k = 0; k < c->n; k++) {
+			obj = sub != NULL ? json_object_get(c->obj[k], sub) : c->obj[k];
+			cell_count(&t, row, k + 1, obj, names[i]);
+		}
+	}
+	rc = table_print(&t, out, 0);
+	table_free(&t);
+	return rc;
+}
+
+int
+ctl_fmt_drops(FILE *out, json_t *data)
+{
+	const char *mode = json_string_value(json_object_get(data, "mode"));
+	struct drops_cols c;
+	int rc;
+
+	if (!json_is_object(data))
+		return ctl_fmt_json(out, data);
+	fputs("mode  ", out);
+	ctl_fmt_text(out, mode != NULL ? mode : "-");
+	fputc('\n', out);
+	drops_columns(&c, data);
+	if (c.n == 0) {
+		fputs("no counters\n", out);
+		return out_result(out, 0);
+	}
+	fputc('\n', out);
+	rc = drops_table(out, &c, "COUNTER", NULL, drops_counters);
+	if (rc == 0) {
+		fputc('\n', out);
+		rc = drops_table(out, &c, "REASON", "drops", NULL);
+	}
+	if (rc == 0 && c.left_out > 0)
+		fprintf(out, "\n%zu more workers not shown: --worker LCORE shows one\n",
+			c.left_out);
+	return out_result(out, rc);
+}

@@ -29,6 +29,25 @@ int ctl_fmt_stats(FILE *out, json_t *data);
 
 int ctl_fmt_shutdown(FILE *out, json_t *data);
 
+/* Mitigation: policy validate, policy load, policy show, rules, blocklist ..., drops. */
+int ctl_fmt_policy_validate(FILE *out, json_t *data);
+
+int ctl_fmt_policy_load(FILE *out, json_t *data);
+
+int ctl_fmt_policy(FILE *out, json_t *data);
+
+int ctl_fmt_rules(FILE *out, json_t *data);
+
+int ctl_fmt_blocklist_add(FILE *out, json_t *data);
+
+int ctl_fmt_blocklist_del(FILE *out, json_t *data);
+
+int ctl_fmt_blocklist_list(FILE *out, json_t *data);
+
+int ctl_fmt_blocklist_flush(FILE *out, json_t *data);
+
+int ctl_fmt_drops(FILE *out, json_t *data);
+
 /* Any data as indented JSON (JSON_INDENT(2)) and a newline; NULL prints as null. */
 int ctl_fmt_json(FILE *out, json_t *data);
 

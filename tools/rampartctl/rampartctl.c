@@ -61,7 +61,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.request = "ports",
 		.max_args = 1,
 		.synopsis = "[PORT]",
-		.help = "ports: device, link, queues and counters (all, or one port)",
+		.help = "device, link, queues and counters of each port",
 		.build = build_port_filter,
 		.print = ctl_fmt_ports,
 	},
@@ -70,7 +70,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.request = "stats",
 		.max_args = 1,
 		.synopsis = "[PORT]",
-		.help = "packet and byte counters per port and per worker (all, or one port)",
+		.help = "packet and byte counters: ports and workers",
 		.build = build_port_filter,
 		.print = ctl_fmt_stats,
 	},
@@ -80,6 +80,85 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.help = "stop rampartd",
 		.print = ctl_fmt_shutdown,
 	},
+	{
+		.words = {"policy", "validate"},
+		.request = "policy.validate",
+		.min_args = 1,
+		.max_args = 1,
+		.synopsis = "FILE",
+		.help = "check a policy file without loading it",
+		.build = ctl_cli_build_policy_file,
+		.print = ctl_fmt_policy_validate,
+	},
+	{
+		.words = {"policy", "load"},
+		.request = "policy.load",
+		.min_args = 1,
+		.max_args = 1,
+		.synopsis = "FILE",
+		.help = "replace the running policy, whole or not at all",
+		.build = ctl_cli_build_policy_file,
+		.print = ctl_fmt_policy_load,
+	},
+	{
+		.words = {"policy", "show"},
+		.request = "policy.show",
+		.help = "the running policy: file, mode, rules, memory",
+		.print = ctl_fmt_policy,
+	},
+	{
+		.words = {"rules"},
+		.request = "rules",
+		.max_args = 1,
+		.synopsis = "[NAME]",
+		.help = "packets, bytes and drops of each rule, or one",
+		.build = ctl_cli_build_rule_name,
+		.print = ctl_fmt_rules,
+	},
+	{
+		.words = {"blocklist", "add"},
+		.request = "blocklist.add",
+		.min_args = 1,
+		.max_args = 3,
+		.synopsis = "ADDR [--ttl S]",
+		.help = "block ADDR, for S seconds or until deleted",
+		.build = ctl_cli_build_blocklist_add,
+		.print = ctl_fmt_blocklist_add,
+	},
+	{
+		.words = {"blocklist", "del"},
+		.request = "blocklist.del",
+		.min_args = 1,
+		.max_args = 1,
+		.synopsis = "ADDR",
+		.help = "take ADDR off the blocklist",
+		.build = ctl_cli_build_blocklist_del,
+		.print = ctl_fmt_blocklist_del,
+	},
+	{
+		.words = {"blocklist", "list"},
+		.request = "blocklist.list",
+		.max_args = 2,
+		.synopsis = "[--limit N]",
+		.help = "blocklist counters and entries (first 1000)",
+		.build = ctl_cli_build_blocklist_list,
+		.print = ctl_fmt_blocklist_list,
+	},
+	{
+		.words = {"blocklist", "flush"},
+		.request = "blocklist.flush",
+		.help = "empty the blocklist",
+		.print = ctl_fmt_blocklist_flush,
+	},
+	{
+		.words = {"drops"},
+		.request = "drops",
+		.max_args = 2,
+		.synopsis = "[--worker LCORE]",
+		.help = "inspected and dropped packets, by reason",
+		.build = ctl_cli_build_drops,
+		.print = ctl_fmt_drops,
+	},
 };
 
 #define CTL_NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -87,15 +166,26 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 static void
 usage_short(FILE *out)
 {
+	size_t col = strlen("commands:");
 	char line[256];
 	size_t i;
 
 	fputs("usage: rampartctl [-s PATH] [--json] [--timeout MS] COMMAND [ARGS]\n"
 	      "commands:",
 	      out);
-	for (i = 0; i < CTL_NCMDS; i++)
-		fprintf(out, "%s %s", i > 0 ? "," : "",
-			ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line)));
+	/* Wrapped before the 80th column, the continuation lines indented. */
+	for (i = 0; i < CTL_NCMDS; i++) {
+		ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line));
+		if (col + strlen(line) + 3 > 79) {
+			fputs(",\n ", out);
+			col = 1;
+		} else if (i > 0) {
+			fputc(',', out);
+			col++;
+		}
+		fprintf(out, " %s", line);
+		col += strlen(line) + 1;
+	}
 	fputs("\n(rampartctl --help tells more)\n", out);
 }
 
@@ -103,6 +193,7 @@ static void
 usage_long(FILE *out)
 {
 	char line[256];
+	int width = 0;
 	size_t i;
 
 	fprintf(out,
@@ -123,8 +214,11 @@ usage_long(FILE *out)
 		"commands:\n",
 		RP_DEFAULT_SOCKET, CTL_CLI_TIMEOUT_DEFAULT_MS);
 	for (i = 0; i < CTL_NCMDS; i++)
-		fprintf(out, "  %-18s %s\n", ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line)),
-			ctl_cmds[i].help);
+		if ((int)strlen(ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line))) > width)
+			width = (int)strlen(line);
+	for (i = 0; i < CTL_NCMDS; i++)
+		fprintf(out, "  %-*s  %s\n", width,
+			ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line)), ctl_cmds[i].help);
 	fprintf(out,
 		"\n"
 		"exit status:\n"
@@ -135,11 +229,15 @@ usage_long(FILE *out)
 		CTL_EXIT_OK, CTL_EXIT_ERROR, CTL_EXIT_USAGE, CTL_EXIT_UNREACHABLE);
 }
 
-/* The daemon said no: its sentence on stderr. */
+/* The daemon said no: its sentence on stderr, then each line of its "errors" as it came
+ * ("p.conf:12: ..."), so that editors and scripts can read them. */
 static int
 report_error(json_t *reply)
 {
 	const char *msg = json_string_value(json_object_get(reply, "error"));
+	json_t *errors = json_object_get(reply, "errors");
+	json_t *e;
+	size_t i;
 
 	fputs("rampartctl: ", stderr);
 	if (msg == NULL || msg[0] == '\0')
@@ -147,6 +245,12 @@ report_error(json_t *reply)
 	else
 		ctl_fmt_text(stderr, msg);
 	fputc('\n', stderr);
+	json_array_foreach(errors, i, e) {
+		if (!json_is_string(e))
+			continue;
+		ctl_fmt_text(stderr, json_string_value(e));
+		fputc('\n', stderr);
+	}
 	return CTL_EXIT_ERROR;
 }
 

@@ -215,6 +215,10 @@ assert_optional_defaults(unsigned int n_ports)
 	assert_int_equal(cfg.control.socket_mode, 0660);
 	assert_true(cfg.control.telemetry);
 	assert_int_equal(cfg.log.level, CFG_LOG_INFO);
+	assert_string_equal(cfg.policy.file, "");
+	assert_int_equal(cfg.mitigation.blocklist_size, 262144);
+	assert_int_equal(cfg.mitigation.rate_sources, 65536);
+	assert_int_equal(cfg.mitigation.offender_ring, 1024);
 }
 
 static void
@@ -260,7 +264,8 @@ test_cfg_node_parse_every_optional_setting(void **state)
 	assert_valid(parse_edits(
 		L_NODE, "node = { id = \"rp-b\"; stack = \"\"; };", L_DPDK,
 		"dpdk = { lcores = \"3-5\"; memory_mb = 2048L; hugepages = true; "
-		"file_prefix = \"custom_1\"; extra_args = (\"--log-level=lib.eal:8\", \"-n\", \"4\"); };",
+		"file_prefix = \"custom_1\"; extra_args = (\"--log-level=lib.eal:8\", \"-n\", "
+	        "\"4\"); };",
 		L_PORT0,
 		"  { name = \"up0\"; device = \"net_af_packet0,iface=rpv-up0\"; rx_desc = 4096; "
 		"tx_desc = 64; promiscuous = false; },",
@@ -270,7 +275,11 @@ test_cfg_node_parse_every_optional_setting(void **state)
 		L_CONTROL,
 		"control = { socket = \"/tmp/r.sock\"; socket_mode = \"0600\"; "
 		"telemetry = false; };",
-		L_LOG, "log = { level = \"warning\"; };", 0));
+		L_LOG, "log = { level = \"warning\"; };", BASE_LINES + 1,
+		"policy = { file = \"policies/edge.conf\"; };", BASE_LINES + 2,
+		"mitigation = { blocklist_size = 1048576; rate_sources = 131072; "
+		"offender_ring = 4096; };",
+		0));
 	assert_string_equal(cfg.node.stack, "");
 	assert_int_equal(cfg.dpdk.main_lcore, 3);
 	assert_int_equal(cfg.dpdk.memory_mb, 2048);
@@ -296,6 +305,11 @@ test_cfg_node_parse_every_optional_setting(void **state)
 	assert_int_equal(cfg.control.socket_mode, 0600);
 	assert_false(cfg.control.telemetry);
 	assert_int_equal(cfg.log.level, CFG_LOG_WARNING);
+	/* Parsed from a string there is no directory: the path stays as written. */
+	assert_string_equal(cfg.policy.file, "policies/edge.conf");
+	assert_int_equal(cfg.mitigation.blocklist_size, 1048576);
+	assert_int_equal(cfg.mitigation.rate_sources, 131072);
+	assert_int_equal(cfg.mitigation.offender_ring, 4096);
 }
 
 static void
@@ -401,7 +415,7 @@ test_cfg_node_parse_unknown_top_level(void **state)
 	(void)state;
 	assert_only_error(parse_edits(BASE_LINES + 1, "nodes = { };", 0), BASE_LINES + 1,
 	                  "unknown top-level setting \"nodes\" (allowed: node, dpdk, ports, "
-	                  "link_pairs, workers, control, log)");
+	                  "link_pairs, workers, control, log, policy, mitigation)");
 }
 
 static void
@@ -417,9 +431,11 @@ test_cfg_node_parse_unknown_in_every_group(void **state)
 	                    "\"down0\"; peer = \"x\"; } );",
 	                    L_WORKERS, "workers = { lcores = [1]; queues = 2; };", L_CONTROL,
 	                    "control = { port = 80; };", L_LOG,
-	                    "log = { level = \"info\"; file = \"/tmp/x\"; };", 0),
+	                    "log = { level = \"info\"; file = \"/tmp/x\"; };", BASE_LINES + 1,
+	                    "policy = { file = \"p.conf\"; reload = true; };", BASE_LINES + 2,
+	                    "mitigation = { blocklist = 1024; };", 0),
 		-EINVAL);
-	assert_error_count(7);
+	assert_error_count(9);
 	assert_error(L_NODE, "unknown setting \"foo\" in node (allowed: id, stack)");
 	assert_error(L_DPDK, "unknown setting \"lcore\" in dpdk (allowed: lcores, memory_mb, "
 	                     "hugepages, file_prefix, extra_args)");
@@ -432,6 +448,9 @@ test_cfg_node_parse_unknown_in_every_group(void **state)
 	assert_error(L_CONTROL, "unknown setting \"port\" in control (allowed: socket, "
 	                        "socket_mode, telemetry)");
 	assert_error(L_LOG, "unknown setting \"file\" in log (allowed: level)");
+	assert_error(BASE_LINES + 1, "unknown setting \"reload\" in policy (allowed: file)");
+	assert_error(BASE_LINES + 2, "unknown setting \"blocklist\" in mitigation (allowed: "
+	                             "blocklist_size, rate_sources, offender_ring)");
 }
 
 static void
@@ -680,6 +699,77 @@ test_cfg_node_parse_range_limits_accepted(void **state)
 	                         "workers = { lcores = [1]; burst = 512; mbufs = 4194303; };", 0));
 	assert_int_equal(cfg.dpdk.memory_mb, 1048576);
 	assert_int_equal(cfg.workers.burst, 512);
+}
+
+static void
+test_cfg_node_parse_policy_and_mitigation_errors(void **state)
+{
+	static const struct range_case cases[] = {
+		{ BASE_LINES + 1, "policy = \"p.conf\";",
+		  "policy: must be a group { ... }, not a string" },
+		{ BASE_LINES + 1, "policy = { file = 1; };",
+		  "policy.file: must be a string, not an integer" },
+		{ BASE_LINES + 1, "policy = { file = \"\"; };",
+		  "policy.file: must not be empty; give the path of a policy file, or leave policy "
+		  "out to start with the empty policy" },
+		{ BASE_LINES + 1, "policy = { file = \"/etc/p\\n.conf\"; };",
+		  "policy.file: byte 0x0a at position 7 is not printable ASCII" },
+		{ BASE_LINES + 1, "mitigation = [ 1024 ];",
+		  "mitigation: must be a group { ... }, not an array [ ... ]" },
+		{ BASE_LINES + 1, "mitigation = { blocklist_size = 1023; };",
+		  "mitigation.blocklist_size: 1023 is out of range; allowed 1024 to 16777216" },
+		{ BASE_LINES + 1, "mitigation = { blocklist_size = 16777217; };",
+		  "mitigation.blocklist_size: 16777217 is out of range" },
+		{ BASE_LINES + 1, "mitigation = { rate_sources = 1023; };",
+		  "mitigation.rate_sources: 1023 is out of range; allowed 1024 to 16777216" },
+		{ BASE_LINES + 1, "mitigation = { rate_sources = 16777217; };",
+		  "mitigation.rate_sources: 16777217 is out of range" },
+		{ BASE_LINES + 1, "mitigation = { offender_ring = 63; };",
+		  "mitigation.offender_ring: 63 is out of range; allowed 64 to 65536" },
+		{ BASE_LINES + 1, "mitigation = { offender_ring = 65537; };",
+		  "mitigation.offender_ring: 65537 is out of range" },
+		{ BASE_LINES + 1, "mitigation = { offender_ring = \"1024\"; };",
+		  "mitigation.offender_ring: must be an integer from 64 to 65536, not a string" },
+	};
+	char longer[300];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = parse_edits(cases[i].line, cases[i].text, 0);
+
+		if (rc != -EINVAL || errs.count != 1 || !has_error(cases[i].line, cases[i].error)) {
+			dump_errors();
+			fail_msg("case %zu: expected only \"%s\" at line %d", i, cases[i].error,
+			         cases[i].line);
+		}
+	}
+	/* The path must fit in struct cfg_node, 215 characters. */
+	snprintf(longer, sizeof(longer), "policy = { file = \"/%0215d\"; };", 0);
+	assert_only_error(parse_edits(BASE_LINES + 1, longer, 0), BASE_LINES + 1,
+	                  "policy.file: the path is longer than 215 characters");
+	snprintf(longer, sizeof(longer), "policy = { file = \"/%0214d\"; };", 0);
+	assert_valid(parse_edits(BASE_LINES + 1, longer, 0));
+	assert_int_equal(strlen(cfg.policy.file), 215);
+	/* The limits themselves are allowed. */
+	assert_valid(parse_edits(BASE_LINES + 1,
+	                         "mitigation = { blocklist_size = 1024; rate_sources = 16777216; "
+	                         "offender_ring = 64; };",
+	                         0));
+	assert_int_equal(cfg.mitigation.blocklist_size, 1024);
+	assert_int_equal(cfg.mitigation.rate_sources, 16777216);
+	assert_int_equal(cfg.mitigation.offender_ring, 64);
+	assert_valid(parse_edits(BASE_LINES + 1,
+	                         "mitigation = { blocklist_size = 16777216; rate_sources = 1024; "
+	                         "offender_ring = 65536; };",
+	                         0));
+	assert_int_equal(cfg.mitigation.blocklist_size, 16777216);
+	assert_int_equal(cfg.mitigation.rate_sources, 1024);
+	assert_int_equal(cfg.mitigation.offender_ring, 65536);
+	/* An empty group keeps every default. */
+	assert_valid(parse_edits(BASE_LINES + 1, "policy = { };", BASE_LINES + 2,
+	                         "mitigation = { };", 0));
+	assert_string_equal(cfg.policy.file, "");
+	assert_int_equal(cfg.mitigation.blocklist_size, 262144);
 }
 
 static void
@@ -1451,6 +1541,8 @@ test_cfg_node_load_valid_minimal(void **state)
 static void
 test_cfg_node_load_valid_full(void **state)
 {
+	char want[512];
+
 	(void)state;
 	assert_valid(cfg_node_load(data_path("valid-full.conf"), &cfg, &errs));
 	assert_string_equal(cfg.node.id, "rp-full");
@@ -1487,6 +1579,12 @@ test_cfg_node_load_valid_full(void **state)
 	assert_int_equal(cfg.control.socket_mode, 0600);
 	assert_false(cfg.control.telemetry);
 	assert_int_equal(cfg.log.level, CFG_LOG_DEBUG);
+	/* Relative to the directory of the config file. */
+	snprintf(want, sizeof(want), "%s/config/../policy/valid-full.conf", getenv("RP_TEST_DATA"));
+	assert_string_equal(cfg.policy.file, want);
+	assert_int_equal(cfg.mitigation.blocklist_size, 524288);
+	assert_int_equal(cfg.mitigation.rate_sources, 32768);
+	assert_int_equal(cfg.mitigation.offender_ring, 2048);
 }
 
 static void
@@ -1533,6 +1631,43 @@ temp_remove(const char *dir, const char *path)
 {
 	unlink(path);
 	rmdir(dir);
+}
+
+/* base[] plus a policy group whose file is @file, written to a fresh temporary directory. */
+static int
+load_with_policy_file(const char *file, char *dir, size_t dir_size)
+{
+	char path[128], data[2048];
+	size_t o = 0;
+	int rc;
+
+	for (int l = 1; l <= BASE_LINES; l++)
+		o += (size_t)snprintf(data + o, sizeof(data) - o, "%s\n", base[l]);
+	snprintf(data + o, sizeof(data) - o, "policy = { file = \"%s\"; };\n", file);
+	temp_file(dir, dir_size, path, sizeof(path), data, strlen(data));
+	rc = cfg_node_load(path, &cfg, &errs);
+	temp_remove(dir, path);
+	return rc;
+}
+
+static void
+test_cfg_node_load_policy_file_resolved(void **state)
+{
+	char dir[64], want[256], name[300];
+
+	(void)state;
+	/* A relative path is joined to the directory the node config is in. */
+	assert_valid(load_with_policy_file("policies/edge.conf", dir, sizeof(dir)));
+	snprintf(want, sizeof(want), "%s/policies/edge.conf", dir);
+	assert_string_equal(cfg.policy.file, want);
+	/* An absolute path is kept. */
+	assert_valid(load_with_policy_file("/etc/rampart/edge.conf", dir, sizeof(dir)));
+	assert_string_equal(cfg.policy.file, "/etc/rampart/edge.conf");
+	/* Joined, the path must still fit: 23 characters of directory + '/' + 200. */
+	snprintf(name, sizeof(name), "%0200d", 7);
+	assert_only_error(load_with_policy_file(name, dir, sizeof(dir)), BASE_LINES + 1,
+	                  "policy.file: the path is longer than 215 characters once joined to the "
+	                  "node config's directory");
 }
 
 static void
@@ -1708,6 +1843,7 @@ main(void)
 		cmocka_unit_test(test_cfg_node_parse_empty_text),
 		cmocka_unit_test(test_cfg_node_parse_unknown_top_level),
 		cmocka_unit_test(test_cfg_node_parse_unknown_in_every_group),
+		cmocka_unit_test(test_cfg_node_parse_policy_and_mitigation_errors),
 		cmocka_unit_test(test_cfg_node_parse_missing_top_level_groups),
 		cmocka_unit_test(test_cfg_node_parse_missing_required_settings),
 		cmocka_unit_test(test_cfg_node_parse_wrong_types),
@@ -1751,6 +1887,7 @@ main(void)
 		cmocka_unit_test(test_cfg_node_load_valid_full),
 		cmocka_unit_test(test_cfg_node_load_missing_file),
 		cmocka_unit_test(test_cfg_node_load_directory),
+		cmocka_unit_test(test_cfg_node_load_policy_file_resolved),
 		cmocka_unit_test(test_cfg_node_load_unreadable),
 		cmocka_unit_test(test_cfg_node_load_too_big),
 		cmocka_unit_test(test_cfg_node_load_nul_byte),

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cli.h"
+#include "ctl.h"
 
 static int
 print_nothing(FILE *out, json_t *data)
@@ -332,6 +335,303 @@ test_ctl_cli_cmd_line_forms(void **state)
 	assert_string_equal(ctl_cli_cmd_line(&cmds[3], buf, 10), "blocklist");
 }
 
+/* rampartctl's mitigation commands, with their real builders (the table is rampartctl.c's). */
+static const struct ctl_cli_cmd mit_cmds[] = {
+	{.words = {"policy", "validate"}, .request = "policy.validate", .min_args = 1,
+	 .max_args = 1, .synopsis = "FILE", .build = ctl_cli_build_policy_file},
+	{.words = {"policy", "load"}, .request = "policy.load", .min_args = 1, .max_args = 1,
+	 .synopsis = "FILE", .build = ctl_cli_build_policy_file},
+	{.words = {"policy", "show"}, .request = "policy.show"},
+	{.words = {"rules"}, .request = "rules", .max_args = 1, .synopsis = "[NAME]",
+	 .build = ctl_cli_build_rule_name},
+	{.words = {"blocklist", "add"}, .request = "blocklist.add", .min_args = 1, .max_args = 3,
+	 .synopsis = "ADDR [--ttl S]", .build = ctl_cli_build_blocklist_add},
+	{.words = {"blocklist", "del"}, .request = "blocklist.del", .min_args = 1, .max_args = 1,
+	 .synopsis = "ADDR", .build = ctl_cli_build_blocklist_del},
+	{.words = {"blocklist", "list"}, .request = "blocklist.list", .max_args = 2,
+	 .synopsis = "[--limit N]", .build = ctl_cli_build_blocklist_list},
+	{.words = {"blocklist", "flush"}, .request = "blocklist.flush"},
+	{.words = {"drops"}, .request = "drops", .max_args = 2, .synopsis = "[--worker LCORE]",
+	 .build = ctl_cli_build_drops},
+};
+
+#define MIT_NCMDS (sizeof(mit_cmds) / sizeof(mit_cmds[0]))
+
+/* Parse a NULL-terminated list of words against mit_cmds. */
+static int
+mit_parse(struct ctl_cli *cli, char *err, size_t errlen, ...)
+{
+	char *argv[32];
+	va_list ap;
+	int argc = 0;
+	char *w;
+
+	argv[argc++] = (char *)"rampartctl";
+	va_start(ap, errlen);
+	while ((w = va_arg(ap, char *)) != NULL && argc < 31)
+		argv[argc++] = w;
+	va_end(ap);
+	argv[argc] = NULL;
+	return ctl_cli_parse(cli, mit_cmds, MIT_NCMDS, argc, argv, NULL, err, errlen);
+}
+
+static json_int_t
+arg_int(const struct ctl_cli *cli, const char *key)
+{
+	json_t *v = json_object_get(cli->args, key);
+
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
+static const char *
+arg_str(const struct ctl_cli *cli, const char *key)
+{
+	json_t *v = json_object_get(cli->args, key);
+
+	assert_true(json_is_string(v));
+	return json_string_value(v);
+}
+
+static void
+test_ctl_cli_build_policy_file_paths(void **state)
+{
+	char dir[] = "/tmp/rp-cli-test-XXXXXX";
+	char old[4096], want[4200], sub[4200], file[4200];
+	struct ctl_cli cli;
+	char err[512];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(file, sizeof(file), "%s/p.conf", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_non_null(getcwd(old, sizeof(old)));
+	assert_int_equal(chdir(sub), 0);
+
+	/* A relative name is resolved against our directory, "..", links and all. */
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", "load", "../p.conf", NULL), 0);
+	assert_string_equal(cli.cmd->request, "policy.load");
+	assert_non_null(realpath(file, want));
+	assert_string_equal(arg_str(&cli, "file"), want);
+	assert_int_equal(json_object_size(cli.args), 1);
+	ctl_cli_free(&cli);
+	/* An absolute one goes as written. */
+	snprintf(want, sizeof(want), "%s/sub/../p.conf", dir);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", "validate", want, NULL), 0);
+	assert_string_equal(cli.cmd->request, "policy.validate");
+	assert_string_equal(arg_str(&cli, "file"), want);
+	ctl_cli_free(&cli);
+
+	/* A file that is not there is said at once: a failure (exit 1), not a usage error. */
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", "load", "nope.conf", NULL),
+			 -ENOENT);
+	assert_string_equal(err, "nope.conf: no such file");
+	assert_null(cli.cmd);
+	ctl_cli_free(&cli);
+	snprintf(want, sizeof(want), "%s/nope/p.conf", dir);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", "validate", want, NULL),
+			 -ENOENT);
+	assert_non_null(strstr(err, "no such file"));
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", "load", "", NULL), -EINVAL);
+	assert_string_equal(err, "the policy file name is empty");
+	ctl_cli_free(&cli);
+	/* A name that is not UTF-8 cannot travel in JSON. */
+	f = fopen("\xff.conf", "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", "load", "\xff.conf", NULL),
+			 -EINVAL);
+	assert_string_equal(err, "the file name is not valid UTF-8");
+	ctl_cli_free(&cli);
+
+	assert_int_equal(unlink("\xff.conf"), 0);
+	assert_int_equal(chdir(old), 0);
+	assert_int_equal(unlink(file), 0);
+	assert_int_equal(rmdir(sub), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void
+test_ctl_cli_build_blocklist_add_forms(void **state)
+{
+	struct ctl_cli cli;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "add", "198.18.0.1", NULL),
+			 0);
+	assert_string_equal(arg_str(&cli, "addr"), "198.18.0.1");
+	assert_null(json_object_get(cli.args, "ttl"));
+	ctl_cli_free(&cli);
+
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "add", "2001:db8::1",
+				   "--ttl", "300", NULL),
+			 0);
+	assert_string_equal(arg_str(&cli, "addr"), "2001:db8::1");
+	assert_int_equal(arg_int(&cli, "ttl"), 300);
+	ctl_cli_free(&cli);
+
+	/* Option first, glued form, global options mixed in, the bounds. */
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "--json", "add",
+				   "--ttl=2592000", "198.18.0.2", NULL),
+			 0);
+	assert_true(cli.json);
+	assert_int_equal(arg_int(&cli, "ttl"), 2592000);
+	assert_string_equal(arg_str(&cli, "addr"), "198.18.0.2");
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "add", "198.18.0.3",
+				   "--ttl", "0", NULL),
+			 0);
+	assert_int_equal(arg_int(&cli, "ttl"), 0);
+	ctl_cli_free(&cli);
+	/* The address is the daemon's to judge: a prefix goes through, and is refused there. */
+	assert_int_equal(
+		mit_parse(&cli, err, sizeof(err), "blocklist", "add", "198.18.0.0/24", NULL), 0);
+	assert_string_equal(arg_str(&cli, "addr"), "198.18.0.0/24");
+	ctl_cli_free(&cli);
+}
+
+static void
+test_ctl_cli_build_blocklist_add_usage_errors(void **state)
+{
+	static const char *const bad_ttl[] = {
+		"-5", "abc", "", "1.5", "2592001", "+5", " 5", "0x10", "99999999999999999999", "5s",
+	};
+	static const struct {
+		const char *words[8];
+		const char *err;
+	} cases[] = {
+		{{"blocklist", "add", "--ttl", "5", NULL},
+		 "missing argument for 'blocklist add': the address to block"},
+		{{"blocklist", "add", "198.18.0.1", "198.18.0.2", NULL},
+		 "unexpected argument '198.18.0.2' for 'blocklist add'"},
+		{{"blocklist", "add", "198.18.0.1", "--ttl", NULL}, "option '--ttl' needs a value"},
+		{{"blocklist", "add", "198.18.0.1", "--tll", "5", NULL},
+		 "unknown option '--tll' for 'blocklist add'"},
+		{{"blocklist", "add", "198.18.0.1", "--ttl", "5", "--ttl", NULL},
+		 "unknown option '--ttl' for 'blocklist add'"},
+		{{"blocklist", "add", "\xc3\x28", NULL}, "the address is not valid UTF-8"},
+		{{"blocklist", "add", NULL}, "missing argument for 'blocklist add'"},
+	};
+	struct ctl_cli cli;
+	char err[512];
+	char *argv[10];
+	size_t i;
+	int argc;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_ttl) / sizeof(bad_ttl[0]); i++) {
+		assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "add", "198.18.0.1",
+					   "--ttl", bad_ttl[i], NULL),
+				 -EINVAL);
+		assert_non_null(strstr(err, "invalid ttl '"));
+		assert_non_null(strstr(err, "seconds from 0 (until deleted) to 2592000 (30 days)"));
+		assert_null(cli.cmd);
+		assert_null(cli.args);
+		assert_ptr_equal(cli.usage, &mit_cmds[4]);
+		ctl_cli_free(&cli);
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		argv[0] = (char *)"rampartctl";
+		for (argc = 1; cases[i].words[argc - 1] != NULL; argc++)
+			argv[argc] = (char *)cases[i].words[argc - 1];
+		argv[argc] = NULL;
+		assert_int_equal(ctl_cli_parse(&cli, mit_cmds, MIT_NCMDS, argc, argv, NULL, err,
+					       sizeof(err)),
+				 -EINVAL);
+		assert_string_equal(err, cases[i].err);
+		assert_null(cli.cmd);
+		assert_null(cli.args);
+		ctl_cli_free(&cli);
+	}
+}
+
+static void
+test_ctl_cli_build_other_mitigation_commands(void **state)
+{
+	struct ctl_cli cli;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "del", "198.18.0.1", NULL),
+			 0);
+	assert_string_equal(cli.cmd->request, "blocklist.del");
+	assert_string_equal(arg_str(&cli, "addr"), "198.18.0.1");
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "del", "--ttl", NULL),
+			 -EINVAL);
+	assert_string_equal(err, "unknown option '--ttl' for 'blocklist del'");
+	ctl_cli_free(&cli);
+
+	/* list: no args by default (the daemon's 1000), --limit from 0 to 100000. */
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "list", NULL), 0);
+	assert_null(cli.args);
+	ctl_cli_free(&cli);
+	assert_int_equal(
+		mit_parse(&cli, err, sizeof(err), "blocklist", "list", "--limit", "0", NULL), 0);
+	assert_int_equal(arg_int(&cli, "limit"), 0);
+	ctl_cli_free(&cli);
+	assert_int_equal(
+		mit_parse(&cli, err, sizeof(err), "blocklist", "list", "--limit=100000", NULL), 0);
+	assert_int_equal(arg_int(&cli, "limit"), CTL_BLOCKLIST_LIST_MAX);
+	ctl_cli_free(&cli);
+	assert_int_equal(
+		mit_parse(&cli, err, sizeof(err), "blocklist", "list", "--limit", "100001", NULL),
+		-EINVAL);
+	assert_string_equal(err, "invalid limit '100001': entries from 0 to 100000");
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "list", "10", NULL),
+			 -EINVAL);
+	assert_string_equal(err, "unexpected argument '10' for 'blocklist list'");
+	ctl_cli_free(&cli);
+
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "flush", NULL), 0);
+	assert_null(cli.args);
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "flush", "all", NULL),
+			 -EINVAL);
+	ctl_cli_free(&cli);
+
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "rules", NULL), 0);
+	assert_null(cli.args);
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "rules", "drop-telnet", NULL), 0);
+	assert_string_equal(arg_str(&cli, "name"), "drop-telnet");
+	ctl_cli_free(&cli);
+
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "drops", NULL), 0);
+	assert_null(cli.args);
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "drops", "--worker", "3", NULL), 0);
+	assert_int_equal(arg_int(&cli, "worker"), 3);
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "drops", "--worker", "-1", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(err, "invalid worker '-1'"));
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "drops", "3", NULL), -EINVAL);
+	assert_string_equal(err, "unexpected argument '3' for 'drops'");
+	ctl_cli_free(&cli);
+
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", "show", "now", NULL), -EINVAL);
+	assert_string_equal(err, "unexpected argument 'now' for 'policy show'");
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "policy", NULL), -EINVAL);
+	assert_string_equal(err, "'policy' needs one of: validate, load, show");
+	ctl_cli_free(&cli);
+	assert_int_equal(mit_parse(&cli, err, sizeof(err), "blocklist", "purge", NULL), -EINVAL);
+	assert_string_equal(err,
+			    "unknown command 'blocklist purge' ('blocklist' takes: add, del, list, "
+			    "flush)");
+	ctl_cli_free(&cli);
+}
+
 int
 main(void)
 {
@@ -344,6 +644,10 @@ main(void)
 		cmocka_unit_test(test_ctl_cli_parse_usage_errors),
 		cmocka_unit_test(test_ctl_cli_parse_bad_timeouts),
 		cmocka_unit_test(test_ctl_cli_cmd_line_forms),
+		cmocka_unit_test(test_ctl_cli_build_policy_file_paths),
+		cmocka_unit_test(test_ctl_cli_build_blocklist_add_forms),
+		cmocka_unit_test(test_ctl_cli_build_blocklist_add_usage_errors),
+		cmocka_unit_test(test_ctl_cli_build_other_mitigation_commands),
 	};
 
 	return cmocka_run_group_tests_name("control_cli", tests, NULL, NULL);

@@ -511,6 +511,392 @@ test_ctl_fmt_stats_missing_and_wrong(void **state)
 	free(out);
 }
 
+static const char policy_good[] =
+	"{\"version\":4,\"loaded\":\"2026-11-21T20:36:03Z\",\"loaded_at\":1795293363,"
+	"\"file\":\"/etc/rampart/policy.conf\",\"mode\":\"monitor\",\"default_action\":\"drop\","
+	"\"rules\":12,\"acl_rules\":40,\"allow_prefixes\":3,\"deny_prefixes\":100000,"
+	"\"protections\":{\"syn_flood\":true,\"udp_amplification\":false,\"icmp_flood\":true,"
+	"\"drop_fragments\":false,\"auto_block\":true},\"parse_ms\":1.234,\"compile_ms\":30.5,"
+	"\"memory_bytes\":{\"acl\":123456,\"lpm\":65536,\"rules\":4096,\"total\":193088}}";
+
+static void
+test_ctl_fmt_policy_good(void **state)
+{
+	char *out = render(ctl_fmt_policy, policy_good);
+
+	(void)state;
+	assert_string_equal(value_of(out, "version"), "4");
+	assert_string_equal(value_of(out, "loaded"), "2026-11-21T20:36:03Z");
+	assert_string_equal(value_of(out, "file"), "/etc/rampart/policy.conf");
+	assert_string_equal(value_of(out, "mode"), "monitor");
+	assert_string_equal(value_of(out, "default-action"), "drop");
+	assert_string_equal(value_of(out, "rules"), "12");
+	assert_string_equal(value_of(out, "acl-rules"), "40");
+	assert_string_equal(value_of(out, "allow-prefixes"), "3");
+	assert_string_equal(value_of(out, "deny-prefixes"), "100000");
+	assert_string_equal(value_of(out, "syn-flood"), "on");
+	assert_string_equal(value_of(out, "udp-amplification"), "off");
+	assert_string_equal(value_of(out, "icmp-flood"), "on");
+	assert_string_equal(value_of(out, "drop-fragments"), "off");
+	assert_string_equal(value_of(out, "auto-block"), "on");
+	assert_string_equal(value_of(out, "parse-time"), "1.23 ms");
+	assert_string_equal(value_of(out, "compile-time"), "30.50 ms");
+	assert_string_equal(value_of(out, "memory-acl"), "123456 bytes");
+	assert_string_equal(value_of(out, "memory-lpm"), "65536 bytes");
+	assert_string_equal(value_of(out, "memory-rules"), "4096 bytes");
+	assert_string_equal(value_of(out, "memory-total"), "193088 bytes");
+	/* Nothing known is printed twice through the extras. */
+	assert_null(value_of(out, "loaded-at"));
+	assert_null(value_of(out, "protections-syn-flood"));
+	assert_null(strstr(out, "memory-bytes"));
+	free(out);
+}
+
+static void
+test_ctl_fmt_policy_empty_and_wrong(void **state)
+{
+	char *out;
+
+	(void)state;
+	/* The empty start-up policy: no file, never loaded. */
+	out = render(ctl_fmt_policy, "{\"version\":0,\"loaded\":null,\"file\":null,\"rules\":0}");
+	assert_string_equal(value_of(out, "version"), "0");
+	assert_string_equal(value_of(out, "loaded"), "-");
+	assert_string_equal(value_of(out, "file"), "none (the empty start-up policy)");
+	assert_string_equal(value_of(out, "rules"), "0");
+	assert_string_equal(value_of(out, "syn-flood"), "-");
+	assert_string_equal(value_of(out, "parse-time"), "-");
+	assert_string_equal(value_of(out, "memory-total"), "-");
+	free(out);
+
+	/* Wrong types print "-"; unknown members show; hostile strings are made safe. */
+	out = render(ctl_fmt_policy,
+		     "{\"version\":\"four\",\"file\":\"/p\\u001b[2J.conf\",\"mode\":7,"
+		     "\"protections\":{\"syn_flood\":1,\"dns_flood\":true},\"parse_ms\":-3,"
+		     "\"compile_ms\":\"slow\",\"memory_bytes\":{\"acl\":-1.5,\"hash\":77},"
+		     "\"generation\":9,\"rules\":[1]}");
+	assert_string_equal(value_of(out, "version"), "-");
+	assert_string_equal(value_of(out, "file"), "/p?[2J.conf");
+	assert_string_equal(value_of(out, "mode"), "-");
+	assert_string_equal(value_of(out, "syn-flood"), "-");
+	assert_string_equal(value_of(out, "dns-flood"), "true");
+	assert_string_equal(value_of(out, "parse-time"), "?");
+	assert_string_equal(value_of(out, "compile-time"), "-");
+	assert_string_equal(value_of(out, "memory-acl"), "-");
+	assert_string_equal(value_of(out, "memory-hash"), "77");
+	assert_string_equal(value_of(out, "generation"), "9");
+	assert_string_equal(value_of(out, "rules"), "-");
+	free(out);
+
+	out = render(ctl_fmt_policy, "[\"not\",\"an\",\"object\"]");
+	assert_non_null(strstr(out, "\"object\""));
+	free(out);
+}
+
+static void
+test_ctl_fmt_policy_validate_and_load_lines(void **state)
+{
+	char json[2048];
+	char *out;
+
+	(void)state;
+	out = render(ctl_fmt_policy_validate, policy_good);
+	assert_string_equal(out, "/etc/rampart/policy.conf: valid (12 rules, 40 ACL rules, 3 allow "
+				 "and 100000 deny prefixes; mode monitor, default drop; parsed in "
+				 "1.23 ms, compiled in 30.50 ms)\n");
+	free(out);
+	out = render(ctl_fmt_policy_load, policy_good);
+	assert_string_equal(out, "policy version 4 loaded from /etc/rampart/policy.conf (12 rules, "
+				 "40 ACL rules, 3 allow and 100000 deny prefixes; mode monitor, "
+				 "default drop; parsed in 1.23 ms, compiled in 30.50 ms)\n");
+	free(out);
+
+	/* What is missing or wrong reads "?"; the file name is made safe. */
+	out = render(ctl_fmt_policy_validate,
+		     "{\"file\":\"/a\\u0007b\",\"rules\":\"x\",\"parse_ms\":1e300}");
+	assert_string_equal(out, "/a?b: valid (? rules, ? ACL rules, ? allow and ? deny prefixes; "
+				 "mode ?, default ?; parsed in ?, compiled in ?)\n");
+	free(out);
+	out = render(ctl_fmt_policy_load, "{}");
+	assert_string_equal(out, "policy version ? loaded from ? (? rules, ? ACL rules, ? allow "
+				 "and ? deny prefixes; mode ?, default ?; parsed in ?, compiled "
+				 "in ?)\n");
+	free(out);
+	/* A very long file name is printed whole. */
+	memset(json, 0, sizeof(json));
+	strcpy(json, "{\"file\":\"/");
+	memset(json + strlen(json), 'a', 1500);
+	strcat(json, "\"}");
+	out = render(ctl_fmt_policy_validate, json);
+	assert_int_equal(strspn(out + 1, "a"), 1500);
+	free(out);
+	out = render(ctl_fmt_policy_load, "null");
+	assert_string_equal(out, "null\n");
+	free(out);
+}
+
+static const char rules_good[] =
+	"{\"policy_version\":4,\"rules\":[{\"index\":0,\"name\":\"allow-mgmt\",\"line\":10,"
+	"\"action\":\"allow\",\"packets\":1000,\"bytes\":64000,\"dropped\":0},"
+	"{\"index\":1,\"name\":\"drop-telnet\",\"line\":15,\"action\":\"drop\","
+	"\"packets\":5000000000,\"bytes\":320000000000,\"dropped\":5000000000},"
+	"{\"index\":2,\"name\":\"limit-dns\",\"line\":20,\"action\":\"rate-limit\","
+	"\"packets\":3000,\"bytes\":192000,\"dropped\":1000}]}";
+
+static void
+test_ctl_fmt_rules_good(void **state)
+{
+	static const char *const mgmt[] = {"10", "allow", "1000", "64000", "0"};
+	static const char *const telnet[] = {"15", "drop", "5000000000", "320000000000",
+					     "5000000000"};
+	static const char *const dns[] = {"20", "rate-limit", "3000", "192000", "1000"};
+	char *out = render(ctl_fmt_rules, rules_good);
+
+	(void)state;
+	assert_string_equal(value_of(out, "NAME"), "LINE ACTION PACKETS BYTES DROPPED");
+	assert_fields(out, "allow-mgmt", 5, mgmt);
+	assert_fields(out, "drop-telnet", 5, telnet);
+	assert_fields(out, "limit-dns", 5, dns);
+	/* In the order of the reply (the policy's), and aligned. */
+	assert_true(strstr(out, "allow-mgmt") < strstr(out, "drop-telnet"));
+	assert_true(strstr(out, "drop-telnet") < strstr(out, "limit-dns"));
+	assert_lines_aligned(out, 0, 4);
+	free(out);
+}
+
+static void
+test_ctl_fmt_rules_empty_and_wrong(void **state)
+{
+	static const char *const odd[] = {"-", "-", "-", "-", "-"};
+	char *out;
+
+	(void)state;
+	out = render(ctl_fmt_rules, "{\"policy_version\":0,\"rules\":[]}");
+	assert_string_equal(out, "no rules in the running policy\n");
+	free(out);
+	out = render(ctl_fmt_rules, "{\"rules\":[1,null,[],\"x\"]}");
+	assert_string_equal(out, "no rules in the running policy\n");
+	free(out);
+	out = render(ctl_fmt_rules, "{\"rules\":[{\"name\":\"o\\u001bdd\",\"line\":\"ten\","
+				    "\"action\":7,\"packets\":-1.5,\"bytes\":{},"
+				    "\"dropped\":null}]}");
+	assert_fields(out, "o?dd", 5, odd);
+	free(out);
+	out = render(ctl_fmt_rules, "{\"rules\":{\"name\":\"x\"}}");
+	assert_non_null(strstr(out, "\"rules\": {"));
+	free(out);
+}
+
+static void
+test_ctl_fmt_blocklist_changes(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = render(ctl_fmt_blocklist_add, "{\"addr\":\"198.18.0.1\",\"ttl\":300,"
+					    "\"permanent\":false,\"count\":3,\"capacity\":262144}");
+	assert_string_equal(out, "198.18.0.1 blocked for 5m00s (blocklist: 3 of 262144 entries)\n");
+	free(out);
+	out = render(ctl_fmt_blocklist_add, "{\"addr\":\"2001:db8::1\",\"ttl\":0,"
+					    "\"permanent\":true,\"count\":1,\"capacity\":8}");
+	assert_string_equal(out, "2001:db8::1 blocked until deleted (blocklist: 1 of 8 entries)\n");
+	free(out);
+	out = render(ctl_fmt_blocklist_add, "{\"addr\":[1],\"ttl\":\"long\",\"count\":null}");
+	assert_string_equal(out, "? blocked for ? (blocklist: ? of ? entries)\n");
+	free(out);
+
+	out = render(ctl_fmt_blocklist_del, "{\"addr\":\"198.18.0.1\",\"count\":2}");
+	assert_string_equal(out, "198.18.0.1 removed from the blocklist (2 entries left)\n");
+	free(out);
+	out = render(ctl_fmt_blocklist_del, "{\"addr\":\"\\u009b31m\"}");
+	assert_string_equal(out, "?31m removed from the blocklist (? entries left)\n");
+	free(out);
+
+	out = render(ctl_fmt_blocklist_flush, "{\"removed\":1}");
+	assert_string_equal(out, "1 entry removed from the blocklist\n");
+	free(out);
+	out = render(ctl_fmt_blocklist_flush, "{\"removed\":16777216}");
+	assert_string_equal(out, "16777216 entries removed from the blocklist\n");
+	free(out);
+	out = render(ctl_fmt_blocklist_flush, "{\"removed\":\"all\"}");
+	assert_non_null(strstr(out, "did not say how many"));
+	free(out);
+	out = render(ctl_fmt_blocklist_flush, "7");
+	assert_string_equal(out, "7\n");
+	free(out);
+}
+
+static const char blocklist_good[] =
+	"{\"count\":3,\"capacity\":262144,\"truncated\":false,\"entries\":["
+	"{\"addr\":\"198.18.0.1\",\"ttl_left\":0,\"permanent\":true,\"automatic\":false},"
+	"{\"addr\":\"198.18.0.2\",\"ttl_left\":295,\"permanent\":false,\"automatic\":true},"
+	"{\"addr\":\"2001:db8::1\",\"ttl_left\":3700,\"permanent\":false,\"automatic\":false}],"
+	"\"stats\":{\"added\":10,\"deleted\":2,\"expired\":5,\"auto_added\":4,\"full\":1}}";
+
+static void
+test_ctl_fmt_blocklist_list_good(void **state)
+{
+	static const char *const e1[] = {"never", "operator"};
+	static const char *const e2[] = {"4m55s", "auto-block"};
+	static const char *const e3[] = {"1h01m40s", "operator"};
+	char *out = render(ctl_fmt_blocklist_list, blocklist_good);
+
+	(void)state;
+	assert_string_equal(value_of(out, "count"), "3");
+	assert_string_equal(value_of(out, "capacity"), "262144");
+	assert_string_equal(value_of(out, "added"), "10");
+	assert_string_equal(value_of(out, "deleted"), "2");
+	assert_string_equal(value_of(out, "expired"), "5");
+	assert_string_equal(value_of(out, "auto-added"), "4");
+	assert_string_equal(value_of(out, "refused-full"), "1");
+	assert_string_equal(value_of(out, "ADDRESS"), "EXPIRES IN ADDED BY");
+	assert_fields(out, "198.18.0.1", 2, e1);
+	assert_fields(out, "198.18.0.2", 2, e2);
+	assert_fields(out, "2001:db8::1", 2, e3);
+	assert_null(strstr(out, "listed"));
+	assert_null(strstr(out, "empty"));
+	free(out);
+}
+
+static void
+test_ctl_fmt_blocklist_list_truncated_and_empty(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = render(ctl_fmt_blocklist_list,
+		     "{\"count\":5000,\"capacity\":262144,\"truncated\":true,\"entries\":["
+		     "{\"addr\":\"198.18.0.7\",\"ttl_left\":10,\"permanent\":false,"
+		     "\"automatic\":true}],\"stats\":{}}");
+	assert_non_null(value_of(out, "198.18.0.7"));
+	assert_non_null(strstr(out, "\n\n1 of 5000 entries listed: --limit N lists more"));
+	free(out);
+
+	/* --limit 0: the counters alone, and how many there are. */
+	out = render(ctl_fmt_blocklist_list,
+		     "{\"count\":2,\"capacity\":4,\"truncated\":true,\"entries\":[]}");
+	assert_null(value_of(out, "ADDRESS"));
+	assert_non_null(strstr(out, "\n\n0 of 2 entries listed"));
+	assert_string_equal(value_of(out, "added"), "-");
+	free(out);
+
+	out = render(ctl_fmt_blocklist_list,
+		     "{\"count\":0,\"capacity\":4,\"truncated\":false,\"entries\":[]}");
+	assert_non_null(strstr(out, "\n\nthe blocklist is empty\n"));
+	free(out);
+
+	/* Junk entries are skipped; odd fields print "-". */
+	out = render(ctl_fmt_blocklist_list,
+		     "{\"count\":\"many\",\"entries\":[5,{\"addr\":\"x\\u0007y\",\"ttl_left\":"
+		     "\"soon\",\"automatic\":\"maybe\"},{\"ttl_left\":-4}],\"stats\":[1]}");
+	assert_string_equal(value_of(out, "count"), "-");
+	assert_string_equal(value_of(out, "x?y"), "- -");
+	assert_string_equal(value_of(out, "-"), "- -");
+	free(out);
+
+	/* Without an entries list, only the counters. */
+	out = render(ctl_fmt_blocklist_list, "{\"count\":1,\"entries\":{}}");
+	assert_string_equal(value_of(out, "count"), "1");
+	assert_null(value_of(out, "ADDRESS"));
+	free(out);
+}
+
+static const char drops_good[] =
+	"{\"mode\":\"enforce\",\"totals\":{\"inspected\":3000,\"non_ip\":6,\"allow_prefix\":7,"
+	"\"monitored\":0,\"offenders\":2,\"offenders_lost\":1,\"rate_evictions\":9,"
+	"\"drops\":{\"truncated\":3,\"blocklist\":30,\"rule\":15,\"default\":0}},"
+	"\"workers\":[{\"lcore\":1,\"inspected\":1000,\"non_ip\":2,\"allow_prefix\":3,"
+	"\"monitored\":0,\"offenders\":2,\"offenders_lost\":1,\"rate_evictions\":4,"
+	"\"drops\":{\"truncated\":1,\"blocklist\":10,\"rule\":5,\"default\":0}},"
+	"{\"lcore\":3,\"inspected\":2000,\"non_ip\":4,\"allow_prefix\":4,\"monitored\":0,"
+	"\"offenders\":0,\"offenders_lost\":0,\"rate_evictions\":5,"
+	"\"drops\":{\"truncated\":2,\"blocklist\":20,\"rule\":10,\"default\":0}}]}";
+
+static void
+test_ctl_fmt_drops_good(void **state)
+{
+	static const char *const inspected[] = {"3000", "1000", "2000"};
+	static const char *const lost[] = {"1", "1", "0"};
+	static const char *const evict[] = {"9", "4", "5"};
+	static const char *const blocklist[] = {"30", "10", "20"};
+	static const char *const dflt[] = {"0", "0", "0"};
+	char *out = render(ctl_fmt_drops, drops_good);
+	const char *reasons;
+
+	(void)state;
+	assert_string_equal(value_of(out, "mode"), "enforce");
+	assert_string_equal(value_of(out, "COUNTER"), "TOTAL LCORE1 LCORE3");
+	assert_fields(out, "inspected", 3, inspected);
+	assert_fields(out, "offenders_lost", 3, lost);
+	assert_fields(out, "rate_evictions", 3, evict);
+	reasons = strstr(out, "\nREASON");
+	assert_non_null(reasons);
+	assert_string_equal(value_of(reasons, "REASON"), "TOTAL LCORE1 LCORE3");
+	assert_fields(reasons, "blocklist", 3, blocklist);
+	/* Zeros are shown: every reason has its line. */
+	assert_fields(reasons, "default", 3, dflt);
+	/* Reasons in the daemon's order. */
+	assert_true(strstr(reasons, "truncated") < strstr(reasons, "blocklist"));
+	assert_true(strstr(reasons, "rule") < strstr(reasons, "default"));
+	/* The counters' table holds no reason, and the reasons' table no counter. */
+	assert_null(strstr(reasons, "inspected"));
+	assert_true(strstr(out, "blocklist") > reasons);
+	assert_lines_aligned(out, 2, 10);
+	free(out);
+}
+
+static void
+test_ctl_fmt_drops_one_worker_and_odd(void **state)
+{
+	static const char *const rule[] = {"10"};
+	static const char *const mixed[] = {"-", "5", "-"};
+	char json[8192];
+	size_t off;
+	char *out;
+	int i;
+
+	(void)state;
+	/* Narrowed to one worker: its column alone. */
+	out = render(ctl_fmt_drops, "{\"mode\":\"monitor\",\"workers\":[{\"lcore\":3,"
+				    "\"inspected\":2000,\"drops\":{\"rule\":10}}]}");
+	assert_string_equal(value_of(out, "mode"), "monitor");
+	assert_string_equal(value_of(out, "COUNTER"), "LCORE3");
+	assert_fields(strstr(out, "REASON"), "rule", 1, rule);
+	assert_string_equal(value_of(out, "non_ip"), "-");
+	free(out);
+
+	/* A reason only one column knows, a counter of the wrong type, junk workers. */
+	out = render(ctl_fmt_drops, "{\"totals\":{\"inspected\":\"x\",\"drops\":[1]},"
+				    "\"workers\":[7,{\"lcore\":\"a\",\"drops\":{\"new_reason\":5}},"
+				    "{\"drops\":{\"rule\":1.5}}]}");
+	assert_string_equal(value_of(out, "mode"), "-");
+	assert_string_equal(value_of(out, "COUNTER"), "TOTAL LCORE? LCORE?");
+	assert_fields(out, "new_reason", 3, mixed);
+	assert_string_equal(value_of(out, "inspected"), "- - -");
+	free(out);
+
+	out = render(ctl_fmt_drops, "{\"mode\":\"enforce\"}");
+	assert_string_equal(out, "mode  enforce\nno counters\n");
+	free(out);
+
+	/* More workers than columns: the first ones, and a word about the others. */
+	off = (size_t)snprintf(json, sizeof(json), "{\"totals\":{\"inspected\":1},\"workers\":[");
+	for (i = 0; i < 30; i++)
+		off += (size_t)snprintf(json + off, sizeof(json) - off,
+					"%s{\"lcore\":%d,\"inspected\":%d}", i > 0 ? "," : "",
+					i + 1, i);
+	snprintf(json + off, sizeof(json) - off, "]}");
+	out = render(ctl_fmt_drops, json);
+	assert_non_null(strstr(out, " LCORE22\n"));
+	assert_null(strstr(out, "LCORE23"));
+	assert_non_null(strstr(out, "\n8 more workers not shown: --worker LCORE shows one\n"));
+	free(out);
+
+	out = render(ctl_fmt_drops, "\"drops\"");
+	assert_string_equal(out, "\"drops\"\n");
+	free(out);
+}
+
 static void
 test_ctl_fmt_shutdown_forms(void **state)
 {
@@ -588,6 +974,16 @@ main(void)
 		cmocka_unit_test(test_ctl_fmt_stats_good),
 		cmocka_unit_test(test_ctl_fmt_stats_extra_counters),
 		cmocka_unit_test(test_ctl_fmt_stats_missing_and_wrong),
+		cmocka_unit_test(test_ctl_fmt_policy_good),
+		cmocka_unit_test(test_ctl_fmt_policy_empty_and_wrong),
+		cmocka_unit_test(test_ctl_fmt_policy_validate_and_load_lines),
+		cmocka_unit_test(test_ctl_fmt_rules_good),
+		cmocka_unit_test(test_ctl_fmt_rules_empty_and_wrong),
+		cmocka_unit_test(test_ctl_fmt_blocklist_changes),
+		cmocka_unit_test(test_ctl_fmt_blocklist_list_good),
+		cmocka_unit_test(test_ctl_fmt_blocklist_list_truncated_and_empty),
+		cmocka_unit_test(test_ctl_fmt_drops_good),
+		cmocka_unit_test(test_ctl_fmt_drops_one_worker_and_odd),
 		cmocka_unit_test(test_ctl_fmt_shutdown_forms),
 		cmocka_unit_test(test_ctl_fmt_json_round_trip),
 		cmocka_unit_test(test_ctl_fmt_text_sanitizes),

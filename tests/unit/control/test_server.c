@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <poll.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +57,55 @@ h_fail_silent(void *ctx, json_t *args, json_t **data, const char **error)
 	(void)error;
 	*data = json_object(); /* must be freed by the server, not leaked */
 	return -EBUSY;
+}
+
+/* Fails with the lines of its "errors" argument as the details, next to other members. */
+static int
+h_fail_lines(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	(void)ctx;
+	*error = "policy not loaded: 2 errors; the running policy is unchanged";
+	*data = json_pack("{s:O, s:s}", "errors", json_object_get(args, "errors"), "secret",
+			  "not for the client");
+	return -EINVAL;
+}
+
+/* Fails with as many error lines as args.n says. */
+static int
+h_fail_many(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	json_t *lines = json_array();
+	char line[32];
+
+	(void)ctx;
+	for (json_int_t i = 0; i < json_integer_value(json_object_get(args, "n")); i++) {
+		snprintf(line, sizeof(line), "p.conf:%d: bad", (int)i + 1);
+		json_array_append_new(lines, json_string(line));
+	}
+	*error = "many errors";
+	*data = json_pack("{s:o}", "errors", lines);
+	return -EINVAL;
+}
+
+#define BIG_REPLY_BYTES (4 << 20)
+
+/* A command that takes longer than a client's second, then answers with 4 MiB. */
+static int
+h_slow_big(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	char *big = malloc(BIG_REPLY_BYTES + 1);
+
+	(void)ctx;
+	(void)args;
+	(void)error;
+	if (big == NULL)
+		return -ENOMEM;
+	memset(big, 'r', BIG_REPLY_BYTES);
+	big[BIG_REPLY_BYTES] = '\0';
+	usleep(1200 * 1000);
+	*data = json_pack("{s:s}", "s", big);
+	free(big);
+	return *data != NULL ? 0 : -ENOMEM;
 }
 
 static int
@@ -136,6 +186,85 @@ test_ctl_server_dispatch_handler_error_names_command(void **state)
 	json_decref(r);
 	r = dispatch(f, "{\"cmd\":\"busy\"}");
 	assert_non_null(strstr(error_of(r), strerror(EBUSY)));
+	json_decref(r);
+}
+
+static void
+test_ctl_server_dispatch_error_lines_passed_on(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_server_stats st;
+	json_t *r, *errors;
+
+	assert_int_equal(ctl_server_register(f->srv, "lines", h_fail_lines, f), 0);
+	/* Only the strings of "errors", in order; nothing else of the details, and no data. */
+	r = dispatch(f, "{\"cmd\":\"lines\",\"args\":{\"errors\":[\"p.conf:3: unknown action "
+			"\\\"dorp\\\"\",5,null,{\"x\":1},\"p.conf:9: \\u001b[2J\"]}}");
+	assert_string_equal(error_of(r),
+			    "lines: policy not loaded: 2 errors; the running policy is unchanged");
+	errors = json_object_get(r, "errors");
+	assert_int_equal(json_array_size(errors), 2);
+	assert_string_equal(json_string_value(json_array_get(errors, 0)),
+			    "p.conf:3: unknown action \"dorp\"");
+	/* Control characters go as JSON escapes: the client makes them safe to print. */
+	assert_string_equal(json_string_value(json_array_get(errors, 1)), "p.conf:9: \x1b[2J");
+	assert_null(json_object_get(r, "secret"));
+	assert_null(json_object_get(r, "data"));
+	assert_int_equal(json_object_size(r), 3);
+	json_decref(r);
+
+	/* "errors" that is not an array, or holds no string, adds nothing. */
+	r = dispatch(f, "{\"cmd\":\"lines\",\"args\":{\"errors\":\"p.conf:1: x\"}}");
+	assert_null(json_object_get(r, "errors"));
+	assert_int_equal(json_object_size(r), 2);
+	json_decref(r);
+	r = dispatch(f, "{\"cmd\":\"lines\",\"args\":{\"errors\":[1,true,[]]}}");
+	assert_null(json_object_get(r, "errors"));
+	json_decref(r);
+	r = dispatch(f, "{\"cmd\":\"lines\",\"args\":{\"errors\":[]}}");
+	assert_null(json_object_get(r, "errors"));
+	json_decref(r);
+
+	/* A handler that fails without details, as before: no "errors". */
+	r = dispatch(f, "{\"cmd\":\"busy\"}");
+	assert_null(json_object_get(r, "errors"));
+	json_decref(r);
+
+	/* On success "errors" inside the data is data like any other. */
+	r = dispatch(f, "{\"cmd\":\"echo\",\"args\":{\"errors\":[\"x\"]}}");
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	assert_null(json_object_get(r, "errors"));
+	assert_string_equal(
+		json_string_value(json_array_get(
+			json_object_get(json_object_get(r, "data"), "errors"), 0)), "x");
+	json_decref(r);
+
+	/* Each failed request is one error, however many lines it carries. */
+	ctl_server_stats_get(f->srv, &st);
+	assert_int_equal(st.errors, 5);
+	assert_int_equal(st.requests, 6);
+}
+
+static void
+test_ctl_server_dispatch_error_lines_bounded(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *errors;
+	char req[64];
+
+	assert_int_equal(ctl_server_register(f->srv, "many", h_fail_many, f), 0);
+	snprintf(req, sizeof(req), "{\"cmd\":\"many\",\"args\":{\"n\":%d}}",
+		 CTL_REPLY_ERRORS_MAX + 50);
+	r = dispatch(f, req);
+	errors = json_object_get(r, "errors");
+	assert_int_equal(json_array_size(errors), CTL_REPLY_ERRORS_MAX);
+	/* The first ones are kept, in order. */
+	assert_string_equal(json_string_value(json_array_get(errors, 0)), "p.conf:1: bad");
+	assert_string_equal(json_string_value(json_array_get(errors, CTL_REPLY_ERRORS_MAX - 1)),
+			    "p.conf:256: bad");
+	json_decref(r);
+	r = dispatch(f, "{\"cmd\":\"many\",\"args\":{\"n\":1}}");
+	assert_int_equal(json_array_size(json_object_get(r, "errors")), 1);
 	json_decref(r);
 }
 
@@ -245,6 +374,20 @@ test_ctl_server_process_serves_socket_client(void **state)
 	assert_string_equal(reply, "{\"ok\":true,\"data\":{\"s\":\"x\"}}\n");
 	/* Nothing pending: nothing served. */
 	assert_int_equal(ctl_server_process(f->srv), 0);
+}
+
+static void
+test_ctl_server_process_error_lines_on_the_wire(void **state)
+{
+	struct fixture *f = *state;
+	char *reply;
+
+	assert_int_equal(ctl_server_register(f->srv, "lines", h_fail_lines, f), 0);
+	reply = roundtrip(f, "{\"cmd\":\"lines\",\"args\":{\"errors\":[\"a.conf:3: x\","
+			     "\"a.conf:4: y\"]}}\n");
+	assert_string_equal(reply, "{\"ok\":false,\"error\":\"lines: policy not loaded: 2 errors; "
+				   "the running policy is unchanged\",\"errors\":[\"a.conf:3: x\","
+				   "\"a.conf:4: y\"]}\n");
 }
 
 static void
@@ -438,6 +581,82 @@ test_ctl_server_process_batch_is_bounded(void **state)
 		close(fds[i]);
 }
 
+/* Connect to @path and send @req; -1 on failure. */
+static int
+client_send(const char *path, const char *req)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+test_ctl_server_process_slow_command_large_reply(void **state)
+{
+	struct fixture *f = *state;
+	struct pollfd pfd = { .events = POLLIN };
+	pid_t pid;
+	int status;
+
+	/* The command's own time does not eat the client's: a reply ready after more than a
+	 * second, and too large for the socket buffer, still reaches a client that reads it. */
+	assert_int_equal(ctl_server_register(f->srv, "slowbig", h_slow_big, f), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t cap = BIG_REPLY_BYTES + 4096, len = 0;
+		char *buf = malloc(cap);
+		json_t *r, *str;
+		ssize_t n;
+		int fd = client_send(f->path, "{\"cmd\":\"slowbig\"}\n");
+
+		if (fd < 0 || buf == NULL)
+			_exit(1);
+		while ((n = read(fd, buf + len, cap - len)) > 0)
+			len += (size_t)n;
+		r = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL);
+		str = json_object_get(json_object_get(r, "data"), "s");
+		_exit(json_is_string(str) && json_string_length(str) == BIG_REPLY_BYTES &&
+				      buf[len - 1] == '\n'
+			      ? 0
+			      : 2);
+	}
+	pfd.fd = ctl_server_fd(f->srv);
+	assert_int_equal(poll(&pfd, 1, 5000), 1); /* the child has connected */
+	assert_int_equal(ctl_server_process(f->srv), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void
+test_ctl_server_process_bounds_client_not_reading(void **state)
+{
+	struct fixture *f = *state;
+	long long t0, spent;
+	int fd;
+
+	/* A client that asks for a large reply and never reads it holds the control thread one
+	 * second plus one millisecond per 8 KiB of reply (4 MiB: about 1.5 s), not forever. */
+	assert_int_equal(ctl_server_register(f->srv, "slowbig", h_slow_big, f), 0);
+	fd = client_send(f->path, "{\"cmd\":\"slowbig\"}\n");
+	assert_true(fd >= 0);
+	t0 = mono_ms();
+	assert_int_equal(ctl_server_process(f->srv), 1);
+	spent = mono_ms() - t0 - 1200; /* the command's own time */
+	assert_true(spent >= 1000 + (BIG_REPLY_BYTES / 8192) - 100);
+	assert_true(spent < 1000 + (BIG_REPLY_BYTES / 8192) + 1000);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -447,6 +666,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_missing_args_gives_empty_object,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_handler_error_names_command,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_error_lines_passed_on,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_error_lines_bounded, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_error_lines_on_the_wire,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_dispatch_malformed_requests, setup,
 						teardown),
@@ -470,6 +695,10 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_process_batch_is_bounded, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_slow_command_large_reply,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_server_process_bounds_client_not_reading,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_server_process_refuses_other_users, setup,
 						teardown),
 	};
