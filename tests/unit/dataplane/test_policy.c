@@ -389,11 +389,16 @@ rule_random(struct cfg_rule *r, unsigned int i, unsigned int *n_count)
 		r->has_proto = true;
 		r->proto = chance(50) ? IPPROTO_GRE : IPPROTO_SCTP;
 	}
+	/* In big sets a rule without prefixes is kept to TCP or UDP and a few ports. */
+	if (family == 0 && loose_pm < 50) {
+		r->has_proto = true;
+		r->proto = chance(50) ? IPPROTO_TCP : IPPROTO_UDP;
+	}
 	if (!r->has_proto)
 		r->proto = 0;
 	if (r->has_proto && (r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP)) {
 		r->n_src_ports = chance(60) ? 0 : 1 + below(3);
-		r->n_dst_ports = chance(40) ? 0 : 1 + below(3);
+		r->n_dst_ports = chance(40) && (family != 0 || loose_pm >= 50) ? 0 : 1 + below(3);
 		for (unsigned int j = 0; j < r->n_src_ports; j++)
 			range_random(&r->src_ports[j]);
 		for (unsigned int j = 0; j < r->n_dst_ports; j++)
@@ -420,12 +425,17 @@ rule_random(struct cfg_rule *r, unsigned int i, unsigned int *n_count)
 	r->direction = u < 60 ? CFG_DIR_INBOUND : u < 80 ? CFG_DIR_OUTBOUND : CFG_DIR_BOTH;
 }
 
-/* A packet aimed at a random rule of @cp: most criteria met, a few just missed. */
+/*
+ * A packet aimed at a random rule of @cp: most criteria met, a few just missed. A few are
+ * strangers, from addresses far from every rule's prefix (100.64.0.0/10, 3fff::/20).
+ */
 static void
 packet_random(const struct cfg_policy *cp, struct tpkt *t)
 {
-	const struct cfg_rule *r =
-		cp->n_rules > 0 && chance(90) ? &cp->rules[below((uint32_t)cp->n_rules)] : NULL;
+	bool stranger = chance(3);
+	const struct cfg_rule *r = cp->n_rules > 0 && !stranger && chance(90)
+	                                   ? &cp->rules[below((uint32_t)cp->n_rules)]
+	                                   : NULL;
 	struct dp_pkt *k = &t->pkt;
 	uint8_t family;
 
@@ -449,6 +459,17 @@ packet_random(const struct cfg_policy *cp, struct tpkt *t)
 		addr_near(&r->dst, k->dst);
 	else
 		addr_random(family, k->dst);
+	if (stranger) {
+		uint32_t a = htonl(0x64400000u | below(1u << 22));
+
+		addr_parse(family, family == 4 ? "100.64.0.0" : "3fff::", k->src);
+		if (family == 4)
+			memcpy(k->src, &a, 4);
+		else
+			for (unsigned int i = 3; i < 16; i++)
+				k->src[i] = (uint8_t)rnd();
+		addr_random(family, k->dst);
+	}
 	if (family == 4) {
 		memset(k->src + 4, 0, 12);
 		memset(k->dst + 4, 0, 12);
