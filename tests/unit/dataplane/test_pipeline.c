@@ -1173,6 +1173,27 @@ test_dp_pipeline_run_auto_block_disabled(void **state)
 	assert_int_equal(fx.wk->mit.offenders_lost, 0);
 }
 
+/* Monitor mode drops nothing but still asks for the block enforce mode would make. */
+static void
+test_dp_pipeline_run_auto_block_monitor(void **state)
+{
+	struct dp_pkt flood = udp("198.18.0.1", 999, 5000, 100);
+	struct dp_offender o;
+
+	(void)state;
+	auto_block_policy(true);
+	cp.mode = CFG_MODE_MONITOR;
+	policy_use(&fx, 1);
+	for (unsigned int t = 0; t <= 20; t++)
+		assert_int_equal(run_copies(&flood, t == 0 ? 11 : 3, MS(100 * t), DP_DROP_NONE),
+		                 t == 0 ? 11 : 3);
+	assert_int_equal(drops(DP_DROP_RATE_LIMIT), 1 + 20 * 2);
+	assert_int_equal(fx.wk->mit.monitored, 1 + 20 * 2);
+	assert_int_equal(offenders_take(fx.wk->offenders, &o, 1), 1);
+	assert_int_equal(o.key.family, 4);
+	assert_memory_equal(o.key.addr, flood.src, 16);
+}
+
 /* A full ring loses the request and says so; so does a worker without a ring. */
 static void
 test_dp_pipeline_run_auto_block_ring_full(void **state)
@@ -1421,6 +1442,7 @@ main(void)
 		CASE(test_dp_pipeline_run_parser_reasons),
 		CASE(test_dp_pipeline_run_auto_block),
 		CASE(test_dp_pipeline_run_auto_block_disabled),
+		CASE(test_dp_pipeline_run_auto_block_monitor),
 		CASE(test_dp_pipeline_run_auto_block_ring_full),
 		CASE(test_dp_pipeline_run_auto_block_reaches_blocklist),
 		CASE(test_dp_pipeline_run_burst_same_as_single),
