@@ -388,6 +388,33 @@ cmp_prefix(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct cfg_prefix));
 }
 
+/*
+ * Add @q to the table of its family. rte_lpm and rte_lpm6 take depths from 1 only, so a /0
+ * goes in as the two /1 halves of the address space (two rules of the table).
+ */
+static int
+prefix_add(struct rte_lpm *l4, struct rte_lpm6 *l6, const struct cfg_prefix *q)
+{
+	uint8_t half[16];
+	int ret;
+
+	if (q->family == 4) {
+		uint32_t a;
+
+		memcpy(&a, q->addr, 4);
+		if (q->len > 0)
+			return rte_lpm_add(l4, rte_be_to_cpu_32(a), q->len, 1);
+		ret = rte_lpm_add(l4, 0, 1, 1);
+		return ret < 0 ? ret : rte_lpm_add(l4, UINT32_C(1) << 31, 1, 1);
+	}
+	if (q->len > 0)
+		return rte_lpm6_add(l6, q->addr, q->len, 1);
+	memset(half, 0, sizeof(half));
+	ret = rte_lpm6_add(l6, half, 1, 1);
+	half[0] = 0x80;
+	return ret < 0 ? ret : rte_lpm6_add(l6, half, 1, 1);
+}
+
 /* Build the LPM tables of one prefix list. @what is "allow" or "deny". */
 static int
 prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, struct rte_lpm **l4,
@@ -414,7 +441,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 		if (q->family == 4) {
 			uint32_t a;
 
-			n4++;
+			n4 += q->len == 0 ? 2 : 1;
 			memcpy(&a, q->addr, 4);
 			/* One tbl8 group per distinct /24 that holds longer prefixes. */
 			if (q->len > 24 && (rte_be_to_cpu_32(a) >> 8) != last24) {
@@ -422,7 +449,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 				last24 = rte_be_to_cpu_32(a) >> 8;
 			}
 		} else {
-			n6++;
+			n6 += q->len == 0 ? 2 : 1;
 			tbl8_6 += q->len > 24 ? (size_t)(q->len - 24 + 7) / 8 : 0;
 		}
 	}
@@ -453,14 +480,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 
 		if (i > 0 && memcmp(q, &sorted[i - 1], sizeof(*q)) == 0)
 			continue;
-		if (q->family == 4) {
-			uint32_t a;
-
-			memcpy(&a, q->addr, 4);
-			ret = rte_lpm_add(*l4, rte_be_to_cpu_32(a), q->len, 1);
-		} else {
-			ret = rte_lpm6_add(*l6, q->addr, q->len, 1);
-		}
+		ret = prefix_add(*l4, *l6, q);
 		if (ret < 0) {
 			char buf[64];
 

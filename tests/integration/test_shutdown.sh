@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Stopping rampartd by signal: SIGHUP is logged and ignored; SIGTERM and then SIGINT (each on a
-# fresh start, forwarding traffic first) make it exit 0 promptly and leave nothing behind that it created: no process
+# Stopping rampartd by signal: SIGHUP reloads the policy (there is none here: it says so and
+# keeps forwarding); SIGTERM and then SIGINT (each on a fresh start, forwarding traffic first)
+# make it exit 0 promptly and leave nothing behind that it created: no process
 # in the node namespace, no control socket, no DPDK runtime directory /var/run/dpdk/<prefix>
 # and no hugepage files of its prefix; on a private hugetlbfs, nothing is left after SIGTERM
 # or kill -9. Then the test's own teardown leaves no namespace.
@@ -31,7 +32,7 @@ for sig in TERM INT; do
 		sleep 0.5
 		rp_alive "$RP_DAEMON_PID" || rp_fail "rampartd died on SIGHUP"
 		rp_expect_eq "pings forwarded after SIGHUP" 5 "$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 5)"
-		grep -q "SIGHUP received: nothing to reload" "$RP_DAEMON_LOG" ||
+		grep -q "SIGHUP received: no policy file to reload" "$RP_DAEMON_LOG" ||
 			rp_fail "rampartd did not log the SIGHUP"
 	fi
 	t0=$SECONDS
