@@ -551,12 +551,13 @@ test_dp_pipeline_run_rate_limit_per_source(void **state)
 	assert_int_equal(run_copies(&k, 20, MS(3000), DP_DROP_RATE_LIMIT), 20);
 }
 
-/* Per-source bit limits: one second's worth of bytes, charged by frame length. */
+/* Per-source bit limits: one second's worth of bytes, charged by IP length (not by the frame
+ * length, 14 bytes more here: that would admit 98 packets, not 100). */
 static void
 test_dp_pipeline_run_rate_limit_bits(void **state)
 {
-	struct dp_pkt k = udp("198.18.0.1", 999, 53, 986); /* 1000-byte frames */
-	struct dp_pkt small = udp("198.18.0.1", 999, 53, 486);
+	struct dp_pkt k = udp("198.18.0.1", 999, 53, 1000); /* 1000 IP bytes */
+	struct dp_pkt small = udp("198.18.0.1", 999, 53, 500);
 	struct cfg_rule *r;
 
 	(void)state;
