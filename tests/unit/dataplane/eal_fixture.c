@@ -13,6 +13,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "cfg.h"
 #include "eal_fixture.h"
 
 static bool started;
@@ -90,11 +91,34 @@ unsigned long long
 eal_fixture_seed(void)
 {
 	const char *s = getenv("RP_TEST_SEED");
+	unsigned long long seed;
 	struct timespec ts;
 
-	if (s != NULL && *s != '\0')
-		return strtoull(s, NULL, 0);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (unsigned long long)ts.tv_sec * 1000003ull ^ (unsigned long long)ts.tv_nsec ^
-	       (unsigned long long)getpid() << 32;
+	if (s != NULL && *s != '\0') {
+		seed = strtoull(s, NULL, 0);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = (unsigned long long)ts.tv_sec * 1000003ull ^ (unsigned long long)ts.tv_nsec ^
+		       (unsigned long long)getpid() << 32;
+	}
+	fprintf(stderr, "# seed %#llx (RP_TEST_SEED=%#llx replays it)\n", seed, seed);
+	return seed;
+}
+
+int
+eal_fixture_teardown(void **state)
+{
+	(void)state;
+	eal_fixture_stop();
+	return 0;
+}
+
+void
+eal_fixture_node(struct cfg_node *node, unsigned int n)
+{
+	memset(node, 0, sizeof(*node));
+	node->n_link_pairs = n;
+	for (unsigned int i = 0; i < n; i++)
+		snprintf(node->link_pairs[i].name, sizeof(node->link_pairs[i].name), "edge-%c",
+			 'a' + i);
 }

@@ -18,8 +18,19 @@ eal_fixture_start(const char *name, unsigned int memory_mb);
 void
 eal_fixture_stop(void);
 
-/* The seed of the tests' pseudo-random numbers: $RP_TEST_SEED when set, else the clock. */
+/* The seed of the tests' pseudo-random numbers: $RP_TEST_SEED when set, else the clock. It is
+ * printed, with how to replay it. */
 unsigned long long
 eal_fixture_seed(void);
+
+/* A cmocka group teardown that stops the EAL. */
+int
+eal_fixture_teardown(void **state);
+
+struct cfg_node;
+
+/* Empty @node, then give it @n link pairs named "edge-a", "edge-b"... */
+void
+eal_fixture_node(struct cfg_node *node, unsigned int n);
 
 #endif /* RAMPART_TEST_EAL_FIXTURE_H */

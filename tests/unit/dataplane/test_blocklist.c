@@ -515,16 +515,7 @@ setup(void **state)
 {
 	(void)state;
 	seed = eal_fixture_seed();
-	fprintf(stderr, "# seed %#llx (RP_TEST_SEED=%#llx replays it)\n", seed, seed);
 	return eal_fixture_start("blocklist", 256);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	eal_fixture_stop();
-	return 0;
 }
 
 #define CASE(f) cmocka_unit_test_setup_teardown(f, case_setup, case_teardown)
@@ -544,5 +535,5 @@ main(void)
 		CASE(test_dp_blocklist_create_refused),
 	};
 
-	return cmocka_run_group_tests_name("dataplane_blocklist", tests, setup, teardown);
+	return cmocka_run_group_tests_name("dataplane_blocklist", tests, setup, eal_fixture_teardown);
 }

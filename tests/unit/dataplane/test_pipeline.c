@@ -1403,22 +1403,9 @@ setup(void **state)
 {
 	(void)state;
 	seed = eal_fixture_seed();
-	fprintf(stderr, "# seed %#llx (RP_TEST_SEED=%#llx replays it)\n", seed, seed);
-	memset(&node, 0, sizeof(node));
-	node.n_link_pairs = 3;
-	for (unsigned int i = 0; i < 3; i++)
-		snprintf(node.link_pairs[i].name, sizeof(node.link_pairs[i].name), "edge-%c",
-		         'a' + i);
+	eal_fixture_node(&node, 3);
 	/* An IPv4 or IPv6 LPM table takes 64 MiB whatever it holds, and some cases have four. */
 	return eal_fixture_start("pipeline", 1024);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	eal_fixture_stop();
-	return 0;
 }
 
 #define CASE(f) cmocka_unit_test_setup_teardown(f, case_setup, case_teardown)
@@ -1449,5 +1436,5 @@ main(void)
 		CASE(test_dp_pipeline_run_burst_same_as_single),
 	};
 
-	return cmocka_run_group_tests_name("dataplane_pipeline", tests, setup, teardown);
+	return cmocka_run_group_tests_name("dataplane_pipeline", tests, setup, eal_fixture_teardown);
 }

@@ -1309,21 +1309,8 @@ setup(void **state)
 {
 	(void)state;
 	seed = eal_fixture_seed();
-	fprintf(stderr, "# seed %#llx (RP_TEST_SEED=%#llx replays it)\n", seed, seed);
-	memset(&node, 0, sizeof(node));
-	node.n_link_pairs = N_PAIRS;
-	for (unsigned int i = 0; i < N_PAIRS; i++)
-		snprintf(node.link_pairs[i].name, sizeof(node.link_pairs[i].name), "edge-%c",
-		         'a' + i);
+	eal_fixture_node(&node, N_PAIRS);
 	return eal_fixture_start("policy", 512);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	eal_fixture_stop();
-	return 0;
 }
 
 int
@@ -1346,5 +1333,5 @@ main(void)
 		cmocka_unit_test(test_dp_policy_prefix_tables_default_route),
 	};
 
-	return cmocka_run_group_tests_name("dataplane_policy", tests, setup, teardown);
+	return cmocka_run_group_tests_name("dataplane_policy", tests, setup, eal_fixture_teardown);
 }
