@@ -25,8 +25,10 @@
 #include <jansson.h>
 
 /* The views read these; the header stays free of DPDK so the CLI builds without it. */
+struct cfg_errors;
 struct cfg_node;
 struct dp;
+struct dp_policy_info;
 
 #define CTL_REQUEST_MAX (1u << 20) /* a request larger than this is refused */
 #define CTL_REPLY_ERRORS_MAX 256   /* lines of "errors" in one error reply */
@@ -131,6 +133,13 @@ struct ctl_node {
 	struct ctl_server *srv;       /* [C] */
 	volatile bool *shutdown;      /* [a] set by the shutdown command */
 	time_t started;               /* [R] wall clock when rampartd started */
+	/*
+	 * [R] What "policy.load" calls: the daemon's loader, which takes ctl_dp_lock() and logs
+	 * the outcome. NULL: dp_policy_load() under ctl_dp_lock(), unlogged.
+	 */
+	int (*policy_load)(void *arg, const char *path, struct cfg_errors *errs,
+			   struct dp_policy_info *info);
+	void *policy_load_arg;
 };
 
 /* JSON views of the node, shared by the control socket and telemetry (new references). */

@@ -730,7 +730,9 @@ handle_policy_file(void *ctx, json_t *args, json_t **data, const char **error)
 		return -ENOMEM;
 	cfg_errors_init(errs, path);
 	memset(&info, 0, sizeof(info));
-	if (pc->load) {
+	if (pc->load && pc->node->policy_load != NULL) {
+		ret = pc->node->policy_load(pc->node->policy_load_arg, path, errs, &info);
+	} else if (pc->load) {
 		ctl_dp_lock();
 		ret = dp_policy_load(pc->node->dp, path, errs, &info);
 		ctl_dp_unlock();

@@ -93,35 +93,51 @@ check_policy(const struct cfg_node *cfg)
 	return ret == -EINVAL ? EXIT_INVALID_CONFIG : EXIT_UNREADABLE_CONFIG;
 }
 
-/* Load the policy file @path into the running dataplane and log the outcome. */
+/* Load the policy file @path into the running dataplane and log the outcome: at start, on
+ * SIGHUP and for "rampartctl policy load" (through struct ctl_node). */
+static int
+daemon_policy_load(void *arg, const char *path, struct cfg_errors *errs,
+		   struct dp_policy_info *info)
+{
+	struct daemon *d = arg;
+	int ret;
+
+	ctl_dp_lock();
+	ret = dp_policy_load(d->dp, path, errs, info);
+	ctl_dp_unlock();
+	if (ret < 0) {
+		unsigned int n = errs->count + errs->dropped;
+
+		RP_LOG(ERR, "policy %s not loaded (%u error%s); the running policy (version %" PRIu64
+		       ") is unchanged", path, n, n == 1 ? "" : "s", d->dp->policy_version);
+		for (unsigned int i = 0; i < errs->count; i++) {
+			if (errs->err[i].line > 0)
+				RP_LOG(ERR, "%s:%d: %s", errs->file, errs->err[i].line, errs->err[i].msg);
+			else
+				RP_LOG(ERR, "%s: %s", errs->file, errs->err[i].msg);
+		}
+		if (n == 0)
+			RP_LOG(ERR, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	RP_LOG(NOTICE, "policy %s loaded: version %" PRIu64 ", %s, %u rules (%u classifier "
+	       "entries), %" PRIu64 " allow and %" PRIu64 " deny prefixes; parsed in %.1f ms, "
+	       "compiled in %.1f ms, swapped in %.1f ms", path, info->version,
+	       info->mode == CFG_MODE_MONITOR ? "monitor" : "enforce", info->n_rules,
+	       info->n_acl_rules, info->n_allow, info->n_deny, info->parse_ms, info->compile_ms,
+	       info->swap_ms);
+	return 0;
+}
+
 static int
 policy_load(struct daemon *d, const char *path)
 {
 	static struct cfg_errors errs;
 	struct dp_policy_info info;
-	int ret;
 
-	ctl_dp_lock();
-	ret = dp_policy_load(d->dp, path, &errs, &info);
-	ctl_dp_unlock();
-	if (ret < 0) {
-		RP_LOG(ERR, "policy %s not loaded (%u errors); the running policy is unchanged:",
-		       path, errs.count + errs.dropped);
-		for (unsigned int i = 0; i < errs.count; i++) {
-			if (errs.err[i].line > 0)
-				RP_LOG(ERR, "%s:%d: %s", errs.file, errs.err[i].line, errs.err[i].msg);
-			else
-				RP_LOG(ERR, "%s: %s", errs.file, errs.err[i].msg);
-		}
-		return ret;
-	}
-	RP_LOG(NOTICE, "policy %s loaded: version %" PRIu64 ", %s, %u rules (%u classifier "
-	       "entries), %" PRIu64 " allow and %" PRIu64 " deny prefixes; parsed in %.1f ms, "
-	       "compiled in %.1f ms, swapped in %.1f ms", path, info.version,
-	       info.mode == CFG_MODE_MONITOR ? "monitor" : "enforce", info.n_rules,
-	       info.n_acl_rules, info.n_allow, info.n_deny, info.parse_ms, info.compile_ms,
-	       info.swap_ms);
-	return 0;
+	cfg_errors_init(&errs, path);
+	memset(&info, 0, sizeof(info));
+	return daemon_policy_load(d, path, &errs, &info);
 }
 
 /* SIGHUP: reload the file the running policy came from, or the configured one. */
@@ -336,7 +352,7 @@ run(struct daemon *d, const char *argv0)
 	}
 	d->node = (struct ctl_node){
 		.cfg = &d->cfg, .dp = d->dp, .srv = d->srv, .shutdown = &d->shutdown,
-		.started = time(NULL),
+		.started = time(NULL), .policy_load = daemon_policy_load, .policy_load_arg = d,
 	};
 	ret = ctl_views_register(d->srv, &d->node);
 	if (ret < 0) {
@@ -350,8 +366,10 @@ run(struct daemon *d, const char *argv0)
 		RP_LOG(ERR, "cannot set up the event loop: %s", strerror(-ret));
 		goto out;
 	}
-	if (d->cfg.policy.file[0] != '\0' && policy_load(d, d->cfg.policy.file) < 0)
+	if (d->cfg.policy.file[0] != '\0' && policy_load(d, d->cfg.policy.file) < 0) {
+		RP_LOG(ERR, "not starting without the configured policy");
 		goto out;
+	}
 	ret = dp_start(d->dp, err, sizeof(err));
 	if (ret < 0) {
 		RP_LOG(ERR, "%s", err);

@@ -159,22 +159,49 @@ dp_blocklist_insert(struct dp_blocklist *bl, const struct dp_bl_key *k, uint64_t
 	return 0;
 }
 
+/*
+ * Delete every entry that has expired by @now, or every entry when @all. The entries are
+ * collected first and deleted afterwards: a deletion moves the last entry of a bucket's
+ * extension chain into the freed slot, which an iteration deleting as it goes may already
+ * have passed, and that entry would be missed. The positions collected are the ones left
+ * pending a grace period. @return how many were deleted.
+ */
+static int
+delete_where(struct dp_blocklist *bl, bool all, uint64_t now)
+{
+	const void *key;
+	void *data, *k;
+	uint32_t next = 0, n = 0;
+	int32_t pos;
+
+	pending_reclaim(bl);
+	while ((pos = rte_hash_iterate(bl->h, &key, &data, &next)) >= 0) {
+		uint64_t exp = (uintptr_t)data & ~DP_BL_AUTO;
+
+		if (bl->n_pending < bl->capacity && (all || (exp != 0 && exp <= now)))
+			bl->pending[bl->n_pending++] = pos;
+	}
+	for (uint32_t i = 0; i < bl->n_pending; i++) {
+		if (rte_hash_get_key_with_position(bl->h, bl->pending[i], &k) < 0)
+			continue;
+		pos = rte_hash_del_key(bl->h, k);
+		if (pos >= 0) {
+			/* The key's slot stays readable until the grace period is over. */
+			filter_update(bl, k, false);
+			bl->pending[n++] = pos;
+		}
+	}
+	bl->n_pending = n;
+	pending_reclaim(bl);
+	return (int)n;
+}
+
 int
 dp_blocklist_expire(struct dp_blocklist *bl, uint64_t now)
 {
-	const void *key;
-	void *data;
-	uint32_t next = 0;
-	int n = 0;
+	int n = delete_where(bl, false, now);
 
-	while (rte_hash_iterate(bl->h, &key, &data, &next) >= 0) {
-		uint64_t exp = (uintptr_t)data & ~DP_BL_AUTO;
-
-		if (exp != 0 && exp <= now && key_delete(bl, key) == 0)
-			n++;
-	}
 	bl->st.expired += (uint64_t)n;
-	pending_reclaim(bl);
 	return n;
 }
 
@@ -222,17 +249,9 @@ dp_blocklist_del(struct dp *dp, const struct cfg_prefix *addr)
 int
 dp_blocklist_flush(struct dp *dp)
 {
-	struct dp_blocklist *bl = dp->blocklist;
-	const void *key;
-	void *data;
-	uint32_t next = 0;
-	int n = 0;
+	int n = delete_where(dp->blocklist, true, 0);
 
-	while (rte_hash_iterate(bl->h, &key, &data, &next) >= 0)
-		if (key_delete(bl, key) == 0)
-			n++;
-	bl->st.deleted += (uint64_t)n;
-	pending_reclaim(bl);
+	dp->blocklist->st.deleted += (uint64_t)n;
 	return n;
 }
 

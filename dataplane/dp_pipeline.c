@@ -205,11 +205,12 @@ rule_apply(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint32_t bytes, con
 		CTR_ADD(c->dropped, 1);
 		break;
 	case CFG_ACTION_RATE_LIMIT:
+		/* The counters count frames, as the ports do; bit rates count IP lengths. */
 		if (r->per_source)
-			ok = limit_charge(wk, p, t - 1, &r->src_limit, pkt, pkt->src, bytes, now,
-					  true);
+			ok = limit_charge(wk, p, t - 1, &r->src_limit, pkt, pkt->src, pkt->l3_len,
+					  now, true);
 		if (ok && r->aggregate)
-			ok = dp_limit_admit(&r->agg_limit, &pw->agg[t - 1], now, bytes);
+			ok = dp_limit_admit(&r->agg_limit, &pw->agg[t - 1], now, pkt->l3_len);
 		if (!ok) {
 			*reason = DP_DROP_RATE_LIMIT;
 			CTR_ADD(c->dropped, 1);
@@ -223,17 +224,16 @@ rule_apply(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint32_t bytes, con
 
 /* Stage 7 for one inbound packet. */
 static void
-protect(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint32_t bytes, uint64_t now,
-	uint8_t *reason)
+protect(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint64_t now, uint8_t *reason)
 {
 	const struct dp_policy *p = pl->policy;
 
 	if (pkt->proto == IPPROTO_TCP) {
 		if (p->prot.syn && (pkt->tcp_flags & TCP_SYN_ACK) == CFG_TCP_SYN &&
 		    (!limit_charge(pl->wk, p, DP_LIMITER_SYN_SRC, &p->prot.syn_src, pkt, pkt->src,
-				   bytes, now, true) ||
+				   pkt->l3_len, now, true) ||
 		     !limit_charge(pl->wk, p, DP_LIMITER_SYN_DST, &p->prot.syn_dst, pkt, pkt->dst,
-				   bytes, now, false)))
+				   pkt->l3_len, now, false)))
 			*reason = DP_DROP_SYN_FLOOD;
 	} else if (pkt->proto == IPPROTO_UDP) {
 		if (p->prot.amp && pkt->frag != DP_FRAG_LATER && pkt->l3_len >= p->prot.amp_min_len &&
@@ -245,7 +245,7 @@ protect(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint32_t bytes, uint64
 		    (pkt->family == 6 && pkt->proto == IPPROTO_ICMPV6 &&
 		     pkt->icmp_type == ICMPV6_ECHO_REQUEST))) {
 		if (!limit_charge(pl->wk, p, DP_LIMITER_ICMP_SRC, &p->prot.icmp_src, pkt, pkt->src,
-				  bytes, now, true))
+				  pkt->l3_len, now, true))
 			*reason = DP_DROP_ICMP_FLOOD;
 	}
 }
@@ -382,7 +382,7 @@ dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_
 		unsigned int i = b.open[j];
 
 		if (!outbound)
-			protect(pl, &pkts[i], bytes[i], now, &reason[i]);
+			protect(pl, &pkts[i], now, &reason[i]);
 		if (reason[i] == DP_DROP_NONE && p->default_action == CFG_ACTION_DROP)
 			reason[i] = DP_DROP_DEFAULT;
 	}

@@ -452,14 +452,32 @@ cmp_prefix(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct cfg_prefix));
 }
 
-/* Build the tables of one prefix list: a dp_pfx4 set for IPv4, an rte_lpm6 for IPv6. @what
- * is "allow" or "deny". */
+/*
+ * Add @q, an IPv6 prefix, to @l6. rte_lpm6 takes depths from 1 only, so a /0 goes in as the
+ * two /1 halves of the address space (two rules of the table).
+ */
+static int
+prefix6_add(struct rte_lpm6 *l6, const struct cfg_prefix *q)
+{
+	uint8_t half[16];
+	int ret;
+
+	if (q->len > 0)
+		return rte_lpm6_add(l6, q->addr, q->len, 1);
+	memset(half, 0, sizeof(half));
+	ret = rte_lpm6_add(l6, half, 1, 1);
+	half[0] = 0x80;
+	return ret < 0 ? ret : rte_lpm6_add(l6, half, 1, 1);
+}
+
+/* Build the tables of one prefix list: a dp_pfx4 set for IPv4 (a /0 included), an rte_lpm6
+ * for IPv6. @what is "allow" or "deny". */
 static int
 prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, struct dp_pfx4 **l4,
 		 struct rte_lpm6 **l6, struct cfg_errors *errs)
 {
 	struct cfg_prefix *sorted;
-	size_t n4 = 0, n6 = 0, tbl8_6 = 0;
+	size_t n4 = 0, n6 = 0, rules6 = 0, tbl8_6 = 0;
 	char name[RTE_LPM6_NAMESIZE];
 	int ret = 0;
 
@@ -472,6 +490,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 			n4++;
 		} else {
 			n6++;
+			rules6 += list[i].len == 0 ? 2 : 1;
 			tbl8_6 += list[i].len > 24 ? (size_t)(list[i].len - 24 + 7) / 8 : 0;
 		}
 	}
@@ -492,7 +511,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 	qsort(sorted, n6, sizeof(*sorted), cmp_prefix);
 	{
 		struct rte_lpm6_config c = {
-			.max_rules = (uint32_t)n6,
+			.max_rules = (uint32_t)rules6,
 			.number_tbl8s = (uint32_t)(tbl8_6 + 1 < (1u << 24) ? tbl8_6 + 1 : 1u << 24),
 		};
 
@@ -508,7 +527,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 
 		if (i > 0 && memcmp(q, &sorted[i - 1], sizeof(*q)) == 0)
 			continue;
-		ret = rte_lpm6_add(*l6, q->addr, q->len, 1);
+		ret = prefix6_add(*l6, q);
 		if (ret < 0) {
 			char buf[64];
 

@@ -438,6 +438,174 @@ rp_tcp_echo() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Mitigation: node configs with a policy, attack traffic, captures behind the node, counters
+
+RP_ATTACK="$RP_LIBDIR/attack.py"
+RP_POLICY_DIR="$RAMPART_SRC/tests/data/policy"
+
+# rp_write_mitigation_config FILE POLICY [IDLE_SLEEP_US] [LOG_LEVEL]: rp_write_config, plus
+# the policy loaded at start (an absolute path; "" for the empty policy) and af_packet rings
+# of 4096 frames instead of 512, so that a worker the machine holds up for a moment does not
+# make the kernel drop frames (exact counts depend on it).
+rp_write_mitigation_config() {
+	local file=$1 policy=$2
+	rp_write_config "$file" "${3:-0}" "${4:-info}"
+	sed -i -e "s/iface=$RP_NODE_UP_IF\"/iface=$RP_NODE_UP_IF,framecnt=4096\"/" \
+		-e "s/iface=$RP_NODE_DOWN_IF\"/iface=$RP_NODE_DOWN_IF,framecnt=4096\"/" "$file"
+	if [ -n "$policy" ]; then
+		echo "policy = { file = \"$policy\"; };" >>"$file"
+	fi
+}
+
+# rp_capture_start NS NAME: capture every frame arriving on the host interface of NS (not
+# those the host sends) into $RP_TMP/NAME.pcap; returns once tcpdump listens. Sets
+# RP_CAPTURE_PID and RP_CAPTURE (the file). One capture at a time.
+rp_capture_start() {
+	local ns=$1 name=$2 i
+	RP_CAPTURE=$RP_TMP/$name.pcap
+	RP_CAPTURE_LOG=$RP_TMP/$name-tcpdump.log
+	rm -f "$RP_CAPTURE"
+	rp_bg "$RP_CAPTURE_LOG" "$ns" tcpdump -i "$RP_HOST_IF" -Q in -n -s 0 -B 16384 -U \
+		--immediate-mode -Z root -w "$RP_CAPTURE"
+	RP_CAPTURE_PID=$RP_LAST_PID
+	for ((i = 0; i < 100; i++)); do
+		grep -qs 'listening on' "$RP_CAPTURE_LOG" && return 0
+		rp_alive "$RP_CAPTURE_PID" || rp_fail "tcpdump exited: $(cat "$RP_CAPTURE_LOG")"
+		sleep 0.1
+	done
+	rp_fail "tcpdump did not start within 10s"
+}
+
+# rp_capture_stop [MIN_FRAMES]: stop the capture; fail when the kernel dropped frames meant for
+# it. tcpdump stops without reading what is still queued for it, so first wait (bounded, 10 s)
+# until the file holds at least MIN_FRAMES frames (the receiving interface's rx_packets delta,
+# say). RP_CAPTURE_GOT = frames captured.
+rp_capture_stop() {
+	local want=${1:-0} dropped n=0 i
+	for ((i = 0; i < 100; i++)); do
+		n=$("$RP_PY" "$RP_ATTACK" count --pcap "$RP_CAPTURE" | rp_json 'd["frames"]')
+		[ "$n" -ge "$want" ] && break
+		sleep 0.1
+	done
+	[ "$n" -ge "$want" ] || rp_log "the capture holds $n frames after 10 s, not $want"
+	rp_stop "$RP_CAPTURE_PID" INT 10
+	RP_CAPTURE_GOT=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$RP_CAPTURE_LOG")
+	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$RP_CAPTURE_LOG")
+	if [ -z "$RP_CAPTURE_GOT" ] || [ -z "$dropped" ]; then
+		rp_fail "tcpdump ended without its counts (status $RP_STATUS): $(cat "$RP_CAPTURE_LOG")"
+	fi
+	[ "$dropped" = 0 ] || rp_fail "the capture lost $dropped frames: the counts would be wrong"
+}
+
+# rp_capture_count MANIFEST OUT: attack.py count of the last capture, per class of MANIFEST.
+rp_capture_count() {
+	"$RP_PY" "$RP_ATTACK" count --pcap "$RP_CAPTURE" --manifest "$1" >"$2" ||
+		rp_fail "attack.py count failed"
+}
+
+# rp_attack_send MANIFEST ARGS...: attack.py send from the upstream host to the protected
+# host's MAC (bounded: 120 s, and --timeout in ARGS); ARGS give the scenario and the rate.
+rp_attack_send() {
+	local manifest=$1 mac
+	shift
+	mac=$(rp_host_mac "$RP_NS_DOWN")
+	rp_nsx "$RP_NS_UP" timeout 120 "$RP_PY" "$RP_ATTACK" send --iface "$RP_HOST_IF" \
+		--dst-mac "$mac" --manifest "$manifest" "$@" >&2 ||
+		rp_fail "attack.py send $* failed"
+}
+
+# rp_attack_bg MANIFEST ARGS...: the same in the background; sets RP_ATTACK_PID. Wait for it
+# with rp_wait_exit.
+rp_attack_bg() {
+	local manifest=$1 mac
+	shift
+	mac=$(rp_host_mac "$RP_NS_DOWN")
+	rp_bg "$manifest.log" "$RP_NS_UP" timeout 120 "$RP_PY" "$RP_ATTACK" send \
+		--iface "$RP_HOST_IF" --dst-mac "$mac" --manifest "$manifest" "$@"
+	RP_ATTACK_PID=$RP_LAST_PID
+}
+
+# rp_mit_snapshot FILE: the node's drops, rules, blocklist counters and port stats as one JSON
+# document {"drops": ..., "rules": ..., "blocklist": ..., "stats": ...}.
+rp_mit_snapshot() {
+	local file=$1 k
+	{
+		printf '{'
+		for k in drops rules stats; do
+			printf '"%s": ' "$k"
+			rp_ctl --json "$k" || rp_fail "rampartctl --json $k failed"
+			printf ', '
+		done
+		printf '"blocklist": '
+		rp_ctl --json blocklist list --limit 0 || rp_fail "rampartctl --json blocklist list failed"
+		printf '}\n'
+	} >"$file"
+}
+
+# rp_wait_node_rx BEFORE_STATS_JSON UP_TX_BEFORE [SECONDS]: wait (bounded, default 10 s) until
+# up0 has received, since the BEFORE stats, every frame the upstream host sent since its
+# tx_packets was UP_TX_BEFORE; fail when it does not, with hw imissed (the af_packet ring
+# overflowed) in the message. Sets RP_UP_SENT to that number of frames.
+rp_wait_node_rx() {
+	local before=$1 up_tx0=$2 limit=${3:-10} rx0 rx deadline hw
+	rx0=$(rp_port_stat up0 rx_packets "$before")
+	RP_UP_SENT=$(($(rp_if_stat "$RP_NS_UP" "$RP_HOST_IF" tx_packets) - up_tx0))
+	deadline=$((SECONDS + limit))
+	while :; do
+		rx=$(($(rp_port_stat up0 rx_packets) - rx0))
+		[ "$rx" = "$RP_UP_SENT" ] && return 0
+		[ "$SECONDS" -le "$deadline" ] || break
+		sleep 0.2
+	done
+	hw=$(rp_ctl --json ports up0 | rp_json '[p["hw"] for p in d["ports"]][0]')
+	rp_fail "up0 received $rx frames, the upstream host sent $RP_UP_SENT (up0 hw: $hw)"
+}
+
+# rp_mix_run NAME EXPECT MODE ARGS...: one run of attack.py traffic through the node, checked
+# end to end against the expectations file EXPECT for a policy in MODE (enforce, monitor).
+# Captures at the protected host, snapshots the node's counters before and after, sends (ARGS:
+# attack.py send arguments, the scenario first), waits until up0 has received every frame the
+# upstream host sent and the segment is quiet, then asserts that the upstream host sent
+# nothing but the run, that the protected host received exactly what down0 sent and the
+# capture saw all of it, and runs `attack.py check` against EXPECT (a file). Leaves
+# $RP_TMP/NAME-{manifest,counts,before,after,deltas}.json and the check's table in
+# $RP_TMP/NAME-check.txt.
+rp_mix_run() {
+	local name=$1 expect=$2 mode=$3 h0 h1 sent d0 d1 p=$RP_TMP/$1
+	local -a hb ha
+	shift 3
+	rp_wait_quiet 10 || rp_fail "$name: the segment did not go quiet within 10s"
+	rp_capture_start "$RP_NS_DOWN" "$name"
+	rp_mit_snapshot "$p-before.json"
+	h0=$(rp_host_counters)
+	rp_attack_send "$p-manifest.json" "$@"
+	rp_wait_node_rx "$(rp_json 'd["stats"]' <"$p-before.json")" "${h0%% *}"
+	rp_wait_quiet 10 || rp_fail "$name: the segment did not go quiet within 10s after the run"
+	h1=$(rp_host_counters)
+	rp_mit_snapshot "$p-after.json"
+	read -r -a hb <<<"$h0"
+	read -r -a ha <<<"$h1"
+	rp_capture_stop $((ha[3] - hb[3]))
+	rp_capture_count "$p-manifest.json" "$p-counts.json"
+	sent=$(rp_json 'd["sent"]' <"$p-manifest.json")
+	rp_expect_eq "$name: frames the upstream host sent = frames attack.py sent" "$sent" "$RP_UP_SENT"
+	d0=$(rp_port_stat down0 tx_packets "$(rp_json 'd["stats"]' <"$p-before.json")")
+	d1=$(rp_port_stat down0 tx_packets "$(rp_json 'd["stats"]' <"$p-after.json")")
+	rp_expect_eq "$name: frames the protected host received = down0 tx_packets delta" \
+		$((d1 - d0)) $((ha[3] - hb[3]))
+	rp_expect_eq "$name: frames captured at the protected host = frames it received" \
+		$((ha[3] - hb[3])) "$RP_CAPTURE_GOT"
+	if ! "$RP_PY" "$RP_ATTACK" check --manifest "$p-manifest.json" --counts "$p-counts.json" \
+		--before "$p-before.json" --after "$p-after.json" --expect "$expect" --mode "$mode" \
+		--deltas "$p-deltas.json" >"$p-check.txt"; then
+		cat "$p-check.txt" >&2
+		rp_fail "$name: the traffic or the counters did not match the policy (above)"
+	fi
+	cat "$p-check.txt" >&2
+	rp_log "ok: $name: every class met the policy, and Rampart's counters agree"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Cleanup
 
 rp_dump_logs() {

@@ -6,7 +6,8 @@
 # between the two reads, so the counters must be equal, not merely close). A parameter narrows
 # the answer to one port; an unknown port is refused. Telemetry keeps answering until the
 # daemon stops, and the daemon still stops cleanly while it is being queried. An answer too
-# large for a telemetry dict says it was truncated.
+# large for a telemetry dict says it was truncated. /rampart/policy, rules, drops and blocklist
+# agree with rampartctl too.
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +67,47 @@ assert bad is None, bad  # an unknown port is refused: telemetry answers null
 down0 = answers["/rampart/ports"][0]
 assert down0["name"] == "down0" and down0["link"] == "up" and down0["paired_with"] == "up0", down0
 print("telemetry and rampartctl agree on", len(ctl["ports"]), "ports")
+PY
+
+# The mitigation views: a policy with a count rule for ICMP, pings through it, a blocklisted
+# source; telemetry and rampartctl must report the same policy, rule counters, drop counters
+# and blocklist.
+cat >"$RP_TMP/policy.conf" <<'POLICY'
+deny_prefixes = [ "198.18.7.0/24" ];
+rules = ( { name = "icmp-seen"; proto = "icmp"; action = "count"; } );
+POLICY
+rp_ctl policy load "$RP_TMP/policy.conf" >/dev/null
+rp_ctl blocklist add 198.18.0.9 --ttl 600 >/dev/null
+rp_expect_eq "pings through the policy" 7 "$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 7)"
+rp_wait_quiet
+telemetry /rampart/policy /rampart/rules /rampart/drops /rampart/blocklist >"$out.mit"
+for v in "policy show" rules drops "blocklist list"; do
+	# shellcheck disable=SC2086
+	rp_ctl --json $v >"$RP_TMP/ctl-${v%% *}"
+done
+rp_check "mitigation telemetry agrees with rampartctl" "$RP_PY" - "$out.mit" "$RP_TMP" <<'PY'
+import json, sys
+answers = {}
+for line in open(sys.argv[1]):
+    answers.update(json.loads(line))
+def ctl(name):
+    d = json.load(open("%s/ctl-%s" % (sys.argv[2], name)))
+    return d.get("data", d)
+pol, rules, drops, bl = (answers["/rampart/" + k] for k in ("policy", "rules", "drops", "blocklist"))
+cp = ctl("policy")
+assert pol["version"] == cp["version"] == 1, (pol, cp)
+assert pol["rules"] == 1 and pol["deny_prefixes"] == 1, pol
+cr = ctl("rules")["rules"][0]
+assert cr["name"] == "icmp-seen" and cr["packets"] == 7, cr  # inbound: the requests only
+for k in ("packets", "bytes", "dropped"):
+    assert rules["rules_icmp_seen_" + k] == cr[k], (k, rules, cr)
+cd = ctl("drops")["totals"]
+assert drops["totals_inspected"] == cd["inspected"] > 0, (drops, cd)
+for reason, n in cd["drops"].items():
+    assert drops["totals_drops_" + reason] == n, (reason, drops, cd)
+cb = ctl("blocklist")
+assert bl["count"] == cb["count"] == 1 and bl["stats_added"] == 1, (bl, cb)
+print("policy, rules, drops and blocklist agree; icmp-seen counted", cr["packets"])
 PY
 
 # Stop the daemon while a client keeps querying telemetry: it must still exit 0 promptly.
