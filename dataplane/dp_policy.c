@@ -77,9 +77,8 @@ static const struct rte_acl_field_def acl6_defs[F6_NUM] = {
  * builds tables beside the running ones, so every build takes fresh names. */
 static unsigned int build_seq;
 
-/* Bytes the DPDK heaps hold right now: the memory a structure takes is the difference. */
-static size_t
-heap_used(void)
+size_t
+dp_heap_used(void)
 {
 	struct rte_malloc_socket_stats st;
 	size_t used = 0;
@@ -586,7 +585,7 @@ dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsign
 	int ret = -ENOMEM;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	m0 = heap_used();
+	m0 = dp_heap_used();
 	build_seq++;
 	p = rte_zmalloc("rp_policy", sizeof(*p), RTE_CACHE_LINE_SIZE);
 	if (p == NULL)
@@ -622,24 +621,24 @@ dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsign
 	ret = rules_resolve(p, cp, node, shapes, errs);
 	if (ret < 0)
 		goto fail;
-	m1 = heap_used();
+	m1 = dp_heap_used();
 	ret = rules_compile(p, cp, shapes, errs);
 	if (ret < 0)
 		goto fail;
-	p->info.mem_acl = heap_used() - m1;
-	m1 = heap_used();
+	p->info.mem_acl = dp_heap_used() - m1;
+	m1 = dp_heap_used();
 	ret = prefixes_compile(cp->allow, cp->n_allow, "allow", &p->allow4, &p->allow6, errs);
 	if (ret == 0)
 		ret = prefixes_compile(cp->deny, cp->n_deny, "deny", &p->deny4, &p->deny6, errs);
 	if (ret < 0)
 		goto fail;
-	p->info.mem_lpm = heap_used() - m1;
+	p->info.mem_lpm = dp_heap_used() - m1;
 	protection_compile(p, &cp->protection, hz);
-	m1 = heap_used();
+	m1 = dp_heap_used();
 	ret = workers_alloc(p, n_workers);
 	if (ret < 0)
 		goto fail;
-	p->info.mem_total = heap_used() - m0;
+	p->info.mem_total = dp_heap_used() - m0;
 	p->info.mem_rules = p->info.mem_total - p->info.mem_acl - p->info.mem_lpm;
 	p->info.compile_ms = ms_since(&t0);
 	free(shapes);
