@@ -77,9 +77,8 @@ static const struct rte_acl_field_def acl6_defs[F6_NUM] = {
  * builds tables beside the running ones, so every build takes fresh names. */
 static unsigned int build_seq;
 
-/* Bytes the DPDK heaps hold right now: the memory a structure takes is the difference. */
-static size_t
-heap_used(void)
+size_t
+dp_heap_used(void)
 {
 	struct rte_malloc_socket_stats st;
 	size_t used = 0;
@@ -130,83 +129,55 @@ struct rule_shape {
 
 static const struct cfg_port_range any_port = { 0, 65535 };
 
-/* Add the rule @r (shape @s) to @ctx once per combination of its port ranges. */
+/*
+ * Add the rule @r (shape @s) to the rte_acl context of address family @family once per
+ * combination of its port ranges. Both families' rules have the same fields in the same
+ * order; IPv4 addresses take one 32-bit field each, IPv6 addresses four.
+ */
 static int
-acl_add4(struct rte_acl_ctx *ctx, const struct cfg_rule *r, const struct rule_shape *s,
-	 uint32_t *added)
+acl_add(struct rte_acl_ctx *ctx, unsigned int family, const struct cfg_rule *r,
+	const struct rule_shape *s, uint32_t *added)
 {
 	unsigned int ns = r->n_src_ports ? r->n_src_ports : 1;
 	unsigned int nd = r->n_dst_ports ? r->n_dst_ports : 1;
+	unsigned int chunks = family == 4 ? 1 : 4;
+	unsigned int src = 1, dst = src + chunks, sport = dst + chunks;
+	unsigned int dport = sport + 1, flags = dport + 1, ingress = flags + 1, len = ingress + 1;
+	union {
+		struct dp_acl_rule4 r4;
+		struct dp_acl_rule6 r6;
+	} u;
+	struct rte_acl_rule_data *data = family == 4 ? &u.r4.data : &u.r6.data;
+	struct rte_acl_field *f = family == 4 ? u.r4.field : u.r6.field;
 
+	RTE_BUILD_BUG_ON(F4_LEN != 1 + 2 * 1 + 4 || F6_LEN != 1 + 2 * 4 + 4);
 	for (unsigned int i = 0; i < ns; i++) {
 		for (unsigned int j = 0; j < nd; j++) {
 			const struct cfg_port_range *sp = r->n_src_ports ? &r->src_ports[i] : &any_port;
 			const struct cfg_port_range *dpr = r->n_dst_ports ? &r->dst_ports[j] : &any_port;
-			struct dp_acl_rule4 a;
 			int ret;
 
-			memset(&a, 0, sizeof(a));
-			a.data.category_mask = s->category_mask;
-			a.data.priority = s->priority;
-			a.data.userdata = s->userdata;
-			a.field[F4_PROTO].value.u8 = s->proto;
-			a.field[F4_PROTO].mask_range.u8 = s->proto_mask;
-			mask_chunk(&a.field[F4_SRC], &r->src, r->has_src, 0);
-			mask_chunk(&a.field[F4_DST], &r->dst, r->has_dst, 0);
-			a.field[F4_SPORT].value.u16 = sp->lo;
-			a.field[F4_SPORT].mask_range.u16 = sp->hi;
-			a.field[F4_DPORT].value.u16 = dpr->lo;
-			a.field[F4_DPORT].mask_range.u16 = dpr->hi;
-			a.field[F4_FLAGS].value.u8 = s->flags;
-			a.field[F4_FLAGS].mask_range.u8 = s->flags_mask;
-			a.field[F4_INGRESS].value.u8 = s->ingress;
-			a.field[F4_INGRESS].mask_range.u8 = s->ingress_mask;
-			a.field[F4_LEN].value.u16 = s->len_lo;
-			a.field[F4_LEN].mask_range.u16 = s->len_hi;
-			ret = rte_acl_add_rules(ctx, (const struct rte_acl_rule *)&a, 1);
-			if (ret < 0)
-				return ret;
-			(*added)++;
-		}
-	}
-	return 0;
-}
-
-static int
-acl_add6(struct rte_acl_ctx *ctx, const struct cfg_rule *r, const struct rule_shape *s,
-	 uint32_t *added)
-{
-	unsigned int ns = r->n_src_ports ? r->n_src_ports : 1;
-	unsigned int nd = r->n_dst_ports ? r->n_dst_ports : 1;
-
-	for (unsigned int i = 0; i < ns; i++) {
-		for (unsigned int j = 0; j < nd; j++) {
-			const struct cfg_port_range *sp = r->n_src_ports ? &r->src_ports[i] : &any_port;
-			const struct cfg_port_range *dpr = r->n_dst_ports ? &r->dst_ports[j] : &any_port;
-			struct dp_acl_rule6 a;
-			int ret;
-
-			memset(&a, 0, sizeof(a));
-			a.data.category_mask = s->category_mask;
-			a.data.priority = s->priority;
-			a.data.userdata = s->userdata;
-			a.field[F6_PROTO].value.u8 = s->proto;
-			a.field[F6_PROTO].mask_range.u8 = s->proto_mask;
-			for (unsigned int c = 0; c < 4; c++) {
-				mask_chunk(&a.field[F6_SRC0 + c], &r->src, r->has_src, c);
-				mask_chunk(&a.field[F6_DST0 + c], &r->dst, r->has_dst, c);
+			memset(&u, 0, sizeof(u));
+			data->category_mask = s->category_mask;
+			data->priority = s->priority;
+			data->userdata = s->userdata;
+			f[0].value.u8 = s->proto;
+			f[0].mask_range.u8 = s->proto_mask;
+			for (unsigned int c = 0; c < chunks; c++) {
+				mask_chunk(&f[src + c], &r->src, r->has_src, c);
+				mask_chunk(&f[dst + c], &r->dst, r->has_dst, c);
 			}
-			a.field[F6_SPORT].value.u16 = sp->lo;
-			a.field[F6_SPORT].mask_range.u16 = sp->hi;
-			a.field[F6_DPORT].value.u16 = dpr->lo;
-			a.field[F6_DPORT].mask_range.u16 = dpr->hi;
-			a.field[F6_FLAGS].value.u8 = s->flags;
-			a.field[F6_FLAGS].mask_range.u8 = s->flags_mask;
-			a.field[F6_INGRESS].value.u8 = s->ingress;
-			a.field[F6_INGRESS].mask_range.u8 = s->ingress_mask;
-			a.field[F6_LEN].value.u16 = s->len_lo;
-			a.field[F6_LEN].mask_range.u16 = s->len_hi;
-			ret = rte_acl_add_rules(ctx, (const struct rte_acl_rule *)&a, 1);
+			f[sport].value.u16 = sp->lo;
+			f[sport].mask_range.u16 = sp->hi;
+			f[dport].value.u16 = dpr->lo;
+			f[dport].mask_range.u16 = dpr->hi;
+			f[flags].value.u8 = s->flags;
+			f[flags].mask_range.u8 = s->flags_mask;
+			f[ingress].value.u8 = s->ingress;
+			f[ingress].mask_range.u8 = s->ingress_mask;
+			f[len].value.u16 = s->len_lo;
+			f[len].mask_range.u16 = s->len_hi;
+			ret = rte_acl_add_rules(ctx, (const struct rte_acl_rule *)&u, 1);
 			if (ret < 0)
 				return ret;
 			(*added)++;
@@ -422,9 +393,9 @@ rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rul
 		bool v4, v6;
 
 		rule_families(r, &v4, &v6);
-		ret = v4 && p->acl4 != NULL ? acl_add4(p->acl4, r, &shapes[i], &added) : 0;
+		ret = v4 && p->acl4 != NULL ? acl_add(p->acl4, 4, r, &shapes[i], &added) : 0;
 		if (ret == 0 && v6)
-			ret = acl_add6(p->acl6, r, &shapes[i], &added);
+			ret = acl_add(p->acl6, 6, r, &shapes[i], &added);
 		if (ret < 0) {
 			cfg_error_add(errs, r->line, "rule %s: the classifier refused it: %s",
 				      r->name, strerror(-ret));
@@ -614,7 +585,7 @@ dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsign
 	int ret = -ENOMEM;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	m0 = heap_used();
+	m0 = dp_heap_used();
 	build_seq++;
 	p = rte_zmalloc("rp_policy", sizeof(*p), RTE_CACHE_LINE_SIZE);
 	if (p == NULL)
@@ -650,24 +621,24 @@ dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsign
 	ret = rules_resolve(p, cp, node, shapes, errs);
 	if (ret < 0)
 		goto fail;
-	m1 = heap_used();
+	m1 = dp_heap_used();
 	ret = rules_compile(p, cp, shapes, errs);
 	if (ret < 0)
 		goto fail;
-	p->info.mem_acl = heap_used() - m1;
-	m1 = heap_used();
+	p->info.mem_acl = dp_heap_used() - m1;
+	m1 = dp_heap_used();
 	ret = prefixes_compile(cp->allow, cp->n_allow, "allow", &p->allow4, &p->allow6, errs);
 	if (ret == 0)
 		ret = prefixes_compile(cp->deny, cp->n_deny, "deny", &p->deny4, &p->deny6, errs);
 	if (ret < 0)
 		goto fail;
-	p->info.mem_lpm = heap_used() - m1;
+	p->info.mem_lpm = dp_heap_used() - m1;
 	protection_compile(p, &cp->protection, hz);
-	m1 = heap_used();
+	m1 = dp_heap_used();
 	ret = workers_alloc(p, n_workers);
 	if (ret < 0)
 		goto fail;
-	p->info.mem_total = heap_used() - m0;
+	p->info.mem_total = dp_heap_used() - m0;
 	p->info.mem_rules = p->info.mem_total - p->info.mem_acl - p->info.mem_lpm;
 	p->info.compile_ms = ms_since(&t0);
 	free(shapes);

@@ -237,6 +237,10 @@ dp_mitigation_init(struct dp *dp, char *err, size_t errlen);
 void
 dp_mitigation_fini(struct dp *dp);
 
+/* Bytes the DPDK heaps hold right now: the memory a structure takes is the difference. */
+size_t
+dp_heap_used(void);
+
 /*
  * Compile @cp for a node with @node's link pairs and @n_workers workers into a new policy of
  * generation @version. @hz is the clock the limits count in. On error every problem goes to

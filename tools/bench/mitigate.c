@@ -301,18 +301,6 @@ peak_reset(void)
 	}
 }
 
-static size_t
-heap_used(void)
-{
-	struct rte_malloc_socket_stats st;
-	size_t used = 0;
-
-	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++)
-		if (rte_malloc_get_socket_stats((int)s, &st) == 0)
-			used += st.heap_allocsz_bytes;
-	return used;
-}
-
 static double
 now_ms(void)
 {
@@ -849,7 +837,7 @@ main(int argc, char **argv)
 		goto nomem;
 
 	/* The blocklist, filled as the control thread would. */
-	h0 = heap_used();
+	h0 = dp_heap_used();
 	t0 = now_ms();
 	bl = dp_blocklist_create("bench_blocklist", RTE_MAX(o.gen.n_block, 1024u),
 	                         (int)rte_socket_id(), rte_get_tsc_hz());
@@ -866,7 +854,7 @@ main(int argc, char **argv)
 		}
 	}
 	printf("R blocklist entries=%u fill_ms=%.1f mem_mb=%.1f\n", o.gen.n_block, now_ms() - t0,
-	       mb(heap_used() - h0));
+	       mb(dp_heap_used() - h0));
 
 	wk = worker_make();
 	if (wk == NULL)
