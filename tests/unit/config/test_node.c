@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "assert_errors.h"
+
 #include "cfg.h"
 
 /* The example config of the documentation, one setting group per line. */
@@ -93,38 +95,13 @@ parse_edits(int line, ...)
 	return parse(text);
 }
 
-static void
-dump_errors(void)
-{
-	print_message("errors (%u, %u dropped):\n", errs.count, errs.dropped);
-	cfg_errors_print(&errs, stderr);
-}
-
-static bool
-has_error(int line, const char *part)
-{
-	for (unsigned int i = 0; i < errs.count; i++)
-		if (errs.err[i].line == line && strstr(errs.err[i].msg, part) != NULL)
-			return true;
-	return false;
-}
-
-/* An error on @line whose message contains @part. */
-#define assert_error(line, part)                                                           \
-	do {                                                                               \
-		if (!has_error((line), (part))) {                                          \
-			dump_errors();                                                     \
-			fail_msg("no error at line %d containing \"%s\"", (line), (part)); \
-		}                                                                          \
-	} while (0)
-
 /* @rc is -EINVAL and the only error is on @line and contains @part. */
 #define assert_only_error(rc, line, part)                                                 \
 	do {                                                                              \
 		int rc_ = (rc);                                                           \
 		if (rc_ != -EINVAL || errs.count != 1 || errs.dropped != 0 ||             \
-		    !has_error((line), (part))) {                                         \
-			dump_errors();                                                    \
+		    !errors_have(&errs, (line), (part))) {                                         \
+			errors_dump(&errs);                                                    \
 			fail_msg("rc %d: expected only one error, at line %d containing " \
 			         "\"%s\"",                                                \
 			         rc_, (line), (part));                                    \
@@ -135,7 +112,7 @@ has_error(int line, const char *part)
 	do {                                                             \
 		int rc_ = (rc);                                          \
 		if (rc_ != 0 || errs.count != 0) {                       \
-			dump_errors();                                   \
+			errors_dump(&errs);                                   \
 			fail_msg("rc %d: expected a valid config", rc_); \
 		}                                                        \
 	} while (0)
@@ -143,7 +120,7 @@ has_error(int line, const char *part)
 #define assert_error_count(n)                                                              \
 	do {                                                                               \
 		if (errs.count != (n)) {                                                   \
-			dump_errors();                                                     \
+			errors_dump(&errs);                                                     \
 			fail_msg("%u errors, expected %u", errs.count, (unsigned int)(n)); \
 		}                                                                          \
 	} while (0)
@@ -670,8 +647,8 @@ test_cfg_node_parse_out_of_range(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = parse_edits(cases[i].line, cases[i].text, 0);
 
-		if (rc != -EINVAL || errs.count != 1 || !has_error(cases[i].line, cases[i].error)) {
-			dump_errors();
+		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, cases[i].line, cases[i].error)) {
+			errors_dump(&errs);
 			fail_msg("case %zu (%s): rc %d, expected only \"%s\"", i, cases[i].text, rc,
 			         cases[i].error);
 		}
@@ -737,8 +714,8 @@ test_cfg_node_parse_policy_and_mitigation_errors(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = parse_edits(cases[i].line, cases[i].text, 0);
 
-		if (rc != -EINVAL || errs.count != 1 || !has_error(cases[i].line, cases[i].error)) {
-			dump_errors();
+		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, cases[i].line, cases[i].error)) {
+			errors_dump(&errs);
 			fail_msg("case %zu: expected only \"%s\" at line %d", i, cases[i].error,
 			         cases[i].line);
 		}
@@ -1193,8 +1170,8 @@ test_cfg_node_parse_bad_lcore_list(void **state)
 		         bad[i]);
 		rc = parse_edits(L_DPDK, line, 0);
 		/* The worker check needs a valid list, so nothing else is reported. */
-		if (rc != -EINVAL || errs.count != 1 || !has_error(L_DPDK, want)) {
-			dump_errors();
+		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, L_DPDK, want)) {
+			errors_dump(&errs);
 			fail_msg("lcores \"%s\": expected only \"%s\"", bad[i], want);
 		}
 	}
@@ -1265,8 +1242,8 @@ test_cfg_node_parse_socket_mode_forms(void **state)
 
 		snprintf(line, sizeof(line), "control = { socket_mode = %s; };", bad[i].value);
 		rc = parse_edits(L_CONTROL, line, 0);
-		if (rc != -EINVAL || errs.count != 1 || !has_error(L_CONTROL, bad[i].error)) {
-			dump_errors();
+		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, L_CONTROL, bad[i].error)) {
+			errors_dump(&errs);
 			fail_msg("socket_mode %s: expected only \"%s\"", bad[i].value,
 			         bad[i].error);
 		}
@@ -1367,8 +1344,8 @@ test_cfg_node_parse_extra_args_eal_owned(void **state)
 		         "instead",
 		         owned[i].arg, owned[i].setting);
 		rc = parse_edits(L_DPDK, line, 0);
-		if (rc != -EINVAL || errs.count != 1 || !has_error(L_DPDK, want)) {
-			dump_errors();
+		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, L_DPDK, want)) {
+			errors_dump(&errs);
 			fail_msg("extra arg %s: expected only \"%s\"", owned[i].arg, want);
 		}
 	}

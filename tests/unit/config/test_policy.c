@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "assert_errors.h"
+
 #include "cfg.h"
 
 #define MAX_FILES 32
@@ -135,38 +137,13 @@ load(const char *path)
 	return cfg_policy_load(path, &pol, &errs);
 }
 
-static void
-dump_errors(void)
-{
-	print_message("errors (%u, %u dropped):\n", errs.count, errs.dropped);
-	cfg_errors_print(&errs, stderr);
-}
-
-static bool
-has_error(int line, const char *part)
-{
-	for (unsigned int i = 0; i < errs.count; i++)
-		if (errs.err[i].line == line && strstr(errs.err[i].msg, part) != NULL)
-			return true;
-	return false;
-}
-
-/* An error on @line whose message contains @part. */
-#define assert_error(line, part)                                                           \
-	do {                                                                               \
-		if (!has_error((line), (part))) {                                          \
-			dump_errors();                                                     \
-			fail_msg("no error at line %d containing \"%s\"", (line), (part)); \
-		}                                                                          \
-	} while (0)
-
 /* @rc is -EINVAL, no policy was returned, and the only error is on @line and has @part. */
 #define assert_only_error(rc, line, part)                                                    \
 	do {                                                                                 \
 		int rc_ = (rc);                                                              \
 		if (rc_ != -EINVAL || pol != NULL || errs.count != 1 || errs.dropped != 0 || \
-		    !has_error((line), (part))) {                                            \
-			dump_errors();                                                       \
+		    !errors_have(&errs, (line), (part))) {                                            \
+			errors_dump(&errs);                                                       \
 			fail_msg("rc %d: expected only one error, at line %d containing "    \
 			         "\"%s\"",                                                   \
 			         rc_, (line), (part));                                       \
@@ -177,7 +154,7 @@ has_error(int line, const char *part)
 	do {                                                             \
 		int rc_ = (rc);                                          \
 		if (rc_ != 0 || errs.count != 0 || pol == NULL) {        \
-			dump_errors();                                   \
+			errors_dump(&errs);                                   \
 			fail_msg("rc %d: expected a valid policy", rc_); \
 		}                                                        \
 	} while (0)
@@ -185,7 +162,7 @@ has_error(int line, const char *part)
 #define assert_error_count(n)                                                              \
 	do {                                                                               \
 		if (errs.count != (n)) {                                                   \
-			dump_errors();                                                     \
+			errors_dump(&errs);                                                     \
 			fail_msg("%u errors, expected %u", errs.count, (unsigned int)(n)); \
 		}                                                                          \
 	} while (0)
@@ -782,8 +759,8 @@ test_cfg_policy_parse_each_error(void **state)
 		snprintf(buf, sizeof(buf), "# line 1\n%s\n", error_cases[i].text);
 		rc = parse(buf);
 		if (rc != -EINVAL || pol != NULL || errs.count != 1 ||
-		    !has_error(2, error_cases[i].error)) {
-			dump_errors();
+		    !errors_have(&errs, 2, error_cases[i].error)) {
+			errors_dump(&errs);
 			fail_msg("case %zu (%s): rc %d, expected only \"%s\" at line 2", i,
 			         error_cases[i].text, rc, error_cases[i].error);
 		}
