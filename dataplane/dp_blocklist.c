@@ -34,7 +34,7 @@ dp_blocklist_create(const char *name, uint32_t capacity, int socket, uint64_t hz
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		              RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct dp_blocklist *bl;
 	uint32_t bits;
@@ -128,7 +128,7 @@ key_delete(struct dp_blocklist *bl, const struct dp_bl_key *k)
 
 int
 dp_blocklist_insert(struct dp_blocklist *bl, const struct dp_bl_key *k, uint64_t expiry,
-		    bool automatic)
+                    bool automatic)
 {
 	uint64_t data = expiry & ~DP_BL_AUTO;
 	bool fresh;
@@ -226,7 +226,7 @@ dp_blocklist_add(struct dp *dp, const struct cfg_prefix *addr, uint32_t ttl_s)
 	if (key_from_prefix(&k, addr) < 0 || ttl_s > DP_BL_TTL_MAX)
 		return -EINVAL;
 	return dp_blocklist_insert(bl, &k, ttl_s ? rte_get_tsc_cycles() + ttl_s * bl->hz : 0,
-				   false);
+	                           false);
 }
 
 int
@@ -271,7 +271,7 @@ dp_blocklist_capacity(const struct dp *dp)
 
 int
 dp_blocklist_walk(const struct dp *dp, int (*cb)(const struct dp_blocklist_entry *e, void *arg),
-		  void *arg)
+                  void *arg)
 {
 	const struct dp_blocklist *bl = dp->blocklist;
 	uint64_t now = rte_get_tsc_cycles();

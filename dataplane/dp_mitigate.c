@@ -39,11 +39,12 @@ dp_mitigation_init(struct dp *dp, char *err, size_t errlen)
 
 	pthread_mutex_init(&dp->policy_lock, NULL);
 	dp->blocklist = dp_blocklist_create("rp_blocklist", cfg->mitigation.blocklist_size,
-					    (int)rte_socket_id(), rte_get_tsc_hz());
+	                                    (int)rte_socket_id(), rte_get_tsc_hz());
 	if (dp->blocklist == NULL) {
-		snprintf(err, errlen, "cannot create the blocklist of %u entries: %s (lower "
-			 "mitigation.blocklist_size or raise dpdk.memory_mb)",
-			 cfg->mitigation.blocklist_size, strerror(errno));
+		snprintf(err, errlen,
+		         "cannot create the blocklist of %u entries: %s (lower "
+		         "mitigation.blocklist_size or raise dpdk.memory_mb)",
+		         cfg->mitigation.blocklist_size, strerror(errno));
 		return -errno;
 	}
 	for (unsigned int w = 0; w < dp->n_workers; w++) {
@@ -55,21 +56,24 @@ dp_mitigation_init(struct dp *dp, char *err, size_t errlen)
 
 		mem = sz ? rte_zmalloc_socket("rp_rate", sz, RTE_CACHE_LINE_SIZE, socket) : NULL;
 		if (mem == NULL) {
-			snprintf(err, errlen, "worker on lcore %u: cannot allocate rate-limit state "
-				 "for %u sources (lower mitigation.rate_sources or raise "
-				 "dpdk.memory_mb)", wk->lcore, cfg->mitigation.rate_sources);
+			snprintf(err, errlen,
+			         "worker on lcore %u: cannot allocate rate-limit state "
+			         "for %u sources (lower mitigation.rate_sources or raise "
+			         "dpdk.memory_mb)",
+			         wk->lcore, cfg->mitigation.rate_sources);
 			return -ENOMEM;
 		}
 		dp_rate_table_init(&wk->rate, mem, cfg->mitigation.rate_sources);
 		/* A secret hash seed per worker: a sender cannot aim sources at one bucket. */
 		dp_rate_table_seed(&wk->rate, rte_rand());
 		snprintf(name, sizeof(name), "rp_offenders_%u", w);
-		wk->offenders = rte_ring_create_elem(name, sizeof(struct dp_offender),
-						     cfg->mitigation.offender_ring, socket,
-						     RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+		wk->offenders = rte_ring_create_elem(
+			name, sizeof(struct dp_offender), cfg->mitigation.offender_ring, socket,
+			RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
 		if (wk->offenders == NULL) {
-			snprintf(err, errlen, "worker on lcore %u: cannot create its offender ring: %s",
-				 wk->lcore, rte_strerror(rte_errno));
+			snprintf(err, errlen,
+			         "worker on lcore %u: cannot create its offender ring: %s",
+			         wk->lcore, rte_strerror(rte_errno));
 			return -ENOMEM;
 		}
 		wk->policy = &dp->policy;
@@ -81,7 +85,7 @@ dp_mitigation_init(struct dp *dp, char *err, size_t errlen)
 	dp->policy = dp_policy_build(&empty, cfg, dp->n_workers, 0, rte_get_tsc_hz(), &errs);
 	if (dp->policy == NULL) {
 		snprintf(err, errlen, "cannot set up the empty policy: %s",
-			 errs.count ? errs.err[0].msg : strerror(errno));
+		         errs.count ? errs.err[0].msg : strerror(errno));
 		return -ENOMEM;
 	}
 	dp->policy->info.loaded = time(NULL);
@@ -120,7 +124,7 @@ policy_prepare(struct dp *dp, const char *path, struct cfg_errors *errs, int *re
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cfg_errors_init(errs, path);
 	p = dp_policy_build(cp, dp->cfg, dp->n_workers, dp->policy_version + 1, rte_get_tsc_hz(),
-			    errs);
+	                    errs);
 	*ret = p ? 0 : -errno;
 	if (p != NULL)
 		p->info.parse_ms = ms_between(&t0, &t1);
@@ -130,7 +134,7 @@ policy_prepare(struct dp *dp, const char *path, struct cfg_errors *errs, int *re
 
 int
 dp_policy_check(struct dp *dp, const char *path, struct cfg_errors *errs,
-		struct dp_policy_info *info)
+                struct dp_policy_info *info)
 {
 	struct dp_policy *p;
 	int ret;
@@ -146,7 +150,7 @@ dp_policy_check(struct dp *dp, const char *path, struct cfg_errors *errs,
 
 int
 dp_policy_load(struct dp *dp, const char *path, struct cfg_errors *errs,
-	       struct dp_policy_info *info)
+               struct dp_policy_info *info)
 {
 	struct dp_policy *p, *old;
 	struct timespec t0, t1;

@@ -57,7 +57,7 @@ burst_compact(struct burst *b)
 /* Stage 2 and 4: sources in a prefix set. @hit[j] is set for open packet j. */
 static void
 prefix_lookup(const struct dp_pfx4 *l4, const struct rte_lpm6 *l6, const struct dp_pkt *pkts,
-	      const struct burst *b, bool *hit)
+              const struct burst *b, bool *hit)
 {
 	uint32_t ips[DP_MAX_BURST];
 
@@ -89,7 +89,7 @@ prefix_lookup(const struct dp_pfx4 *l4, const struct rte_lpm6 *l6, const struct 
  * only those whose filter bit is set are looked up in the hash, in bulk. */
 static void
 blocklist_lookup(const struct dp_blocklist *bl, const struct dp_pkt *pkts, const struct burst *b,
-		 uint64_t now, bool *hit)
+                 uint64_t now, bool *hit)
 {
 	struct dp_bl_key keys[DP_MAX_BURST];
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
@@ -128,7 +128,7 @@ blocklist_lookup(const struct dp_blocklist *bl, const struct dp_pkt *pkts, const
 
 static void
 rate_key(struct dp_rate_key *k, const struct dp_policy *p, uint32_t id, uint8_t family,
-	 const uint8_t *addr)
+         const uint8_t *addr)
 {
 	memset(k, 0, sizeof(*k));
 	k->limiter = p->gen << DP_LIMITER_ID_BITS | id;
@@ -152,8 +152,8 @@ offender_report(struct dp_worker *wk, const struct dp_policy *p, const struct dp
 /* Charge one packet against a per-address limit. @return true when admitted. */
 static bool
 limit_charge(struct dp_worker *wk, const struct dp_policy *p, uint32_t id,
-	     const struct dp_limit *lim, const struct dp_pkt *pkt, const uint8_t *addr,
-	     uint32_t bytes, uint64_t now, bool may_block)
+             const struct dp_limit *lim, const struct dp_pkt *pkt, const uint8_t *addr,
+             uint32_t bytes, uint64_t now, bool may_block)
 {
 	struct dp_rate_key k;
 	struct dp_rate_entry *e;
@@ -165,8 +165,8 @@ limit_charge(struct dp_worker *wk, const struct dp_policy *p, uint32_t id,
 	if (wk->rate.evictions != evictions)
 		CTR_ADD(wk->mit.rate_evictions, 1);
 	ok = dp_rate_entry_charge(e, lim, now, bytes, p->prot.gap_ticks,
-				  may_block && p->prot.auto_block ? p->prot.exceed_ticks : 0,
-				  &offender);
+	                          may_block && p->prot.auto_block ? p->prot.exceed_ticks : 0,
+	                          &offender);
 	if (offender)
 		offender_report(wk, p, pkt);
 	return ok;
@@ -175,7 +175,7 @@ limit_charge(struct dp_worker *wk, const struct dp_policy *p, uint32_t id,
 /* Stage 6 for one packet, given its classification. @return true when the packet is decided. */
 static bool
 rule_apply(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint32_t bytes, const uint32_t *res,
-	   uint64_t now, uint8_t *reason)
+           uint64_t now, uint8_t *reason)
 {
 	const struct dp_policy *p = pl->policy;
 	struct dp_worker *wk = pl->wk;
@@ -208,7 +208,7 @@ rule_apply(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint32_t bytes, con
 		/* The counters count frames, as the ports do; bit rates count IP lengths. */
 		if (r->per_source)
 			ok = limit_charge(wk, p, t - 1, &r->src_limit, pkt, pkt->src, pkt->l3_len,
-					  now, true);
+			                  now, true);
 		if (ok && r->aggregate)
 			ok = dp_limit_admit(&r->agg_limit, &pw->agg[t - 1], now, pkt->l3_len);
 		if (!ok) {
@@ -231,21 +231,21 @@ protect(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint64_t now, uint8_t 
 	if (pkt->proto == IPPROTO_TCP) {
 		if (p->prot.syn && (pkt->tcp_flags & TCP_SYN_ACK) == CFG_TCP_SYN &&
 		    (!limit_charge(pl->wk, p, DP_LIMITER_SYN_SRC, &p->prot.syn_src, pkt, pkt->src,
-				   pkt->l3_len, now, true) ||
+		                   pkt->l3_len, now, true) ||
 		     !limit_charge(pl->wk, p, DP_LIMITER_SYN_DST, &p->prot.syn_dst, pkt, pkt->dst,
-				   pkt->l3_len, now, false)))
+		                   pkt->l3_len, now, false)))
 			*reason = DP_DROP_SYN_FLOOD;
 	} else if (pkt->proto == IPPROTO_UDP) {
-		if (p->prot.amp && pkt->frag != DP_FRAG_LATER && pkt->l3_len >= p->prot.amp_min_len &&
+		if (p->prot.amp && pkt->frag != DP_FRAG_LATER &&
+		    pkt->l3_len >= p->prot.amp_min_len &&
 		    (p->prot.amp_ports[pkt->sport / 8] >> (pkt->sport % 8) & 1))
 			*reason = DP_DROP_UDP_AMPLIFICATION;
-	} else if (p->prot.icmp &&
-		   ((pkt->family == 4 && pkt->proto == IPPROTO_ICMP &&
-		     pkt->icmp_type == ICMP_ECHO_REQUEST) ||
-		    (pkt->family == 6 && pkt->proto == IPPROTO_ICMPV6 &&
-		     pkt->icmp_type == ICMPV6_ECHO_REQUEST))) {
+	} else if (p->prot.icmp && ((pkt->family == 4 && pkt->proto == IPPROTO_ICMP &&
+	                             pkt->icmp_type == ICMP_ECHO_REQUEST) ||
+	                            (pkt->family == 6 && pkt->proto == IPPROTO_ICMPV6 &&
+	                             pkt->icmp_type == ICMPV6_ECHO_REQUEST))) {
 		if (!limit_charge(pl->wk, p, DP_LIMITER_ICMP_SRC, &p->prot.icmp_src, pkt, pkt->src,
-				  pkt->l3_len, now, true))
+		                  pkt->l3_len, now, true))
 			*reason = DP_DROP_ICMP_FLOOD;
 	}
 }
@@ -257,7 +257,7 @@ protect(struct dp_pipeline *pl, const struct dp_pkt *pkt, uint64_t now, uint8_t 
  */
 static void
 rate_prefetch(const struct dp_pipeline *pl, const struct dp_pkt *pkts, const struct burst *b,
-	      const uint32_t *res, bool outbound)
+              const uint32_t *res, bool outbound)
 {
 	const struct dp_policy *p = pl->policy;
 	unsigned int nc = p->n_categories;
@@ -275,13 +275,13 @@ rate_prefetch(const struct dp_pipeline *pl, const struct dp_pkt *pkts, const str
 				dp_rate_table_prefetch(&pl->wk->rate, &k);
 			}
 		} else if (!outbound && pkt->proto == IPPROTO_TCP && p->prot.syn &&
-			   (pkt->tcp_flags & TCP_SYN_ACK) == CFG_TCP_SYN) {
+		           (pkt->tcp_flags & TCP_SYN_ACK) == CFG_TCP_SYN) {
 			rate_key(&k, p, DP_LIMITER_SYN_SRC, pkt->family, pkt->src);
 			dp_rate_table_prefetch(&pl->wk->rate, &k);
 			rate_key(&k, p, DP_LIMITER_SYN_DST, pkt->family, pkt->dst);
 			dp_rate_table_prefetch(&pl->wk->rate, &k);
 		} else if (!outbound && p->prot.icmp &&
-			   (pkt->proto == IPPROTO_ICMP || pkt->proto == IPPROTO_ICMPV6)) {
+		           (pkt->proto == IPPROTO_ICMP || pkt->proto == IPPROTO_ICMPV6)) {
 			rate_key(&k, p, DP_LIMITER_ICMP_SRC, pkt->family, pkt->src);
 			dp_rate_table_prefetch(&pl->wk->rate, &k);
 		}
@@ -291,7 +291,7 @@ rate_prefetch(const struct dp_pipeline *pl, const struct dp_pkt *pkts, const str
 /* Stages 2 to 5, inbound only. */
 static void
 source_checks(struct dp_pipeline *pl, const struct dp_pkt *pkts, struct burst *b, uint64_t now,
-	      uint8_t *reason)
+              uint8_t *reason)
 {
 	const struct dp_policy *p = pl->policy;
 	bool hit[DP_MAX_BURST];
@@ -337,7 +337,7 @@ source_checks(struct dp_pipeline *pl, const struct dp_pkt *pkts, struct burst *b
 
 void
 dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_t *bytes,
-		unsigned int n, unsigned int pair, bool outbound, uint64_t now, uint8_t *reason)
+                unsigned int n, unsigned int pair, bool outbound, uint64_t now, uint8_t *reason)
 {
 	const struct dp_policy *p = pl->policy;
 	struct dp_worker *wk = pl->wk;

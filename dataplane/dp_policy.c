@@ -41,9 +41,11 @@ enum {
 RTE_ACL_RULE_DEF(dp_acl_rule4, F4_NUM);
 RTE_ACL_RULE_DEF(dp_acl_rule6, F6_NUM);
 
-#define FIELD(t, sz, fi, in, off)                                                          \
-	{ .type = RTE_ACL_FIELD_TYPE_##t, .size = sz, .field_index = fi, .input_index = in,  \
-	  .offset = off }
+#define FIELD(t, sz, fi, in, off)                                                                 \
+	{                                                                                         \
+		.type = RTE_ACL_FIELD_TYPE_##t, .size = sz, .field_index = fi, .input_index = in, \
+		.offset = off                                                                     \
+	}
 
 static const struct rte_acl_field_def acl4_defs[F4_NUM] = {
 	FIELD(BITMASK, 1, F4_PROTO, 0, offsetof(struct dp_acl_key4, proto)),
@@ -136,7 +138,7 @@ static const struct cfg_port_range any_port = { 0, 65535 };
  */
 static int
 acl_add(struct rte_acl_ctx *ctx, unsigned int family, const struct cfg_rule *r,
-	const struct rule_shape *s, uint32_t *added)
+        const struct rule_shape *s, uint32_t *added)
 {
 	unsigned int ns = r->n_src_ports ? r->n_src_ports : 1;
 	unsigned int nd = r->n_dst_ports ? r->n_dst_ports : 1;
@@ -153,8 +155,10 @@ acl_add(struct rte_acl_ctx *ctx, unsigned int family, const struct cfg_rule *r,
 	RTE_BUILD_BUG_ON(F4_LEN != 1 + 2 * 1 + 4 || F6_LEN != 1 + 2 * 4 + 4);
 	for (unsigned int i = 0; i < ns; i++) {
 		for (unsigned int j = 0; j < nd; j++) {
-			const struct cfg_port_range *sp = r->n_src_ports ? &r->src_ports[i] : &any_port;
-			const struct cfg_port_range *dpr = r->n_dst_ports ? &r->dst_ports[j] : &any_port;
+			const struct cfg_port_range *sp =
+				r->n_src_ports ? &r->src_ports[i] : &any_port;
+			const struct cfg_port_range *dpr =
+				r->n_dst_ports ? &r->dst_ports[j] : &any_port;
 			int ret;
 
 			memset(&u, 0, sizeof(u));
@@ -254,7 +258,7 @@ link_pair_index(const struct cfg_node *node, const char *name)
 /* Check what only the node can tell (link pair names, count rules) and fill rule shapes. */
 static int
 rules_resolve(struct dp_policy *p, const struct cfg_policy *cp, const struct cfg_node *node,
-	      struct rule_shape *shapes, struct cfg_errors *errs)
+              struct rule_shape *shapes, struct cfg_errors *errs)
 {
 	unsigned int n_count = 0;
 	int ret = 0;
@@ -281,8 +285,8 @@ rules_resolve(struct dp_policy *p, const struct cfg_policy *cp, const struct cfg
 
 			if (lp < 0) {
 				cfg_error_add(errs, r->line,
-					      "rule %s: link pair \"%s\" is not in the node config",
-					      r->name, r->link_pair);
+				              "rule %s: link pair \"%s\" is not in the node config",
+				              r->name, r->link_pair);
 				ret = -EINVAL;
 				continue;
 			}
@@ -292,8 +296,8 @@ rules_resolve(struct dp_policy *p, const struct cfg_policy *cp, const struct cfg
 		if (r->action == CFG_ACTION_COUNT) {
 			if (n_count >= DP_MAX_COUNT_RULES) {
 				cfg_error_add(errs, r->line,
-					      "rule %s: at most %u rules may have action \"count\"",
-					      r->name, DP_MAX_COUNT_RULES);
+				              "rule %s: at most %u rules may have action \"count\"",
+				              r->name, DP_MAX_COUNT_RULES);
 				ret = -EINVAL;
 				continue;
 			}
@@ -333,7 +337,7 @@ uint32_t dp_scan4_acl_max = 65536;
 /* Build the segment classifier for the IPv4 rules when it suits them: p->scan4, or NULL. */
 static int
 scan4_try(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_shape *shapes,
-	  uint32_t n4)
+          uint32_t n4)
 {
 	struct dp_scan4_shape *sh = calloc(cp->n_rules ? cp->n_rules : 1, sizeof(*sh));
 	int err;
@@ -355,15 +359,15 @@ scan4_try(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_sh
 		sh[i].len_hi = shapes[i].len_hi;
 	}
 	p->scan4 = dp_scan4_build(cp->rules, sh, (uint32_t)cp->n_rules,
-				  n4 > dp_scan4_acl_max ? &dp_scan4_limits_large : &dp_scan4_limits,
-				  &err);
+	                          n4 > dp_scan4_acl_max ? &dp_scan4_limits_large : &dp_scan4_limits,
+	                          &err);
 	free(sh);
 	return err == -E2BIG ? 0 : err;
 }
 
 static int
 rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rule_shape *shapes,
-	      struct cfg_errors *errs)
+              struct cfg_errors *errs)
 {
 	uint32_t n4 = 0, n6 = 0, added = 0;
 	int ret;
@@ -398,7 +402,7 @@ rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rul
 			ret = acl_add(p->acl6, 6, r, &shapes[i], &added);
 		if (ret < 0) {
 			cfg_error_add(errs, r->line, "rule %s: the classifier refused it: %s",
-				      r->name, strerror(-ret));
+			              r->name, strerror(-ret));
 			return ret;
 		}
 	}
@@ -410,7 +414,7 @@ rules_compile(struct dp_policy *p, const struct cfg_policy *cp, const struct rul
 	return 0;
 build:
 	cfg_error_add(errs, 0, "cannot build the rule classifier for %u rules: %s", added,
-		      strerror(-ret));
+	              strerror(-ret));
 	return ret;
 nomem:
 	cfg_error_add(errs, 0, "cannot create the rule classifier: %s", rte_strerror(rte_errno));
@@ -445,7 +449,7 @@ prefix6_add(struct rte_lpm6 *l6, const struct cfg_prefix *q)
  * for IPv6. @what is "allow" or "deny". */
 static int
 prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, struct dp_pfx4 **l4,
-		 struct rte_lpm6 **l6, struct cfg_errors *errs)
+                 struct rte_lpm6 **l6, struct cfg_errors *errs)
 {
 	struct cfg_prefix *sorted;
 	size_t n4 = 0, n6 = 0, rules6 = 0, tbl8_6 = 0;
@@ -504,7 +508,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 
 			cfg_prefix_format(q, buf, sizeof(buf));
 			cfg_error_add(errs, 0, "cannot add %s prefix %s: %s", what, buf,
-				      strerror(-ret));
+			              strerror(-ret));
 			break;
 		}
 	}
@@ -512,7 +516,7 @@ prefixes_compile(const struct cfg_prefix *list, size_t n, const char *what, stru
 	return ret;
 nomem:
 	cfg_error_add(errs, 0, "cannot create the %s prefix table (%zu IPv4, %zu IPv6): %s", what,
-		      n4, n6, rte_strerror(rte_errno));
+	              n4, n6, rte_strerror(rte_errno));
 	return -ENOMEM;
 }
 
@@ -547,9 +551,9 @@ workers_alloc(struct dp_policy *p, unsigned int n_workers)
 	for (unsigned int w = 0; w < n_workers; w++) {
 		/* Each worker's counters on cache lines of their own. */
 		p->pw[w].ctr = rte_zmalloc("rp_rule_ctr", n * sizeof(struct dp_rule_ctr),
-					   RTE_CACHE_LINE_SIZE);
+		                           RTE_CACHE_LINE_SIZE);
 		p->pw[w].agg = rte_zmalloc("rp_rule_agg", n * sizeof(struct dp_limit_state),
-					   RTE_CACHE_LINE_SIZE);
+		                           RTE_CACHE_LINE_SIZE);
 		if (p->pw[w].ctr == NULL || p->pw[w].agg == NULL)
 			return -ENOMEM;
 	}
@@ -576,7 +580,7 @@ info_fill(struct dp_policy *p, const struct cfg_policy *cp)
 
 struct dp_policy *
 dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsigned int n_workers,
-		uint64_t version, uint64_t hz, struct cfg_errors *errs)
+                uint64_t version, uint64_t hz, struct cfg_errors *errs)
 {
 	struct rule_shape *shapes = NULL;
 	struct dp_policy *p;
@@ -615,8 +619,9 @@ dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsign
 		dp_limit_init(&d->src_limit, r->per_source_pps, r->per_source_bps, hz);
 		/* Each worker enforces its share; RSS spreads sources evenly across them. */
 		dp_limit_init(&d->agg_limit,
-			      r->aggregate_pps ? RTE_MAX(r->aggregate_pps / div, (uint64_t)1) : 0,
-			      r->aggregate_bps ? RTE_MAX(r->aggregate_bps / div, (uint64_t)1) : 0, hz);
+		              r->aggregate_pps ? RTE_MAX(r->aggregate_pps / div, (uint64_t)1) : 0,
+		              r->aggregate_bps ? RTE_MAX(r->aggregate_bps / div, (uint64_t)1) : 0,
+		              hz);
 	}
 	ret = rules_resolve(p, cp, node, shapes, errs);
 	if (ret < 0)
@@ -703,7 +708,7 @@ key6_fill(struct dp_acl_key6 *k, const struct dp_pkt *pkt, uint8_t ingress)
 
 void
 dp_policy_classify(const struct dp_policy *p, const struct dp_pkt *const *pkts,
-		   const uint8_t *ingress, unsigned int n, uint32_t *res)
+                   const uint8_t *ingress, unsigned int n, uint32_t *res)
 {
 	struct dp_acl_key4 k4[DP_MAX_BURST];
 	struct dp_acl_key6 k6[DP_MAX_BURST];
