@@ -90,22 +90,33 @@ static const struct ctl_cli_cmd cmds[] = {
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-/* Parse a NULL-terminated list of words (the program name is added). */
+/* Parse the NULL-terminated words in @ap against @table (the program name is added). */
 static int
-parse(struct ctl_cli *cli, const char *env, char *err, size_t errlen, ...)
+vparse(const struct ctl_cli_cmd *table, size_t n, struct ctl_cli *cli, const char *env,
+       char *err, size_t errlen, va_list ap)
 {
 	char *argv[32];
-	va_list ap;
 	int argc = 0;
 	char *w;
 
 	argv[argc++] = (char *)"rampartctl";
-	va_start(ap, errlen);
 	while ((w = va_arg(ap, char *)) != NULL && argc < 31)
 		argv[argc++] = w;
-	va_end(ap);
 	argv[argc] = NULL;
-	return ctl_cli_parse(cli, cmds, NCMDS, argc, argv, env, err, errlen);
+	return ctl_cli_parse(cli, table, n, argc, argv, env, err, errlen);
+}
+
+/* Parse a NULL-terminated list of words against cmds. */
+static int
+parse(struct ctl_cli *cli, const char *env, char *err, size_t errlen, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, errlen);
+	ret = vparse(cmds, NCMDS, cli, env, err, errlen, ap);
+	va_end(ap);
+	return ret;
 }
 
 static void
@@ -361,18 +372,13 @@ static const struct ctl_cli_cmd mit_cmds[] = {
 static int
 mit_parse(struct ctl_cli *cli, char *err, size_t errlen, ...)
 {
-	char *argv[32];
 	va_list ap;
-	int argc = 0;
-	char *w;
+	int ret;
 
-	argv[argc++] = (char *)"rampartctl";
 	va_start(ap, errlen);
-	while ((w = va_arg(ap, char *)) != NULL && argc < 31)
-		argv[argc++] = w;
+	ret = vparse(mit_cmds, MIT_NCMDS, cli, NULL, err, errlen, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	return ctl_cli_parse(cli, mit_cmds, MIT_NCMDS, argc, argv, NULL, err, errlen);
+	return ret;
 }
 
 static json_int_t
