@@ -71,11 +71,149 @@ struct cfg_port {
 	int line;
 };
 
+/* An address of an interface with its prefix length: "198.51.100.1/24", "2001:db8::1/64".
+ * Unlike a struct cfg_prefix, host bits are kept; a bare address has the full length. */
+struct cfg_ifaddr {
+	uint8_t family;      /* 4 or 6 */
+	uint8_t len;         /* 0..32 or 0..128 */
+	uint8_t addr[16];    /* network byte order, IPv4 in the first 4 bytes */
+};
+
+#define CFG_MAX_PAIR_ADDRS 4 /* addresses on one side of an l3 link pair */
+
+enum cfg_pair_mode {
+	CFG_PAIR_L2 = 0, /* bump in the wire: frames go out of the other port unchanged */
+	CFG_PAIR_L3,     /* the node is the gateway: MACs rewritten, TTL decremented */
+};
+
+enum cfg_side {
+	CFG_SIDE_UPSTREAM = 0,
+	CFG_SIDE_PROTECTED,
+};
+
+/* What the node has on one side of an l3 link pair. */
+struct cfg_pair_side {
+	unsigned int n_addrs;                          /* at least one in l3 mode */
+	struct cfg_ifaddr addrs[CFG_MAX_PAIR_ADDRS];   /* "upstream_address", "protected_address" */
+	bool has_gw4, has_gw6;                         /* "upstream_gateway" etc., optional */
+	uint8_t gw4[4], gw6[16];                       /* next hop for destinations off the
+							* side's subnets; without one they drop */
+};
+
 struct cfg_link_pair {
 	char name[CFG_NAME_MAX];
 	unsigned int upstream;         /* index into cfg_node.ports */
 	unsigned int protected;        /* index into cfg_node.ports */
+	enum cfg_pair_mode mode;       /* "l2" (default) or "l3" */
+	struct cfg_pair_side side[2];  /* l3 only, indexed by enum cfg_side */
 	int line;
+};
+
+/*
+ * High availability (docs/ha.md). A node without an `ha` block runs standalone.
+ */
+#define CFG_MAX_HA_PEERS 8
+#define CFG_MAX_VRRP 16
+#define CFG_MAX_VIPS 16
+
+enum cfg_ha_mode {
+	CFG_HA_ACTIVE_PASSIVE = 0,
+	CFG_HA_ACTIVE_ACTIVE,
+	CFG_HA_CLUSTER,
+};
+
+enum cfg_vrrp_checksum {
+	CFG_VRRP_CSUM_RFC = 0,   /* RFC 9568: IPv4 adverts checksummed with the pseudo-header */
+	CFG_VRRP_CSUM_V2_COMPAT, /* "v2-compatible": IPv4 adverts checksummed without it */
+};
+
+struct cfg_ha_peer {
+	char id[CFG_ID_MAX];          /* the peer's node.id */
+	struct cfg_ifaddr address;    /* host address (len 32 or 128) on the HA network */
+	uint16_t port;                /* default ha.port */
+	int line;
+};
+
+struct cfg_vrrp {
+	uint8_t vrid;                 /* 1..255, required, unique per (link pair, side, family) */
+	unsigned int link_pair;       /* index into link_pairs; required */
+	enum cfg_side side;           /* default upstream */
+	uint8_t priority;             /* 1..255, default 100; 255 only for the address owner */
+	unsigned int advert_interval_ms; /* 10..40950, a multiple of 10 (centiseconds on the
+					   * wire), default 1000 */
+	bool preempt;                 /* default true */
+	unsigned int preempt_delay_s; /* 0..3600, default 0 */
+	bool accept;                  /* default false */
+	unsigned int version;         /* 3 (the only one supported) */
+	enum cfg_vrrp_checksum checksum;
+	uint8_t family;               /* 4 or 6: every VIP of an instance is one family */
+	unsigned int n_vips;          /* 1..CFG_MAX_VIPS */
+	struct cfg_ifaddr vips[CFG_MAX_VIPS];
+	int line;
+};
+
+struct cfg_ha {
+	bool enabled;                 /* an `ha` block is present */
+	enum cfg_ha_mode mode;        /* default active-passive */
+	bool primary;                 /* default false */
+	struct cfg_ifaddr address;    /* required: this node on the HA network (host address) */
+	uint16_t port;                /* default 7410 */
+	unsigned int n_peers;
+	struct cfg_ha_peer peers[CFG_MAX_HA_PEERS];
+	unsigned int peer_check_interval_ms;   /* 1..60000, default 100 */
+	unsigned int peer_failure_threshold;   /* 1..1000, default 3 */
+	unsigned int peer_recovery_threshold;  /* 1..1000, default 5 */
+	unsigned int max_flaps;                /* 0 (no limit) or 1..1000, default 6 */
+	unsigned int flap_window_s;            /* 1..86400, default 60 */
+	struct {
+		bool enabled;                  /* default false */
+		uint64_t min_bps;              /* default 1024 */
+		unsigned int interval_s;       /* 1..3600, default 10 */
+	} bandwidth;
+	unsigned int link_monitor_interval_ms; /* 10..60000, default 100 */
+	unsigned int min_active_links;         /* 0..n_link_pairs, default 1 */
+	unsigned int n_vrrp;
+	struct cfg_vrrp vrrp[CFG_MAX_VRRP];
+	char notify[CFG_PATH_MAX * 2];         /* default "": no script */
+	bool allow_simulation;                 /* default false: `ha simulate` refused */
+};
+
+/*
+ * Bypass (docs/bypass.md): what happens to the wire when the node cannot inspect traffic.
+ */
+enum cfg_bypass_driver {
+	CFG_BYPASS_NONE = 0, /* no fail-open device: bypass only stops inspection in the dataplane */
+	CFG_BYPASS_XDP,      /* XDP program on the link pairs' kernel interfaces */
+	CFG_BYPASS_SYSFS,    /* a bypass adapter's relay and watchdog through sysfs/GPIO files */
+};
+
+enum cfg_bypass_on_stop {
+	CFG_ON_STOP_BYPASS = 0, /* "bypass": a clean stop leaves the wire connected */
+	CFG_ON_STOP_INLINE_DOWN, /* "inline-down": a clean stop leaves the wire cut */
+};
+
+struct cfg_bypass {
+	enum cfg_bypass_driver driver;      /* default none */
+	unsigned int watchdog_ms;           /* 0 (off) or 5..60000, default 20 */
+	bool start_in_bypass;               /* on_start = "bypass" (default) or "inline" */
+	enum cfg_bypass_on_stop on_stop;    /* default bypass */
+	bool rearm_auto;                    /* rearm = "auto"; default "manual" */
+	unsigned int rearm_after_s;         /* 0..86400, default 30 */
+	bool on_link_failure;               /* engage when below ha.min_active_links (or, with
+					     * no ha block, when a link pair is down); default
+					     * false */
+	char pin_path[CFG_PATH_MAX * 2];    /* xdp: bpffs directory, default
+					     * "/sys/fs/bpf/rampart"; the node id is appended */
+	struct {
+		char bypass_path[CFG_PATH_MAX * 2];   /* required with driver sysfs */
+		char bypass_on[CFG_ID_MAX];           /* default "1" */
+		char bypass_off[CFG_ID_MAX];          /* default "0" */
+		char disconnect_path[CFG_PATH_MAX * 2]; /* optional */
+		char disconnect_on[CFG_ID_MAX];       /* default "1" */
+		char disconnect_off[CFG_ID_MAX];      /* default "0" */
+		char watchdog_path[CFG_PATH_MAX * 2]; /* optional: written on every heartbeat */
+		char watchdog_kick[CFG_ID_MAX];       /* default "1" */
+	} sysfs;
 };
 
 struct cfg_node {
@@ -123,6 +261,8 @@ struct cfg_node {
 		unsigned int rate_sources;     /* rate-limit state entries per worker, default 65536 */
 		unsigned int offender_ring;    /* auto-block events per worker ring, default 1024 */
 	} mitigation;
+	struct cfg_ha ha;
+	struct cfg_bypass bypass;
 };
 
 /*
@@ -272,6 +412,37 @@ cfg_policy_free(struct cfg_policy *pol);
  * @return 0, or -EINVAL when not a prefix or when host bits are set. */
 int
 cfg_prefix_parse(const char *s, struct cfg_prefix *out);
+
+/* Parse "198.51.100.1/24", "2001:db8::1/64" or a bare address (full length); host bits
+ * are kept. @return 0 or -EINVAL. */
+int
+cfg_ifaddr_parse(const char *s, struct cfg_ifaddr *out);
+
+/* Format @a as "198.51.100.1/24" into @buf (at least 64 bytes); without the length when
+ * @with_len is false. */
+void
+cfg_ifaddr_format(const struct cfg_ifaddr *a, bool with_len, char *buf, size_t len);
+
+/* True when @addr (network byte order, of @a's family) is in @a's subnet. */
+bool
+cfg_ifaddr_contains(const struct cfg_ifaddr *a, const uint8_t *addr);
+
+/* Names of the enums above, as written in the config: "l2", "upstream", "active-passive",
+ * "rfc", "xdp". */
+const char *
+cfg_pair_mode_name(enum cfg_pair_mode m);
+
+const char *
+cfg_side_name(enum cfg_side s);
+
+const char *
+cfg_ha_mode_name(enum cfg_ha_mode m);
+
+const char *
+cfg_vrrp_checksum_name(enum cfg_vrrp_checksum c);
+
+const char *
+cfg_bypass_driver_name(enum cfg_bypass_driver d);
 
 /* Format @p as "198.51.100.0/24" into @buf (at least 64 bytes). */
 void
