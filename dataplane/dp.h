@@ -329,4 +329,140 @@ dp_blocklist_stats_get(const struct dp *dp, struct dp_blocklist_stats *st);
 void
 dp_tick(struct dp *dp);
 
+/*
+ * The node's own traffic and HA (docs/ha.md). Workers take frames addressed to the node off
+ * the fast path (VRRP adverts of the VRIDs it runs, ARP and neighbour discovery for its
+ * addresses, IP packets to its addresses, and in l3 mode packets whose next hop is not
+ * resolved yet) and enqueue them on their exception ring; one consumer thread (the HA
+ * coordinator) dequeues them with dp_exc_recv() and answers through a TX queue reserved for
+ * it on every port (dp_ctl_send()). The workers never answer anything themselves.
+ *
+ * What the node owns and whether each link pair forwards is a struct dp_ha_conf published
+ * with one RCU pointer swap by dp_ha_set(); workers read it once per burst.
+ */
+#define DP_HA_MAX_ADDRS 128
+
+/* Why a frame was taken off the fast path: in the mbuf's hash.usr when dequeued. */
+enum dp_punt {
+	DP_PUNT_VRRP = 1,   /* IP protocol 112 with a VRID the port runs */
+	DP_PUNT_ARP,        /* ARP whose target (or sender, for a reply) is a node address, or
+			     * any ARP on an l3 port */
+	DP_PUNT_ND,         /* ICMPv6 neighbour/router discovery for a node address, or any on an
+			     * l3 port */
+	DP_PUNT_LOCAL,      /* another IP packet to a node address (ICMP echo, for example) */
+	DP_PUNT_UNRESOLVED, /* l3: the next hop's MAC is not known yet */
+};
+
+/* An address the node answers for on one port: a VIP it owns, or an l3 interface address. */
+struct dp_local_addr {
+	uint8_t family;     /* 4 or 6 */
+	uint8_t pidx;       /* index into cfg.ports of the port it lives on */
+	uint8_t addr[16];   /* network byte order */
+	struct rte_ether_addr mac; /* the MAC it answers with (the VRRP virtual MAC for a VIP) */
+};
+
+struct dp_ha_conf {
+	bool pair_standby[CFG_MAX_LINK_PAIRS]; /* true: frames dropped (counted), not forwarded:
+						 * the l2 active-passive backup */
+	bool pair_uninspected[CFG_MAX_LINK_PAIRS]; /* true: forwarded without the policy (bypass
+						     * with no fail-open device) */
+	uint8_t vrid_punt[DP_MAX_PORTS][32];   /* bitmap: VRIDs whose adverts, received on that
+						 * port, are punted */
+	unsigned int n_addrs;
+	struct dp_local_addr addrs[DP_HA_MAX_ADDRS];
+};
+
+/* Counters of the node's own traffic, per worker (or summed). */
+struct dp_ha_counters {
+	uint64_t punted;            /* frames put on the exception ring */
+	uint64_t punt_lost;         /* frames dropped because the ring was full */
+	uint64_t standby_dropped;   /* frames not forwarded by a standby link pair */
+	uint64_t uninspected;       /* frames forwarded around the policy (bypass) */
+	uint64_t l3_forwarded;      /* l3: frames routed with MACs rewritten */
+	uint64_t l3_ttl_exceeded;   /* l3: TTL or hop limit would reach 0: dropped */
+	uint64_t l3_no_route;       /* l3: destination off-link and no gateway: dropped */
+};
+
+/*
+ * Publish @conf (copied) to the workers and free the previous one after a grace period.
+ * Control side only. @return 0, -EINVAL (a port index out of range), -ENOMEM.
+ */
+int
+dp_ha_set(struct dp *dp, const struct dp_ha_conf *conf);
+
+/* Counters summed over workers (@widx < 0) or of one worker. */
+void
+dp_ha_counters_get(const struct dp *dp, int widx, struct dp_ha_counters *out);
+
+/*
+ * Dequeue up to @n punted frames from the workers' exception rings. Each mbuf's port field
+ * is the DPDK port id it arrived on (dp_port_index() maps it to cfg.ports) and hash.usr its
+ * enum dp_punt. The caller frees them. One consumer thread only.
+ * @return the number dequeued.
+ */
+unsigned int
+dp_exc_recv(struct dp *dp, struct rte_mbuf **pkts, unsigned int n);
+
+/* Index into cfg.ports of DPDK port @port_id, or -ENOENT. */
+int
+dp_port_index(const struct dp *dp, uint16_t port_id);
+
+/* A new mbuf from the dataplane's pool for a frame the node sends, or NULL when empty. */
+struct rte_mbuf *
+dp_ctl_alloc(struct dp *dp);
+
+/*
+ * Send @n frames on the control TX queue of port index @pidx. Takes ownership of all of
+ * them: what the queue does not take is freed. Serialised internally (safe from any one
+ * non-worker thread at a time and from several). @return how many were sent.
+ */
+unsigned int
+dp_ctl_send(struct dp *dp, unsigned int pidx, struct rte_mbuf **pkts, unsigned int n);
+
+/* MAC address of port index @pidx. */
+const struct rte_ether_addr *
+dp_port_mac(const struct dp *dp, unsigned int pidx);
+
+/*
+ * l3 link pairs: the neighbour table (IPv4 by ARP, IPv6 by neighbour discovery) that workers
+ * read lock-free to rewrite MACs. Written by the HA coordinator alone.
+ */
+struct dp_neigh {
+	uint8_t pidx;
+	uint8_t family;
+	uint8_t addr[16];
+	struct rte_ether_addr mac;
+	uint32_t age_s;      /* seconds since it was learned or confirmed */
+};
+
+/* Add or refresh a neighbour. @return 0, -EINVAL, -ENOSPC. */
+int
+dp_neigh_set(struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *addr,
+	     const struct rte_ether_addr *mac);
+
+/* @return 0 or -ENOENT. */
+int
+dp_neigh_del(struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *addr);
+
+/* Call @cb for every neighbour until it returns non-zero. @return how many were visited. */
+int
+dp_neigh_walk(const struct dp *dp, int (*cb)(const struct dp_neigh *n, void *arg), void *arg);
+
+/*
+ * The next hop towards @dst (network byte order, @family) out of port index @pidx of an l3
+ * link pair: @dst itself when on one of that side's subnets, else the side's gateway.
+ * @return 0 with @nh filled, -ENETUNREACH (no gateway), -EINVAL (not an l3 port).
+ */
+int
+dp_l3_nexthop(const struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *dst,
+	      uint8_t *nh);
+
+/*
+ * Test-only fault hook (tests/integration, enabled by rampartd only when RAMPART_FAULT_HOOKS=1
+ * is in its environment): worker @widx stops making progress (no rx, loop counter frozen)
+ * for @ms milliseconds, as a wedged worker would. @return 0 or -EINVAL.
+ */
+int
+dp_worker_stall(struct dp *dp, unsigned int widx, unsigned int ms);
+
 #endif /* RAMPART_DP_H */
