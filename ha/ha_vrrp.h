@@ -133,4 +133,238 @@ int
 ha_vrrp_pkt_addrs_check(const struct ha_vrrp_advert *adv, const uint8_t (*vips)[16],
                         unsigned int n);
 
+/*
+ * The state machine (RFC 9568 6.4).
+ */
+enum ha_vrrp_state {
+	HA_VRRP_INIT = 0, /* Initialize: not started, or shut down */
+	HA_VRRP_BACKUP,
+	HA_VRRP_MASTER,
+};
+
+/* "init", "backup", "master"; "unknown" for anything else. */
+const char *
+ha_vrrp_state_name(enum ha_vrrp_state state);
+
+/* Why the state changed. The coordinator passes its own for hold/takeover/resign. */
+enum ha_vrrp_reason {
+	HA_VRRP_R_NONE = 0,
+	HA_VRRP_R_STARTUP,         /* init -> backup */
+	HA_VRRP_R_STARTUP_OWNER,   /* init -> master: priority 255 */
+	HA_VRRP_R_MASTER_DOWN,     /* backup -> master: Master_Down_Timer, no master heard */
+	HA_VRRP_R_PRIORITY_ZERO,   /* backup -> master: the master left (priority 0) */
+	HA_VRRP_R_PREEMPT,         /* backup -> master over a lower priority master */
+	HA_VRRP_R_HIGHER_PRIORITY, /* master -> backup: an advert with a higher priority */
+	HA_VRRP_R_HIGHER_ADDRESS,  /* master -> backup: equal priority, higher source address */
+	HA_VRRP_R_SHUTDOWN,        /* -> init */
+	HA_VRRP_R_HELD_DOWN,       /* master -> backup: a hold of level DOWN */
+	HA_VRRP_R_RELEASED,        /* backup -> master: an owner whose hold ended */
+	HA_VRRP_R_LINKS_DOWN,      /* coordinator: fewer link pairs up than min_active_links */
+	HA_VRRP_R_MAINTENANCE,     /* coordinator: `ha maintenance on` */
+	HA_VRRP_R_LOW_BANDWIDTH,   /* coordinator: bandwidth monitor */
+	HA_VRRP_R_TAKEOVER,        /* coordinator: a takeover without a more precise reason */
+	HA_VRRP_R_FAST_FAILOVER,   /* coordinator: peer checks say the master's node is dead */
+	HA_VRRP_R_RESIGN,          /* coordinator: a resign without a more precise reason */
+	HA_VRRP_R_SIMULATE,        /* coordinator: `ha simulate` */
+	HA_VRRP_R_MAX,
+};
+
+/* "startup-owner", "master-down", ... (the CLI and notify vocabulary); "unknown" otherwise. */
+const char *
+ha_vrrp_reason_name(enum ha_vrrp_reason reason);
+
+/* A hold the coordinator puts on an instance (link monitor, maintenance, bandwidth). */
+enum ha_vrrp_hold {
+	HA_VRRP_HOLD_NONE = 0,
+	HA_VRRP_HOLD_NO_PREEMPT, /* may become master when the master is gone, never preempts */
+	HA_VRRP_HOLD_DOWN,       /* never master: a master sends priority 0 and becomes backup */
+};
+
+/* "none", "no-preempt", "down"; "unknown" otherwise. */
+const char *
+ha_vrrp_hold_name(enum ha_vrrp_hold hold);
+
+struct ha_vrrp_conf {
+	uint8_t vrid;              /* 1..255 */
+	uint8_t priority;          /* 1..255, 255 = address owner */
+	uint16_t advert_interval;  /* Advertisement_Interval, centiseconds, 1..4095 */
+	bool preempt;              /* Preempt_Mode (an owner always preempts) */
+	uint64_t preempt_delay_ns; /* a lower priority master is preempted no sooner than this
+	                            * after it was first heard; 0 = RFC behaviour */
+	bool accept;               /* Accept_Mode: not used by the machine, kept for the
+	                            * coordinator so one struct describes the instance */
+	uint8_t family;            /* 4 or 6 */
+	uint8_t addr[16];          /* our primary address on the link: the advert source and
+	                            * the tie-break (RFC 9568 6.4.3); IPv6: link-local */
+	uint64_t garp_refresh_ns;  /* announce the VIPs again this often while master; 0 = off */
+	unsigned int n_vips;       /* 1..HA_VRRP_MAX_VIPS */
+	uint8_t vips[HA_VRRP_MAX_VIPS][16];
+};
+
+/* What the coordinator must do after a step. Every step fills all of it. */
+struct ha_vrrp_actions {
+	bool send_advert;        /* send one advertisement now ... */
+	uint8_t advert_priority; /* ... with this priority: the configured one, or 0 */
+	bool announce;           /* gratuitous ARP / unsolicited NA for every VIP */
+	bool state_changed;
+	enum ha_vrrp_state old_state;
+	enum ha_vrrp_state new_state;
+	enum ha_vrrp_reason reason;
+};
+
+/* Counters after the VRRPv3 MIB (RFC 6527); they only grow. */
+struct ha_vrrp_counters {
+	uint64_t master_transitions;            /* vrrpv3StatisticsMasterTransitions */
+	enum ha_vrrp_reason last_master_reason; /* vrrpv3StatisticsNewMasterReason, finer */
+	uint64_t adverts_sent;                  /* every advertisement asked for, priority 0 too */
+	uint64_t adverts_rcvd;                  /* vrrpv3StatisticsRcvdAdvertisements */
+	uint64_t prio0_sent;                    /* vrrpv3StatisticsSentPriZeroPackets */
+	uint64_t prio0_rcvd;                    /* vrrpv3StatisticsRcvdPriZeroPackets */
+	uint64_t ttl_errors;                    /* vrrpv3StatisticsIpTtlErrors */
+	uint64_t interval_errors;               /* vrrpv3StatisticsAdvIntervalErrors: zero, or not
+	                                         * the configured interval (counted, not dropped) */
+	uint64_t checksum_errors;               /* vrrpv3RouterChecksumErrors */
+	uint64_t version_errors;                /* vrrpv3RouterVersionErrors */
+	uint64_t vrid_errors;                   /* vrrpv3RouterVrIdErrors */
+	uint64_t type_errors;                   /* vrrpv3StatisticsRcvdInvalidTypePackets */
+	uint64_t length_errors;                 /* vrrpv3StatisticsPacketLengthErrors */
+	uint64_t addr_list_errors;              /* vrrpv3StatisticsAddressListErrors */
+	uint64_t other_errors;                  /* not a multicast VRRP datagram at all */
+};
+
+/*
+ * One virtual router. All fields belong to the thread that runs the instance (the HA
+ * coordinator, [H]); read them through the functions below.
+ */
+struct ha_vrrp {
+	struct ha_vrrp_conf conf;
+	enum ha_vrrp_state state;
+	enum ha_vrrp_hold hold;
+	uint16_t master_adver_int; /* Master_Adver_Interval, centiseconds (RFC 9568 6.1) */
+	uint64_t down_at;          /* backup: Master_Down_Timer deadline, UINT64_MAX = none */
+	uint64_t adver_at;         /* master: Adver_Timer deadline */
+	uint64_t garp_at;          /* master: next announce refresh, UINT64_MAX = none */
+	bool prio0_pending;        /* backup: down_at was set to Skew_Time by a priority 0 */
+	bool lower_seen;           /* backup: a lower priority master is heard, its adverts
+	                            * discarded to preempt it (RFC 9568 6.4.2) */
+	uint64_t lower_since;      /* ... since this time (for the preempt delay) */
+	uint64_t lower_last;       /* ... last heard at this time */
+	uint16_t lower_int;        /* ... advertising this interval (centiseconds) */
+	bool master_known;
+	uint8_t master_addr[16];
+	uint8_t master_prio;
+	uint64_t master_last; /* backup: when the master's last advert arrived */
+	struct ha_vrrp_counters cnt;
+};
+
+/* Snapshot of an instance for status views. */
+struct ha_vrrp_status {
+	enum ha_vrrp_state state;
+	enum ha_vrrp_hold hold;
+	uint8_t priority;           /* configured */
+	uint8_t effective_priority; /* 0 while held down */
+	uint16_t advert_interval;   /* configured, centiseconds */
+	uint16_t master_adver_int;  /* Master_Adver_Interval, centiseconds */
+	bool master_known;          /* a master is known: us, or a backup hears one */
+	uint8_t master_addr[16];
+	uint8_t master_priority;
+	uint64_t master_last;          /* backup: when its last advert arrived */
+	uint64_t skew_time;            /* ns, from our priority and Master_Adver_Interval */
+	uint64_t master_down_interval; /* ns */
+	uint64_t deadline;             /* ha_vrrp_deadline() */
+};
+
+/* Skew_Time of RFC 9568 6.1 in nanoseconds: ((256 - priority) * interval) / 256. */
+uint64_t
+ha_vrrp_skew_time(uint8_t priority, uint16_t interval_cs);
+
+/* Master_Down_Interval of RFC 9568 6.1 in nanoseconds: 3 * interval + Skew_Time. */
+uint64_t
+ha_vrrp_master_down_interval(uint8_t priority, uint16_t interval_cs);
+
+/*
+ * Set up @vr from @conf (copied) in state INIT with zero counters.
+ * @return 0 or -EINVAL (a field out of range).
+ */
+int
+ha_vrrp_init(struct ha_vrrp *vr, const struct ha_vrrp_conf *conf);
+
+/* Startup event (RFC 9568 6.4.1). Only acts in INIT. */
+void
+ha_vrrp_startup(struct ha_vrrp *vr, uint64_t now, struct ha_vrrp_actions *act);
+
+/* Shutdown event: a master sends priority 0; any state goes to INIT (6.4.2, 6.4.3). */
+void
+ha_vrrp_shutdown(struct ha_vrrp *vr, uint64_t now, struct ha_vrrp_actions *act);
+
+/*
+ * An advertisement @adv decoded by ha_vrrp_pkt_decode() for this VRID arrived at @now.
+ * Counts it and checks its interval and address list against the configuration (counted,
+ * not dropped: RFC 9568 7.1), then runs 6.4.2 / 6.4.3. Our own adverts (source = our
+ * address) are ignored.
+ * @return 0, -ELOOP (our own advert: ignored), -EINVAL (another VRID or family, NULL).
+ */
+int
+ha_vrrp_recv(struct ha_vrrp *vr, const struct ha_vrrp_advert *adv, uint64_t now,
+             struct ha_vrrp_actions *act);
+
+/* Run every timer due at @now (Master_Down_Timer, Adver_Timer, announce refresh). */
+void
+ha_vrrp_timer(struct ha_vrrp *vr, uint64_t now, struct ha_vrrp_actions *act);
+
+/*
+ * Put a hold on the instance; HA_VRRP_HOLD_NONE lifts it. Entering DOWN, a master sends
+ * priority 0 and becomes backup with @reason. Leaving DOWN, a backup listens for a whole
+ * Master_Down_Interval again, except an owner with no hold left, which becomes master at once
+ * (HA_VRRP_R_RELEASED).
+ */
+void
+ha_vrrp_hold(struct ha_vrrp *vr, enum ha_vrrp_hold level, enum ha_vrrp_reason reason, uint64_t now,
+             struct ha_vrrp_actions *act);
+
+/*
+ * A backup becomes master at once with @reason (fast failover, simulation).
+ * @return 0, -EALREADY (master), -EAGAIN (INIT), -EPERM (held down).
+ */
+int
+ha_vrrp_takeover(struct ha_vrrp *vr, enum ha_vrrp_reason reason, uint64_t now,
+                 struct ha_vrrp_actions *act);
+
+/*
+ * A master sends priority 0 and becomes backup with @reason, once: it may become master
+ * again by the RFC rules (hold NO_PREEMPT first to stop it preempting back).
+ * @return 0, -EALREADY (backup), -EAGAIN (INIT).
+ */
+int
+ha_vrrp_resign(struct ha_vrrp *vr, enum ha_vrrp_reason reason, uint64_t now,
+               struct ha_vrrp_actions *act);
+
+/*
+ * A decode of a frame meant for this instance failed with @err (a ha_vrrp_pkt_decode()
+ * return): count it in its class.
+ */
+void
+ha_vrrp_error_count(struct ha_vrrp *vr, int err);
+
+/* The next time ha_vrrp_timer() has something to do, UINT64_MAX for never. */
+uint64_t
+ha_vrrp_deadline(const struct ha_vrrp *vr);
+
+enum ha_vrrp_state
+ha_vrrp_state_get(const struct ha_vrrp *vr);
+
+/* The priority we stand with: the configured one, 0 while held down. */
+uint8_t
+ha_vrrp_priority_effective(const struct ha_vrrp *vr);
+
+/* The master's address (ours when master) into @addr. @return 0 or -ENOENT (none known). */
+int
+ha_vrrp_master_get(const struct ha_vrrp *vr, uint8_t addr[16]);
+
+void
+ha_vrrp_status_get(const struct ha_vrrp *vr, struct ha_vrrp_status *out);
+
+void
+ha_vrrp_counters_get(const struct ha_vrrp *vr, struct ha_vrrp_counters *out);
+
 #endif /* RAMPART_HA_VRRP_H */
