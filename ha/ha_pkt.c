@@ -189,7 +189,7 @@ ip6_check(const uint8_t *frame, size_t len, uint16_t *plen)
 enum ha_pkt_err
 ha_arp_parse(const uint8_t *frame, size_t len, struct ha_arp *arp)
 {
-	const uint8_t *a = frame + HA_ETH_HLEN;
+	const uint8_t *a;
 
 	if (len < HA_ETH_HLEN)
 		return HA_PKT_TRUNCATED;
@@ -197,6 +197,7 @@ ha_arp_parse(const uint8_t *frame, size_t len, struct ha_arp *arp)
 		return HA_PKT_ETHERTYPE;
 	if (len < HA_ARP_FRAME_LEN)
 		return HA_PKT_TRUNCATED;
+	a = frame + HA_ETH_HLEN;
 	eth_read(frame, arp->eth_dst, arp->eth_src);
 	if (rd16(a) != ARP_HTYPE_ETHER || rd16(a + 2) != HA_ETHERTYPE_IPV4 || a[4] != HA_MAC_LEN ||
 	    a[5] != 4)
@@ -247,8 +248,7 @@ nd_options(const uint8_t *opt, size_t n, uint8_t want, struct ha_nd *nd)
 enum ha_pkt_err
 ha_nd_parse(const uint8_t *frame, size_t len, struct ha_nd *nd)
 {
-	const uint8_t *ip = frame + HA_ETH_HLEN;
-	const uint8_t *icmp = ip + IPV6_HDR_LEN;
+	const uint8_t *ip, *icmp;
 	enum ha_pkt_err err;
 	uint16_t plen;
 
@@ -259,6 +259,8 @@ ha_nd_parse(const uint8_t *frame, size_t len, struct ha_nd *nd)
 	err = ip6_check(frame, len, &plen);
 	if (err != HA_PKT_OK)
 		return err;
+	ip = frame + HA_ETH_HLEN;
+	icmp = ip + IPV6_HDR_LEN;
 	eth_read(frame, nd->eth_dst, nd->eth_src);
 	memcpy(nd->src, ip + 8, 16);
 	memcpy(nd->dst, ip + 24, 16);
@@ -423,10 +425,11 @@ ha_echo_parse(const uint8_t *frame, size_t len, struct ha_echo *echo)
 enum ha_pkt_err
 ha_ip_dst_parse(const uint8_t *frame, size_t len, uint8_t *family, uint8_t dst[16])
 {
-	const uint8_t *ip = frame + HA_ETH_HLEN;
+	const uint8_t *ip;
 
 	if (len < HA_ETH_HLEN)
 		return HA_PKT_TRUNCATED;
+	ip = frame + HA_ETH_HLEN;
 	memset(dst, 0, 16);
 	switch (rd16(frame + 12)) {
 	case HA_ETHERTYPE_IPV4:
