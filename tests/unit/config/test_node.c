@@ -392,7 +392,7 @@ test_cfg_node_parse_unknown_top_level(void **state)
 	(void)state;
 	assert_only_error(parse_edits(BASE_LINES + 1, "nodes = { };", 0), BASE_LINES + 1,
 	                  "unknown top-level setting \"nodes\" (allowed: node, dpdk, ports, "
-	                  "link_pairs, workers, control, log, policy, mitigation)");
+	                  "link_pairs, workers, control, log, policy, mitigation, ha, bypass)");
 }
 
 static void
@@ -419,7 +419,8 @@ test_cfg_node_parse_unknown_in_every_group(void **state)
 	assert_error(L_PORT0, "unknown setting \"mtu\" in ports[0] (allowed: name, device, "
 	                      "rx_desc, tx_desc, promiscuous)");
 	assert_error(L_LINK_PAIRS, "unknown setting \"peer\" in link_pairs[0] (allowed: name, "
-	                           "upstream, protected)");
+	                           "upstream, protected, mode, upstream_address, "
+	                           "protected_address, upstream_gateway, protected_gateway)");
 	assert_error(L_WORKERS, "unknown setting \"queues\" in workers (allowed: lcores, burst, "
 	                        "idle_sleep_us, mbufs)");
 	assert_error(L_CONTROL, "unknown setting \"port\" in control (allowed: socket, "
