@@ -286,6 +286,25 @@ ifaddr_overlap(const struct cfg_ifaddr *x, const struct cfg_ifaddr *y)
 	       bits_equal(x->addr, y->addr, x->len < y->len ? x->len : y->len);
 }
 
+/*
+ * "network" or "broadcast" when @addr (IPv4, network byte order) is the first or last address
+ * of the subnet of @a, which are not hosts on a subnet of more than two addresses; else NULL.
+ */
+static const char *
+ifaddr_subnet_edge(const struct cfg_ifaddr *a, const uint8_t *addr)
+{
+	uint32_t host, mask;
+
+	if (a->family != 4 || a->len > 30)
+		return NULL;
+	mask = 0xffffffffu >> a->len;
+	memcpy(&host, addr, 4);
+	host = ntohl(host) & mask;
+	if (host == 0)
+		return "network";
+	return host == mask ? "broadcast" : NULL;
+}
+
 /* An IPv6 link-local address, fe80::/10. */
 static bool
 ifaddr_link_local(const struct cfg_ifaddr *a)
@@ -343,8 +362,8 @@ addr_check(struct cfg_schema *sc, int line, const char *path, const char *v, enu
 	const char *example = use == ADDR_IFACE ? "\"198.51.100.1/24\" or \"2001:db8::1/64\""
 	                                        : "\"203.0.113.11\" or \"2001:db8::11\"";
 	char q[CFG_QUOTE_MAX];
+	const char *why, *edge;
 	struct cfg_ifaddr a;
-	const char *why;
 	unsigned int max;
 
 	switch (ifaddr_parse(v, &a)) {
@@ -384,19 +403,12 @@ addr_check(struct cfg_schema *sc, int line, const char *path, const char *v, enu
 		              cfg_quote(q, sizeof(q), v), why);
 		return false;
 	}
-	/* On an IPv4 subnet of more than two addresses the first and the last are not hosts. */
-	if (a.family == 4 && a.len <= 30) {
-		uint32_t host, mask = 0xffffffffu >> a.len;
-
-		memcpy(&host, a.addr, 4);
-		host = ntohl(host) & mask;
-		if (host == 0 || host == mask) {
-			cfg_error_add(sc->errs, line,
-			              "%s: %s is the %s address of its subnet, not a host address",
-			              path, cfg_quote(q, sizeof(q), v),
-			              host == 0 ? "network" : "broadcast");
-			return false;
-		}
+	edge = ifaddr_subnet_edge(&a, a.addr);
+	if (edge != NULL) {
+		cfg_error_add(sc->errs, line,
+		              "%s: %s is the %s address of its subnet, not a host address", path,
+		              cfg_quote(q, sizeof(q), v), edge);
+		return false;
 	}
 	*out = a;
 	return true;
@@ -617,6 +629,7 @@ pair_gateways_parse(struct cfg_schema *sc, const config_setting_t *s, const char
 	                    "\"2001:db8::fe\"]",
 	                    items, item_lines);
 	for (unsigned int i = 0; i < n; i++) {
+		const char *edge = NULL;
 		struct cfg_ifaddr gw;
 		bool inside = false, own = false;
 
@@ -634,7 +647,11 @@ pair_gateways_parse(struct cfg_schema *sc, const config_setting_t *s, const char
 		for (unsigned int j = 0; j < side->n_addrs; j++) {
 			if (side->addrs[j].family != gw.family)
 				continue;
-			inside |= cfg_ifaddr_contains(&side->addrs[j], gw.addr);
+			if (cfg_ifaddr_contains(&side->addrs[j], gw.addr)) {
+				inside = true;
+				if (edge == NULL)
+					edge = ifaddr_subnet_edge(&side->addrs[j], gw.addr);
+			}
 			own |= ifaddr_same_host(&side->addrs[j], &gw);
 		}
 		if (own) {
@@ -660,6 +677,12 @@ pair_gateways_parse(struct cfg_schema *sc, const config_setting_t *s, const char
 			              "gateway must be directly reachable",
 			              elem, cfg_quote(q, sizeof(q), items[i]), side_names[r],
 			              gw.family, list[0] != '\0' ? list : "it has none");
+			continue;
+		}
+		if (edge != NULL) {
+			cfg_error_add(sc->errs, item_lines[i],
+			              "%s: %s is the %s address of a %s subnet, not a router", elem,
+			              cfg_quote(q, sizeof(q), items[i]), edge, side_names[r]);
 			continue;
 		}
 		if (gw.family == 4) {
@@ -983,14 +1006,14 @@ vrrp_parse(struct cfg_schema *sc, const config_setting_t *grp, unsigned int idx,
 			cfg_path_of(path, sizeof(path), where, "preempt_delay_s"));
 	cfg_get_bool(sc, grp, where, "accept", &vr->accept);
 	s = config_setting_get_member(grp, "version");
-	if (s != NULL && cfg_get_int(sc, grp, where, "version", 0, 255, &n)) {
-		if (n != 3)
-			cfg_error_add(
-				sc->errs, cfg_line_of(s),
-				"%s: version %lld is not supported; only VRRPv3 (RFC 9568) is, so "
-				"set version = 3 or leave it out (keepalived: vrrp_version 3)",
-				cfg_path_of(path, sizeof(path), where, "version"), n);
-	}
+	cfg_path_of(path, sizeof(path), where, "version");
+	if (s != NULL && cfg_type_check(sc, s, path, CONFIG_TYPE_INT, "3 (VRRPv3)") &&
+	    !cfg_text_wrapped_has(&sc->wrapped, s) && config_setting_get_int64(s) != 3)
+		cfg_error_add(
+			sc->errs, cfg_line_of(s),
+			"%s: version %lld is not supported; only VRRPv3 (RFC 9568) is, so set "
+			"version = 3 or leave it out (keepalived: vrrp_version 3)",
+			path, (long long)config_setting_get_int64(s));
 	if (keyword_get(sc, grp, where, "checksum", checksum_names, &k, &line))
 		vr->checksum = (enum cfg_vrrp_checksum)k;
 	s = cfg_member(sc, grp, where, "vips",
