@@ -492,22 +492,30 @@ abs_path_get(struct cfg_schema *sc, const config_setting_t *grp, const char *whe
 	return true;
 }
 
-/* A string, or an array or list of strings, read into @items (pointers into the tree) with
- * their lines. @return how many were read; wrong elements are reported and left out. */
+/* One string of a setting that takes a string or a list of strings. */
+struct list_item {
+	const char *v; /* points into the libconfig tree */
+	int line;
+	char path[CFG_KEY_PATH_MAX + 8]; /* "x" for a lone string, "x[2]" in a list */
+};
+
+/* A string, or an array or list of strings, read into @items. @return how many were read;
+ * wrong elements are reported and left out. */
 static unsigned int
 string_list_get(struct cfg_schema *sc, const config_setting_t *s, const char *path,
-                unsigned int max, const char *example, const char **items, int *lines)
+                unsigned int max, const char *example, struct list_item *items)
 {
-	char elem[CFG_KEY_PATH_MAX + 8], what[CFG_LIST_MAX];
+	char what[CFG_LIST_MAX];
 	unsigned int n = 0;
 	int len;
 
-	snprintf(what, sizeof(what), "a string or a list of strings, e.g. %s", example);
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-		items[0] = config_setting_get_string(s);
-		lines[0] = cfg_line_of(s);
-		return items[0] != NULL ? 1 : 0;
+		items[0].v = config_setting_get_string(s);
+		items[0].line = cfg_line_of(s);
+		snprintf(items[0].path, sizeof(items[0].path), "%s", path);
+		return items[0].v != NULL ? 1 : 0;
 	}
+	snprintf(what, sizeof(what), "a string or a list of strings, e.g. %s", example);
 	if (!cfg_list_check(sc, s, path, what))
 		return 0;
 	len = config_setting_length(s);
@@ -523,29 +531,19 @@ string_list_get(struct cfg_schema *sc, const config_setting_t *s, const char *pa
 	}
 	for (int i = 0; i < len; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
+		struct list_item *it = &items[n];
 
 		if (e == NULL)
 			continue;
-		snprintf(elem, sizeof(elem), "%s[%d]", path, i);
-		if (!cfg_type_check(sc, e, elem, CONFIG_TYPE_STRING, "a string"))
+		snprintf(it->path, sizeof(it->path), "%s[%d]", path, i);
+		if (!cfg_type_check(sc, e, it->path, CONFIG_TYPE_STRING, "a string"))
 			continue;
-		items[n] = config_setting_get_string(e);
-		lines[n] = cfg_line_of(e);
-		if (items[n] != NULL)
+		it->v = config_setting_get_string(e);
+		it->line = cfg_line_of(e);
+		if (it->v != NULL)
 			n++;
 	}
 	return n;
-}
-
-/* The path of element @i of a list read by string_list_get(): "x[1]", or "x" for a string. */
-static const char *
-elem_path(char *buf, size_t size, const char *path, const config_setting_t *s, unsigned int i)
-{
-	if (config_setting_type(s) == CONFIG_TYPE_STRING)
-		snprintf(buf, size, "%s", path);
-	else
-		snprintf(buf, size, "%s[%u]", path, i);
-	return buf;
 }
 
 /*
@@ -558,20 +556,17 @@ pair_addrs_parse(struct cfg_schema *sc, const config_setting_t *s, const char *w
                  const char *key, struct cfg_link_pair *lp, enum cfg_side r, int *lines)
 {
 	struct cfg_pair_side *side = &lp->side[r];
-	const char *items[CFG_MAX_PAIR_ADDRS];
-	int item_lines[CFG_MAX_PAIR_ADDRS];
-	char path[CFG_KEY_PATH_MAX], elem[CFG_KEY_PATH_MAX + 8], a[ADDR_TEXT_MAX], q[CFG_QUOTE_MAX];
+	struct list_item items[CFG_MAX_PAIR_ADDRS];
+	char path[CFG_KEY_PATH_MAX], a[ADDR_TEXT_MAX], q[CFG_QUOTE_MAX];
 	unsigned int n;
 
 	cfg_path_of(path, sizeof(path), where, key);
-	n = string_list_get(sc, s, path, CFG_MAX_PAIR_ADDRS, "\"198.51.100.1/24\"", items,
-	                    item_lines);
+	n = string_list_get(sc, s, path, CFG_MAX_PAIR_ADDRS, "\"198.51.100.1/24\"", items);
 	for (unsigned int i = 0; i < n; i++) {
+		const struct list_item *it = &items[i];
 		struct cfg_ifaddr ia;
 		bool dup = false;
-
-		elem_path(elem, sizeof(elem), path, s, i);
-		if (!addr_check(sc, item_lines[i], elem, items[i], ADDR_IFACE, &ia))
+		if (!addr_check(sc, it->line, it->path, it->v, ADDR_IFACE, &ia))
 			continue;
 		/* The same address twice on the pair, on either side, is a typo. */
 		for (unsigned int o = 0; o < 2 && !dup; o++) {
@@ -579,10 +574,10 @@ pair_addrs_parse(struct cfg_schema *sc, const config_setting_t *s, const char *w
 				if (!ifaddr_same_host(&ia, &lp->side[o].addrs[j]))
 					continue;
 				dup = true;
-				cfg_error_add(sc->errs, item_lines[i],
+				cfg_error_add(sc->errs, it->line,
 				              "%s: %s is already an address of this link pair (%s_"
 				              "address, line %d); give each address once",
-				              elem, cfg_quote(q, sizeof(q), items[i]),
+				              it->path, cfg_quote(q, sizeof(q), it->v),
 				              side_names[o], lines[o * CFG_MAX_PAIR_ADDRS + j]);
 			}
 		}
@@ -598,16 +593,16 @@ pair_addrs_parse(struct cfg_schema *sc, const config_setting_t *s, const char *w
 				dup = true;
 				cfg_ifaddr_format(&up->addrs[j], true, a, sizeof(a));
 				cfg_error_add(
-					sc->errs, item_lines[i],
+					sc->errs, it->line,
 					"%s: the subnet of %s overlaps the upstream subnet of %s "
 					"(line %d); the two sides of an l3 link pair are "
 					"different networks",
-					elem, cfg_quote(q, sizeof(q), items[i]), a, lines[j]);
+					it->path, cfg_quote(q, sizeof(q), it->v), a, lines[j]);
 			}
 			if (dup)
 				continue;
 		}
-		lines[r * CFG_MAX_PAIR_ADDRS + side->n_addrs] = item_lines[i];
+		lines[r * CFG_MAX_PAIR_ADDRS + side->n_addrs] = it->line;
 		side->addrs[side->n_addrs++] = ia;
 	}
 }
@@ -618,30 +613,28 @@ pair_gateways_parse(struct cfg_schema *sc, const config_setting_t *s, const char
                     const char *key, struct cfg_link_pair *lp, enum cfg_side r)
 {
 	struct cfg_pair_side *side = &lp->side[r];
-	const char *items[2];
-	int item_lines[2];
-	char path[CFG_KEY_PATH_MAX], elem[CFG_KEY_PATH_MAX + 8], q[CFG_QUOTE_MAX];
+	struct list_item items[2];
+	char path[CFG_KEY_PATH_MAX], q[CFG_QUOTE_MAX];
 	unsigned int n;
 
 	cfg_path_of(path, sizeof(path), where, key);
 	n = string_list_get(sc, s, path, 2,
 	                    "\"198.51.100.254\" or [\"198.51.100.254\", "
 	                    "\"2001:db8::fe\"]",
-	                    items, item_lines);
+	                    items);
 	for (unsigned int i = 0; i < n; i++) {
+		const struct list_item *it = &items[i];
 		const char *edge = NULL;
 		struct cfg_ifaddr gw;
 		bool inside = false, own = false;
-
-		elem_path(elem, sizeof(elem), path, s, i);
-		if (!addr_check(sc, item_lines[i], elem, items[i], ADDR_HOST, &gw))
+		if (!addr_check(sc, it->line, it->path, it->v, ADDR_HOST, &gw))
 			continue;
 		if ((gw.family == 4 && side->has_gw4) || (gw.family == 6 && side->has_gw6)) {
 			cfg_error_add(
-				sc->errs, item_lines[i],
+				sc->errs, it->line,
 				"%s: a second IPv%u gateway; give at most one IPv4 and one IPv6 "
 				"gateway per side",
-				elem, gw.family);
+				it->path, gw.family);
 			continue;
 		}
 		for (unsigned int j = 0; j < side->n_addrs; j++) {
@@ -655,10 +648,10 @@ pair_gateways_parse(struct cfg_schema *sc, const config_setting_t *s, const char
 			own |= ifaddr_same_host(&side->addrs[j], &gw);
 		}
 		if (own) {
-			cfg_error_add(sc->errs, item_lines[i],
+			cfg_error_add(sc->errs, it->line,
 			              "%s: %s is this node's own address; the gateway is the next "
 			              "router on the %s side",
-			              elem, cfg_quote(q, sizeof(q), items[i]), side_names[r]);
+			              it->path, cfg_quote(q, sizeof(q), it->v), side_names[r]);
 			continue;
 		}
 		if (!inside) {
@@ -672,17 +665,18 @@ pair_gateways_parse(struct cfg_schema *sc, const config_setting_t *s, const char
 				cfg_ifaddr_format(&side->addrs[j], true, a, sizeof(a));
 				cfg_list_append(list, sizeof(list), a);
 			}
-			cfg_error_add(sc->errs, item_lines[i],
+			cfg_error_add(sc->errs, it->line,
 			              "%s: %s is in none of the %s side's IPv%u subnets (%s); a "
 			              "gateway must be directly reachable",
-			              elem, cfg_quote(q, sizeof(q), items[i]), side_names[r],
+			              it->path, cfg_quote(q, sizeof(q), it->v), side_names[r],
 			              gw.family, list[0] != '\0' ? list : "it has none");
 			continue;
 		}
 		if (edge != NULL) {
-			cfg_error_add(sc->errs, item_lines[i],
-			              "%s: %s is the %s address of a %s subnet, not a router", elem,
-			              cfg_quote(q, sizeof(q), items[i]), edge, side_names[r]);
+			cfg_error_add(sc->errs, it->line,
+			              "%s: %s is the %s address of a %s subnet, not a router",
+			              it->path, cfg_quote(q, sizeof(q), it->v), edge,
+			              side_names[r]);
 			continue;
 		}
 		if (gw.family == 4) {
@@ -894,43 +888,40 @@ static void
 vrrp_vips_parse(struct cfg_schema *sc, const config_setting_t *s, const char *where,
                 struct cfg_vrrp *vr, struct vrrp_lines *vl)
 {
-	const char *items[CFG_MAX_VIPS];
-	int item_lines[CFG_MAX_VIPS];
-	char path[CFG_KEY_PATH_MAX], elem[CFG_KEY_PATH_MAX + 8], q[CFG_QUOTE_MAX];
+	struct list_item items[CFG_MAX_VIPS];
+	char path[CFG_KEY_PATH_MAX], q[CFG_QUOTE_MAX];
 	unsigned int n;
 
 	cfg_path_of(path, sizeof(path), where, "vips");
 	vl->vips = cfg_line_of(s);
 	n = string_list_get(sc, s, path, CFG_MAX_VIPS,
-	                    "[ \"198.51.100.100/24\" ] (one address family per instance)", items,
-	                    item_lines);
+	                    "[ \"198.51.100.100/24\" ] (one address family per instance)", items);
 	for (unsigned int i = 0; i < n; i++) {
+		const struct list_item *it = &items[i];
 		struct cfg_ifaddr vip;
 		bool dup = false;
-
-		elem_path(elem, sizeof(elem), path, s, i);
-		if (!addr_check(sc, item_lines[i], elem, items[i], ADDR_IFACE, &vip))
+		if (!addr_check(sc, it->line, it->path, it->v, ADDR_IFACE, &vip))
 			continue;
 		if (vr->family != 0 && vip.family != vr->family) {
 			cfg_error_add(
-				sc->errs, item_lines[i],
+				sc->errs, it->line,
 				"%s: %s is IPv%u but the instance's first vip is IPv%u; every "
 				"vip of an instance is of one family (define one instance per "
 				"family; the two may share the vrid)",
-				elem, cfg_quote(q, sizeof(q), items[i]), vip.family, vr->family);
+				it->path, cfg_quote(q, sizeof(q), it->v), vip.family, vr->family);
 			continue;
 		}
 		for (unsigned int j = 0; j < vr->n_vips && !dup; j++)
 			dup = ifaddr_same_host(&vr->vips[j], &vip);
 		if (dup) {
-			cfg_error_add(sc->errs, item_lines[i],
+			cfg_error_add(sc->errs, it->line,
 			              "%s: %s is listed twice; give each "
 			              "vip once",
-			              elem, cfg_quote(q, sizeof(q), items[i]));
+			              it->path, cfg_quote(q, sizeof(q), it->v));
 			continue;
 		}
 		vr->family = vip.family;
-		vl->vip_line[vr->n_vips] = item_lines[i];
+		vl->vip_line[vr->n_vips] = it->line;
 		vr->vips[vr->n_vips++] = vip;
 	}
 }

@@ -1163,6 +1163,23 @@ test_cfg_vrrp_parse_errors(void **state)
 	RUN_CASES(cases);
 }
 
+/* An element left out of a list does not shift the index the next ones are named by. */
+static void
+test_cfg_vrrp_parse_vips_element_paths(void **state)
+{
+	(void)state;
+	assert_int_equal(
+		parse_edits(L_VR0C,
+	                    "      vips = ( 1, \"198.51.100.100/24\", \"198.51.100.0/24\" ); "
+	                    "},",
+	                    0),
+		-EINVAL);
+	assert_int_equal(errs.count, 2);
+	assert_error(L_VR0C, "ha.vrrp[0].vips[0]: must be a string, not an integer");
+	assert_error(L_VR0C, "ha.vrrp[0].vips[2]: \"198.51.100.0/24\" is the network address");
+	assert_int_equal(cfg.ha.vrrp[0].n_vips, 1);
+}
+
 static void
 test_cfg_vrrp_parse_active_passive_needs_instance(void **state)
 {
@@ -1706,6 +1723,7 @@ main(void)
 		cmocka_unit_test(test_cfg_ha_parse_peer_errors),
 		cmocka_unit_test(test_cfg_ha_parse_notify),
 		cmocka_unit_test(test_cfg_vrrp_parse_errors),
+		cmocka_unit_test(test_cfg_vrrp_parse_vips_element_paths),
 		cmocka_unit_test(test_cfg_vrrp_parse_active_passive_needs_instance),
 		cmocka_unit_test(test_cfg_vrrp_parse_too_many_instances),
 		cmocka_unit_test(test_cfg_vrrp_parse_l3_owner),
