@@ -25,8 +25,8 @@ check_ha(const struct cfg_node *cfg)
 			const struct cfg_pair_side *side = &lp->side[r];
 			bool gw4_inside = !side->has_gw4, gw6_inside = !side->has_gw6;
 
-			if (lp->mode == CFG_PAIR_L2 && (side->n_addrs != 0 || side->has_gw4 ||
-			                                side->has_gw6))
+			if (lp->mode == CFG_PAIR_L2 &&
+			    (side->n_addrs != 0 || side->has_gw4 || side->has_gw6))
 				abort();
 			if (lp->mode == CFG_PAIR_L3 &&
 			    (side->n_addrs == 0 || side->n_addrs > CFG_MAX_PAIR_ADDRS))
@@ -71,7 +71,8 @@ check_ha(const struct cfg_node *cfg)
 			if (vr->vips[j].family != vr->family)
 				abort();
 		for (unsigned int j = 0; j < i; j++)
-			if (ha->vrrp[j].vrid == vr->vrid && ha->vrrp[j].link_pair == vr->link_pair &&
+			if (ha->vrrp[j].vrid == vr->vrid &&
+			    ha->vrrp[j].link_pair == vr->link_pair &&
 			    ha->vrrp[j].side == vr->side && ha->vrrp[j].family == vr->family)
 				abort();
 	}
