@@ -340,7 +340,7 @@ ifaddr_special(const struct cfg_ifaddr *a, bool no_loopback)
 	if (b[0] == 0xff)
 		return "a multicast address";
 	if (memcmp(b, v4mapped, 12) == 0)
-		return "an IPv4-mapped address; write the IPv4 address itself";
+		return "an IPv4-mapped address (write the IPv4 address itself)";
 	return NULL;
 }
 

@@ -677,7 +677,8 @@ test_cfg_pair_l3_parse_errors(void **state)
 		  "\"::/64\" is the unspecified address" },
 		{ "mode = \"l3\"; upstream_address = \"::ffff:198.51.100.1/120\"; "
 		  "protected_address = \"203.0.113.1/24\"; },",
-		  "is an IPv4-mapped address; write the IPv4 address itself" },
+		  "is an IPv4-mapped address (write the IPv4 address itself); give a unicast host "
+		  "address" },
 		{ "mode = \"l3\"; upstream_address = \"0.1.2.3/8\"; "
 		  "protected_address = \"203.0.113.1/24\"; },",
 		  "\"0.1.2.3/8\" is in 0.0.0.0/8" },
