@@ -484,6 +484,15 @@ cfg_node_parse(const char *text, const char *name, struct cfg_node *cfg, struct 
 int
 cfg_port_find(const struct cfg_node *cfg, const char *name);
 
+/*
+ * The kernel interface a virtual port sits on: the value of the `iface=` argument of its
+ * vdev ("net_af_packet0,iface=rpv-up0" gives "rpv-up0"), into @buf.
+ * @return 0; -ENOENT when the device is a PCI address or has no non-empty iface= argument;
+ * -ENAMETOOLONG when the name does not fit in @len bytes; -EINVAL when an argument is NULL.
+ */
+int
+cfg_port_iface(const struct cfg_port *p, char *buf, size_t len);
+
 /* Parse a log level name ("emerg".."debug"); -EINVAL when unknown. */
 int
 cfg_log_level_parse(const char *name);
