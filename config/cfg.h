@@ -149,7 +149,9 @@ struct cfg_vrrp {
 	bool accept;                  /* default false */
 	unsigned int version;         /* 3 (the only one supported) */
 	enum cfg_vrrp_checksum checksum;
-	uint8_t family;               /* 4 or 6: every VIP of an instance is one family */
+	uint8_t family;               /* 4 or 6 when every VIP is of that family; 0 when both
+				       * are listed: the coordinator then runs one VRRP
+				       * instance per family with the same vrid */
 	unsigned int n_vips;          /* 1..CFG_MAX_VIPS */
 	struct cfg_ifaddr vips[CFG_MAX_VIPS];
 	int line;

@@ -895,22 +895,13 @@ vrrp_vips_parse(struct cfg_schema *sc, const config_setting_t *s, const char *wh
 	cfg_path_of(path, sizeof(path), where, "vips");
 	vl->vips = cfg_line_of(s);
 	n = string_list_get(sc, s, path, CFG_MAX_VIPS,
-	                    "[ \"198.51.100.100/24\" ] (one address family per instance)", items);
+	                    "[ \"198.51.100.100/24\", \"2001:db8::100/64\" ]", items);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct list_item *it = &items[i];
 		struct cfg_ifaddr vip;
 		bool dup = false;
 		if (!addr_check(sc, it->line, it->path, it->v, ADDR_IFACE, &vip))
 			continue;
-		if (vr->family != 0 && vip.family != vr->family) {
-			cfg_error_add(
-				sc->errs, it->line,
-				"%s: %s is IPv%u but the instance's first vip is IPv%u; every "
-				"vip of an instance is of one family (define one instance per "
-				"family; the two may share the vrid)",
-				it->path, cfg_quote(q, sizeof(q), it->v), vip.family, vr->family);
-			continue;
-		}
 		for (unsigned int j = 0; j < vr->n_vips && !dup; j++)
 			dup = ifaddr_same_host(&vr->vips[j], &vip);
 		if (dup) {
@@ -920,7 +911,9 @@ vrrp_vips_parse(struct cfg_schema *sc, const config_setting_t *s, const char *wh
 			              it->path, cfg_quote(q, sizeof(q), it->v));
 			continue;
 		}
-		vr->family = vip.family;
+		/* Both families in one list make two virtual routers on the wire, one per
+		 * family (RFC 9568 section 1); the coordinator runs them as two instances. */
+		vr->family = vr->n_vips == 0 || vr->family == vip.family ? vip.family : 0;
 		vl->vip_line[vr->n_vips] = it->line;
 		vr->vips[vr->n_vips++] = vip;
 	}
@@ -1086,6 +1079,13 @@ vrrp_owner_check(struct cfg_schema *sc, const struct cfg_node *cfg, unsigned int
 	}
 }
 
+/* Do two instances run a family in common? Family 0 is both. */
+static bool
+families_overlap(const struct cfg_vrrp *a, const struct cfg_vrrp *b)
+{
+	return a->family == 0 || b->family == 0 || a->family == b->family;
+}
+
 /* VRIDs are unique per (link pair, side, family); a VIP belongs to one instance. */
 static void
 vrrp_cross_check(struct cfg_schema *sc, const struct cfg_node *cfg, const struct vrrp_lines *vl)
@@ -1096,13 +1096,13 @@ vrrp_cross_check(struct cfg_schema *sc, const struct cfg_node *cfg, const struct
 	for (unsigned int i = 0; i < ha->n_vrrp; i++) {
 		const struct cfg_vrrp *vr = &ha->vrrp[i];
 
-		if (vl[i].vrid_ok && vl[i].link_pair_ok && vr->family != 0) {
+		if (vl[i].vrid_ok && vl[i].link_pair_ok && vr->n_vips > 0) {
 			for (unsigned int j = 0; j < i; j++) {
 				const struct cfg_vrrp *o = &ha->vrrp[j];
 
 				if (!vl[j].vrid_ok || !vl[j].link_pair_ok || o->vrid != vr->vrid ||
 				    o->link_pair != vr->link_pair || o->side != vr->side ||
-				    o->family != vr->family)
+				    o->n_vips == 0 || !families_overlap(o, vr))
 					continue;
 				cfg_error_add(
 					sc->errs, vl[i].vrid,
@@ -1110,7 +1110,8 @@ vrrp_cross_check(struct cfg_schema *sc, const struct cfg_node *cfg, const struct
 					"(line %d) on the %s side of link pair %s for IPv%u; a "
 					"vrid is unique per link pair, side and family",
 					i, vr->vrid, j, vl[j].vrid, side_names[vr->side],
-					cfg->link_pairs[vr->link_pair].name, vr->family);
+					cfg->link_pairs[vr->link_pair].name,
+					vr->family != 0 ? vr->family : o->family != 0 ? o->family : 4);
 				break;
 			}
 		}

@@ -837,7 +837,7 @@ test_cfg_ha_parse_wrong_types(void **state)
 		  "ha.allow_simulation: must be true or false, not a string" },
 		{ L_VR0C, "      version = 3; checksum = \"rfc\"; vips = 5; },", L_VR0C,
 		  "ha.vrrp[0].vips: must be a string or a list of strings, e.g. [ "
-		  "\"198.51.100.100/24\" ] (one address family per instance), not an integer" },
+		  "\"198.51.100.100/24\", \"2001:db8::100/64\" ], not an integer" },
 		{ L_VR0C,
 		  "      version = \"3\"; checksum = \"rfc\"; vips = \"198.51.100.100\"; },",
 		  L_VR0C, "ha.vrrp[0].version: must be 3 (VRRPv3), not a string" },
@@ -1123,12 +1123,6 @@ test_cfg_vrrp_parse_errors(void **state)
 		  "\"198.51.100.12\", \"198.51.100.13\", \"198.51.100.14\", \"198.51.100.15\", "
 		  "\"198.51.100.16\", \"198.51.100.17\" ]; },",
 		  L_VR0C, "ha.vrrp[0].vips: 17 are given; at most 16 are allowed" },
-		{ L_VR0C, "      vips = [ \"198.51.100.100/24\", \"2001:db8::100/64\" ]; },",
-		  L_VR0C,
-		  "ha.vrrp[0].vips[1]: \"2001:db8::100/64\" is IPv6 but the instance's first vip "
-		  "is "
-		  "IPv4; every vip of an instance is of one family (define one instance per "
-		  "family; the two may share the vrid)" },
 		{ L_VR0C, "      vips = [ \"198.51.100.100/24\", \"198.51.100.100/25\" ]; },",
 		  L_VR0C,
 		  "ha.vrrp[0].vips[1]: \"198.51.100.100/25\" is listed twice; give each vip once" },
@@ -1237,6 +1231,33 @@ test_cfg_vrrp_parse_too_many_instances(void **state)
 }
 
 /* VRRP instances on an l3 link pair: the address owner, VIPs on the side's subnets. */
+/* The issue's own example lists an IPv4 and an IPv6 VIP in one instance: it is two virtual
+ * routers on the wire, one per family, and the config says so with family 0. */
+static void
+test_cfg_vrrp_parse_both_families(void **state)
+{
+	(void)state;
+	assert_valid(parse_edits(L_VR0C,
+				 "      vips = [ \"198.51.100.100/24\", \"2001:db8::100/64\" ]; }",
+				 L_VR1, "", 0));
+	assert_int_equal(cfg.ha.n_vrrp, 1);
+	assert_int_equal(cfg.ha.vrrp[0].family, 0);
+	assert_int_equal(cfg.ha.vrrp[0].n_vips, 2);
+	assert_int_equal(cfg.ha.vrrp[0].vips[0].family, 4);
+	assert_int_equal(cfg.ha.vrrp[0].vips[1].family, 6);
+	/* One family alone keeps its family. */
+	assert_valid(parse_edits(0));
+	assert_int_equal(cfg.ha.vrrp[0].family, 4);
+	assert_int_equal(cfg.ha.vrrp[1].family, 6);
+	/* The IPv6 router of the mixed instance collides with another IPv6 one of that vrid. */
+	assert_only_error(parse_edits(L_VR0C,
+				      "      vips = [ \"198.51.100.100/24\", \"2001:db8::100/64\" ]; },",
+				      L_VR1,
+				      "    { vrid = 51; link_pair = \"lp0\"; vips = [ \"2001:db8::200/64\" ]; }",
+				      0),
+			  L_VR1, "ha.vrrp[1].vrid: 51 is already used by ha.vrrp[0]");
+}
+
 static void
 test_cfg_vrrp_parse_l3_owner(void **state)
 {
@@ -1727,6 +1748,7 @@ main(void)
 		cmocka_unit_test(test_cfg_vrrp_parse_vips_element_paths),
 		cmocka_unit_test(test_cfg_vrrp_parse_active_passive_needs_instance),
 		cmocka_unit_test(test_cfg_vrrp_parse_too_many_instances),
+		cmocka_unit_test(test_cfg_vrrp_parse_both_families),
 		cmocka_unit_test(test_cfg_vrrp_parse_l3_owner),
 		cmocka_unit_test(test_cfg_bypass_parse_errors),
 		cmocka_unit_test(test_cfg_bypass_parse_sysfs_driver),
