@@ -234,12 +234,30 @@ ha_host_kill() {
 		kill -KILL "$pid" 2>/dev/null || true
 	done
 	if [ -n "${HA_PID[$n]:-}" ]; then
-		rp_wait_exit "${HA_PID[$n]}" 5
+		# (bash reports the job's death on stderr when it reaps it: expected here.)
+		rp_wait_exit "${HA_PID[$n]}" 5 2>/dev/null
 		[ "$RP_STATUS" != running ] || rp_fail "node $n's daemon survived kill -9"
 		HA_PID[$n]=
 	fi
 	rm -rf "/var/run/dpdk/rampart-${HA_ID[$n]}"
 	rp_log "node $n's host killed (links down, kill -9) at $HA_KILL_T"
+}
+
+# ha_node_stop NODE [SIGNAL]: stop node NODE's daemon (SIGTERM by default: a clean stop, with
+# priority-0 adverts) and wait (bounded, 10 s) until nothing runs in its namespace any more
+# (keepalived's VRRP child outlives its parent for a moment). RP_STATUS = the daemon's status.
+ha_node_stop() {
+	local n=$1 sig=${2:-TERM} i status
+	[ -n "${HA_PID[$n]:-}" ] || return 0
+	rp_stop "${HA_PID[$n]}" "$sig" 10
+	status=$RP_STATUS
+	HA_PID[$n]=
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(ip netns pids "${HA_NS[$n]}")" ] && break
+		sleep 0.1
+	done
+	[ -z "$(ip netns pids "${HA_NS[$n]}")" ] || rp_fail "processes left in node $n's namespace"
+	RP_STATUS=$status
 }
 
 # ha_node_revive NODE: after ha_host_kill, links up again (the daemon is started by the caller).
@@ -664,7 +682,9 @@ ha_ping_stop() {
 
 # ha_ping_replies: replies so far in HA_PING_LOG.
 ha_ping_replies() {
-	grep -c 'bytes from' "$HA_PING_LOG" 2>/dev/null || true
+	local n
+	n=$(grep -c 'bytes from' "$HA_PING_LOG" 2>/dev/null) || true
+	echo "${n:-0}"
 }
 
 # ha_failover_measure NODE AFTER_S: with the VIP answering, kill node NODE's host (links down,
