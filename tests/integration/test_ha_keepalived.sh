@@ -42,7 +42,7 @@ MARGIN=100 # ms
 VMAC4=$(ha_vmac $HA_VRID 4)
 VRRP_FILTER="ip proto 112"
 # keepalived's complaints about an advert it received, as it logs them (vrrp.c).
-KA_ERRORS='Invalid VRRPv3 checksum\|invalid TTL\|wrong version\|too short\|too long\|ip_tot_len mismatch\|unexpected ip number count\|Invalid packet type\|interval mismatch'
+KA_ERRORS='Invalid VRRPv3 checksum\|invalid TTL\|wrong version\|vrrp packet too\|ip_tot_len mismatch\|unexpected ip number count\|expected [0-9]* VIPs\|not present in MASTER advert\|Invalid packet type\|icast packet but received'
 
 # ka_errors: keepalived's complaints so far, one a line.
 ka_errors() {
