@@ -45,7 +45,7 @@ for arg in "$@"; do
 	case $arg in
 	--keepalived-only) KA_ONLY=1 ;;
 	-h | --help)
-		sed -n '3,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+		sed -n '4,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
