@@ -89,9 +89,10 @@ ha_bridge() {
 }
 
 # ha_port SW PORT NS IFNAME: a veth from port PORT of bridge SW to IFNAME in namespace NS.
-# The bridge end keeps GRO on: a veth delivers frames redirected into its peer by XDP
-# (the bypass's devmap) only when the receiving end runs NAPI, which GRO turns on. It does not
-# segment or checksum on transmit either, so what reaches a node's af_packet port is whole.
+# The bridge end has GRO on: a veth takes frames that XDP redirects into its peer (the
+# bypass's devmap) only when the receiving end runs NAPI, which GRO turns on. Its transmit
+# offloads are off, so the kernel segments and checksums in software before a frame crosses
+# to the node: what an af_packet port reads is a whole frame as it would be on a wire.
 ha_port() {
 	local sw=$1 port=$2 ns=$3 ifname=$4
 	ip -n "$sw" link add "$port" type veth peer name "$ifname" netns "$ns"
@@ -270,8 +271,8 @@ ha_node_revive() {
 }
 
 # ha_loop_check: ask once, by broadcast, for an address nobody has; with a forwarding loop
-# between the two bridges the request would come back again and again. Fails when more than
-# a handful of frames reach the upstream host within a second.
+# between the two bridges the request would come back again and again. Fails when 400 frames
+# or more reach the upstream host within the next second.
 ha_loop_check() {
 	local rx0 rx1
 	rx0=$(rp_if_stat "$RP_NS_UP" "$RP_HOST_IF" rx_packets)
@@ -280,7 +281,7 @@ ha_loop_check() {
 		rp_fail "ha_loop_check: the ARP probe failed"
 	sleep 1
 	rx1=$(rp_if_stat "$RP_NS_UP" "$RP_HOST_IF" rx_packets)
-	# Adverts every 10 ms at worst make 100 frames a second; a loop makes many thousands.
+	# Two instances advertising every 10 ms make 200 frames a second; a loop, many thousands.
 	[ $((rx1 - rx0)) -lt 400 ] ||
 		rp_fail "forwarding loop: the upstream host received $((rx1 - rx0)) frames in 1 s after one broadcast"
 	rp_log "ok: no forwarding loop ($((rx1 - rx0)) frames at the upstream host in 1 s)"
