@@ -12,7 +12,7 @@
 #    is the link monitor's doing, not lost adverts: within link_monitor_interval_ms + 200 ms A
 #    sends a priority-0 advert, B's first advert follows after about Skew_Time (60.9 ms,
 #    +100 ms), B answers ARP for the VIP and A does not, and A reports the links below the
-#    minimum with an effective priority of 0. For 2 s more, A stays down (no advert of its
+#    minimum, an effective priority of 0 and a state other than master. For 2 s more, A stays down (no advert of its
 #    own with a priority above 0) and B stays master.
 # 3. The cable is plugged back: A's link pair is healthy again and A, which preempts, is master
 #    again within link_monitor_interval_ms + its Master_Down_Interval (341.4 ms) + 300 ms.
@@ -85,10 +85,10 @@ rp_expect_eq "A's adverts with a priority above 0 after giving up" 0 \
 rp_expect_eq "B's state 2 s later" master "$(ha_node_state b)"
 ha_vip_owner 4
 rp_expect_eq "VIP owner with A's link pair down" b "$HA_OWNER"
-rp_expect_eq "A: healthy link pairs, below the minimum, effective priority, state" \
-	"0 True 0 backup" \
+rp_expect_eq "A: healthy link pairs, below the minimum, effective priority, master" \
+	"0 True 0 False" \
 	"$(a_status 'str(d["links"]["healthy"]) + " " + str(d["links"]["below_min"]) + " " +
-		str(i["effective_priority"]) + " " + i["state"]')"
+		str(i["effective_priority"]) + " " + str(i["state"] == "master")')"
 
 # 3. Plug it back.
 t_plug=$(date +%s.%N)
