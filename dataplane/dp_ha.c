@@ -503,6 +503,26 @@ dp_ctl_alloc(struct dp *dp)
 	return rte_pktmbuf_alloc(dp->pool);
 }
 
+/* Send on tx queue @q of port index @pidx, which the caller holds; count. @return sent. */
+static unsigned int
+ctl_tx(struct dp *dp, unsigned int pidx, uint16_t q, struct rte_mbuf **pkts, unsigned int n)
+{
+	struct dp_ha_state *st = dp->ha_state;
+	unsigned int sent = 0;
+
+	while (sent < n) {
+		uint16_t k = (uint16_t)RTE_MIN(n - sent, (unsigned int)UINT16_MAX);
+		uint16_t s = rte_eth_tx_burst(dp->ports[pidx].port_id, q, pkts + sent, k);
+
+		sent += s;
+		if (s < k)
+			break;
+	}
+	__atomic_fetch_add(&st->ctl_sent, sent, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&st->ctl_dropped, n - sent, __ATOMIC_RELAXED);
+	return sent;
+}
+
 unsigned int
 dp_ctl_send(struct dp *dp, unsigned int pidx, struct rte_mbuf **pkts, unsigned int n)
 {
@@ -515,17 +535,9 @@ dp_ctl_send(struct dp *dp, unsigned int pidx, struct rte_mbuf **pkts, unsigned i
 	cp = &st->ctl[pidx];
 	pthread_mutex_lock(&cp->lock);
 	if (cp->txq >= 0) {
-		while (sent < n) {
-			uint16_t k = (uint16_t)RTE_MIN(n - sent, (unsigned int)UINT16_MAX);
-			uint16_t s = rte_eth_tx_burst(dp->ports[pidx].port_id, (uint16_t)cp->txq,
-			                              pkts + sent, k);
-
-			sent += s;
-			if (s < k)
-				break;
-		}
-		__atomic_fetch_add(&st->ctl_sent, sent, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&st->ctl_dropped, n - sent, __ATOMIC_RELAXED);
+		sent = ctl_tx(dp, pidx, (uint16_t)cp->txq, pkts, n);
+	} else if (cp->direct) {
+		sent = ctl_tx(dp, pidx, 0, pkts, n);
 	} else {
 		sent = rte_ring_sp_enqueue_burst(cp->mbox, (void *const *)pkts, n, NULL);
 		/* What the worker sends is counted by the worker. */
@@ -536,6 +548,33 @@ drop:
 	for (unsigned int i = sent; i < n; i++)
 		rte_pktmbuf_free(pkts[i]);
 	return sent;
+}
+
+void
+dp_ctl_handover(struct dp *dp, bool workers_run)
+{
+	struct dp_ha_state *st = dp->ha_state;
+
+	if (st == NULL)
+		return;
+	for (unsigned int i = 0; i < dp->n_ports; i++) {
+		struct dp_ctl_port *cp = &st->ctl[i];
+		struct rte_mbuf *pkts[64];
+		unsigned int n, sent;
+
+		if (cp->mbox == NULL)
+			continue;
+		pthread_mutex_lock(&cp->lock);
+		cp->direct = !workers_run;
+		while (!workers_run && dp->ports[i].started &&
+		       (n = rte_ring_sc_dequeue_burst(cp->mbox, (void **)pkts, RTE_DIM(pkts),
+		                                      NULL)) > 0) {
+			sent = ctl_tx(dp, i, 0, pkts, n);
+			for (unsigned int j = sent; j < n; j++)
+				rte_pktmbuf_free(pkts[j]);
+		}
+		pthread_mutex_unlock(&cp->lock);
+	}
 }
 
 int
@@ -630,6 +669,7 @@ dp_ha_init(struct dp *dp, char *err, size_t errlen)
 			continue;
 		}
 		cp->txq = -1;
+		cp->direct = true; /* until dp_start() */
 		snprintf(name, sizeof(name), "rp_ctl_%u", i);
 		cp->mbox = rte_ring_create(name, DP_CTL_MBOX_SIZE, p->socket_id,
 		                           RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);

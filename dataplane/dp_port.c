@@ -317,6 +317,7 @@ int
 dp_start(struct dp *dp, char *err, size_t errlen)
 {
 	dp->stop = false;
+	dp_ctl_handover(dp, true);
 	for (unsigned int w = 0; w < dp->n_workers; w++) {
 		int ret = rte_eal_remote_launch(dp_worker_main, dp->workers[w],
 						dp->workers[w]->lcore);
@@ -334,12 +335,16 @@ dp_start(struct dp *dp, char *err, size_t errlen)
 void
 dp_stop(struct dp *dp)
 {
-	if (dp == NULL || !dp->running)
+	if (dp == NULL)
 		return;
-	__atomic_store_n(&dp->stop, true, __ATOMIC_RELEASE);
-	for (unsigned int w = 0; w < dp->n_workers; w++)
-		rte_eal_wait_lcore(dp->workers[w]->lcore);
-	dp->running = false;
+	if (dp->running) {
+		__atomic_store_n(&dp->stop, true, __ATOMIC_RELEASE);
+		for (unsigned int w = 0; w < dp->n_workers; w++)
+			rte_eal_wait_lcore(dp->workers[w]->lcore);
+		dp->running = false;
+	}
+	/* Also after a start that launched no worker. */
+	dp_ctl_handover(dp, false);
 }
 
 void

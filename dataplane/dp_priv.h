@@ -518,6 +518,8 @@ struct dp_ctl_port {
 	pthread_mutex_t lock;
 	int txq;                   /* a queue no worker uses, or -1: mbox */
 	struct rte_ring *mbox;
+	bool direct;               /* [lock] with mbox: no worker runs, so dp_ctl_send() sends on
+				    * worker 0's queue itself */
 };
 
 struct dp_ha_state {
@@ -561,6 +563,16 @@ dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_
 /* Worker side of the mailboxes: send what they hold. @return frames taken from them. */
 unsigned int
 dp_ctl_mbox_drain(struct dp_worker *wk);
+
+/*
+ * Hand worker 0's tx queues to the workers before they are launched (@workers_run true) or
+ * take them back once they have stopped (false): what the mailboxes still hold is sent then,
+ * and dp_ctl_send() sends itself until the workers run again. A clean stop thus still lets
+ * the last frames out (a VRRP advert of priority 0, for instance). Accepts a dataplane
+ * whose dp_ha_init() did not run or failed.
+ */
+void
+dp_ctl_handover(struct dp *dp, bool workers_run);
 
 /* One pass of a worker's loop body, without the loop counter, the quiescent state or the idle
  * sleep: every binding polled once, then the mailboxes. For unit tests, which drive a worker

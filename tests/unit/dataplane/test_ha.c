@@ -1217,7 +1217,7 @@ ctl_frames(struct rte_mbuf **m, struct frame *f, unsigned int n)
 	}
 }
 
-/* Without a spare tx queue: worker 0's mailbox, sent on its next pass. */
+/* Without a spare tx queue: worker 0's queue, through its mailbox while it runs. */
 static void
 test_dp_ctl_send_mailbox(void **state)
 {
@@ -1234,6 +1234,14 @@ test_dp_ctl_send_mailbox(void **state)
 	assert_int_equal(dp_port_index(dp, UINT16_MAX), -ENOENT);
 	assert_null(dp_port_mac(dp, N_PORTS));
 
+	/* No worker runs yet: the frames go out at once, on the queue worker 0 will use. */
+	ctl_frames(m, f, 2);
+	assert_int_equal(dp_ctl_send(dp, 0, m, 2), 2);
+	for (unsigned int i = 0; i < 2; i++)
+		expect_tx(0, &f[i]);
+
+	/* The workers run (this test plays worker 0): the mailbox, emptied on its next pass. */
+	dp_ctl_handover(dp, true);
 	ctl_frames(m, f, 3);
 	assert_int_equal(dp_ctl_send(dp, 0, m, 3), 3);
 	assert_int_equal(tx_count(0, 0), 0);
@@ -1242,7 +1250,7 @@ test_dp_ctl_send_mailbox(void **state)
 		expect_tx(0, &f[i]);
 	assert_int_equal(tx_count(1, 0), 0);
 	ctr = ha_ctr();
-	assert_int_equal(ctr.ctl_sent, 3);
+	assert_int_equal(ctr.ctl_sent, 5);
 	assert_int_equal(ctr.ctl_dropped, 0);
 
 	/* A port out of range frees what it is given; a full mailbox what does not fit. */
@@ -1255,7 +1263,22 @@ test_dp_ctl_send_mailbox(void **state)
 	poll_all();
 	for (unsigned int i = 0; i < DP_CTL_MBOX_SIZE; i++)
 		expect_tx(3, &f[i]);
-	assert_int_equal(ha_ctr().ctl_sent, 3 + DP_CTL_MBOX_SIZE);
+	assert_int_equal(ha_ctr().ctl_sent, 5 + DP_CTL_MBOX_SIZE);
+
+	/* The workers stop with frames still in a mailbox: those go out then, and later ones
+	 * at once again. */
+	ctl_frames(m, f, 4);
+	assert_int_equal(dp_ctl_send(dp, 2, m, 4), 4);
+	assert_int_equal(tx_count(2, 0), 0);
+	dp_ctl_handover(dp, false);
+	for (unsigned int i = 0; i < 4; i++)
+		expect_tx(2, &f[i]);
+	ctl_frames(m, f, 1);
+	assert_int_equal(dp_ctl_send(dp, 2, m, 1), 1);
+	expect_tx(2, &f[0]);
+	ctr = ha_ctr();
+	assert_int_equal(ctr.ctl_sent, 10 + DP_CTL_MBOX_SIZE);
+	assert_int_equal(ctr.ctl_dropped, 88);
 }
 
 /* With a spare tx queue: straight out, no worker involved. */
@@ -1299,6 +1322,7 @@ now_ms(void)
 /* What the worker thread of the running cases is fed, and what came out. */
 struct feed {
 	unsigned int pushed, forwarded, punted;
+	unsigned int ctl_sent, ctl_out; /* control frames sent on p0, and seen leaving it */
 };
 
 static void
@@ -1340,6 +1364,23 @@ feed_collect(struct feed *fd)
 		rte_pktmbuf_free_bulk(m, n);
 		fd->punted += n;
 	}
+	while ((n = rte_ring_dequeue_burst(rp[0].tx[0], (void **)m, RTE_DIM(m), NULL)) > 0) {
+		rte_pktmbuf_free_bulk(m, n);
+		fd->ctl_out += n;
+	}
+}
+
+/* What the coordinator would send meanwhile: an advert's worth of frames on p0. */
+static void
+feed_ctl(struct feed *fd, unsigned int n)
+{
+	struct rte_mbuf *m[8];
+	struct frame f[8];
+
+	assert_true(n <= 8);
+	ctl_frames(m, f, n);
+	assert_int_equal(dp_ctl_send(dp, 0, m, n), n);
+	fd->ctl_sent += n;
 }
 
 /* Wait (bounded) until the worker took everything off p0's rx ring. */
@@ -1384,12 +1425,17 @@ test_dp_ha_set_swap_running_worker(void **state)
 			usleep(100);
 		}
 		feed_some(&fd, 16);
+		feed_ctl(&fd, 2);
 		assert_int_equal(dp_ha_set(dp, &c[rte_rand() % 4]), 0);
 		feed_collect(&fd);
 	}
 	wait_rx_empty();
+	/* Sent just before the stop: out by the worker or by dp_stop(), never lost. */
+	feed_ctl(&fd, 8);
 	dp_stop(dp);
 	feed_collect(&fd);
+	assert_int_equal(fd.ctl_out, fd.ctl_sent);
+	assert_int_equal(ha_ctr().ctl_sent, fd.ctl_sent);
 
 	dp_port_counters_get(dp, 0, &pc);
 	assert_int_equal(pc.rx_packets, fd.pushed);
