@@ -107,6 +107,8 @@ struct dp_worker {
 	struct rte_ring *exc;                      /* [W] enqueues, the HA coordinator dequeues */
 	unsigned int n_mbox;                       /* [R] control TX mailboxes this worker drains */
 	const struct dp_ctl_mbox *mbox;            /* [R] */
+	uint32_t *mbox_pending;                    /* [a] set by dp_ctl_send(), cleared by the
+						    * worker before it empties the mailboxes */
 	uint64_t stall_until;                      /* [a] TSC deadline of dp_worker_stall(), 0
 						    * when none: the control side sets it, the
 						    * worker clears it */

@@ -349,15 +349,15 @@ l3_route(struct dp_worker *wk, const struct dp_rx_binding *b, struct rte_mbuf **
 	CTR_ADD(wk->ha_ctr.l3_forwarded, fwd);
 }
 
-void
+unsigned int
 dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_binding *b,
             struct rte_mbuf **pkts, const struct dp_pkt *meta, const uint32_t *bytes,
-            unsigned int n, uint64_t now, uint8_t *reason)
+            unsigned int n, uint64_t now, uint8_t *reason, uint64_t *tx_bytes)
 {
 	const unsigned int pidx = b->rx_index, flags = rt->flags[pidx];
 	struct rte_mbuf *punts[DP_MAX_BURST];
 	uint16_t local[DP_MAX_BURST];
-	unsigned int n_punt = 0, n_local = 0, enq;
+	unsigned int n_punt = 0, n_local = 0, n_tx = 0, enq;
 	uint64_t standby = 0, non_ip = 0, uninspected = 0;
 
 	/* 1 and 2: the node's control protocols, then the standby drop. */
@@ -419,21 +419,29 @@ dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_
 	if (flags & DP_HAF_L3)
 		l3_route(wk, b, pkts, meta, n, reason, punts, &n_punt);
 
-	if (flags & DP_HAF_UNINSPECTED) {
-		for (unsigned int i = 0; i < n; i++)
-			uninspected += reason[i] == DP_DROP_NONE;
-		CTR_ADD(wk->ha_ctr.uninspected, uninspected);
+	/* The split: what goes on to the front, what was dropped freed, punts kept. */
+	for (unsigned int i = 0; i < n; i++) {
+		if (reason[i] == DP_DROP_NONE) {
+			pkts[n_tx++] = pkts[i];
+			*tx_bytes += bytes[i];
+		} else if (reason[i] != DP_TAKEN_KEPT) {
+			rte_pktmbuf_free(pkts[i]);
+		}
 	}
+	if (flags & DP_HAF_UNINSPECTED)
+		uninspected = n_tx;
+	CTR_ADD(wk->ha_ctr.uninspected, uninspected);
 	CTR_ADD(wk->ha_ctr.standby_dropped, standby);
-	if (n_punt == 0)
-		return;
-	enq = rte_ring_sp_enqueue_burst(wk->exc, (void *const *)punts, n_punt, NULL);
-	if (unlikely(enq < n_punt)) {
-		for (unsigned int j = enq; j < n_punt; j++)
-			rte_pktmbuf_free(punts[j]);
-		CTR_ADD(wk->ha_ctr.punt_lost, n_punt - enq);
+	if (n_punt > 0) {
+		enq = rte_ring_sp_enqueue_burst(wk->exc, (void *const *)punts, n_punt, NULL);
+		if (unlikely(enq < n_punt)) {
+			for (unsigned int j = enq; j < n_punt; j++)
+				rte_pktmbuf_free(punts[j]);
+			CTR_ADD(wk->ha_ctr.punt_lost, n_punt - enq);
+		}
+		CTR_ADD(wk->ha_ctr.punted, enq);
 	}
-	CTR_ADD(wk->ha_ctr.punted, enq);
+	return n_tx;
 }
 
 unsigned int
@@ -447,15 +455,16 @@ dp_ctl_mbox_drain(struct dp_worker *wk)
 		unsigned int n;
 		uint16_t sent;
 
-		if (rte_ring_empty(mb->ring))
-			continue;
-		n = rte_ring_sc_dequeue_burst(mb->ring, (void **)pkts, RTE_DIM(pkts), NULL);
-		sent = rte_eth_tx_burst(mb->port_id, mb->txq, pkts, (uint16_t)n);
-		for (unsigned int j = sent; j < n; j++)
-			rte_pktmbuf_free(pkts[j]);
-		CTR_ADD(wk->ha_ctr.ctl_sent, sent);
-		CTR_ADD(wk->ha_ctr.ctl_dropped, n - sent);
-		total += n;
+		/* Until empty: the flag that called us is already clear. */
+		while ((n = rte_ring_sc_dequeue_burst(mb->ring, (void **)pkts, RTE_DIM(pkts),
+		                                      NULL)) > 0) {
+			sent = rte_eth_tx_burst(mb->port_id, mb->txq, pkts, (uint16_t)n);
+			for (unsigned int j = sent; j < n; j++)
+				rte_pktmbuf_free(pkts[j]);
+			CTR_ADD(wk->ha_ctr.ctl_sent, sent);
+			CTR_ADD(wk->ha_ctr.ctl_dropped, n - sent);
+			total += n;
+		}
 	}
 	return total;
 }
@@ -540,6 +549,7 @@ dp_ctl_send(struct dp *dp, unsigned int pidx, struct rte_mbuf **pkts, unsigned i
 		sent = ctl_tx(dp, pidx, 0, pkts, n);
 	} else {
 		sent = rte_ring_sp_enqueue_burst(cp->mbox, (void *const *)pkts, n, NULL);
+		__atomic_store_n(&st->mbox_pending, 1, __ATOMIC_RELEASE);
 		/* What the worker sends is counted by the worker. */
 		__atomic_fetch_add(&st->ctl_dropped, n - sent, __ATOMIC_RELAXED);
 	}
@@ -725,6 +735,7 @@ dp_ha_init(struct dp *dp, char *err, size_t errlen)
 		wk->ha = &dp->ha;
 		wk->l3 = st->l3;
 		wk->neigh = st->neigh;
+		wk->mbox_pending = &st->mbox_pending;
 		if (w == 0) {
 			wk->mbox = st->mbox;
 			wk->n_mbox = st->n_mbox;

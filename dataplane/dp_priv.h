@@ -523,7 +523,8 @@ struct dp_ctl_port {
 };
 
 struct dp_ha_state {
-	pthread_mutex_t set_lock;             /* dp_ha_set() swaps */
+	uint32_t mbox_pending __rte_cache_aligned; /* [a] a mailbox may hold frames */
+	pthread_mutex_t set_lock __rte_cache_aligned; /* dp_ha_set() swaps */
 	struct dp_ctl_port ctl[DP_MAX_PORTS];
 	unsigned int n_mbox;
 	struct dp_ctl_mbox mbox[DP_MAX_PORTS]; /* worker 0's */
@@ -551,18 +552,35 @@ dp_ha_fini(struct dp *dp);
 
 /*
  * The HA stage for a burst of @n frames received on binding @b whose port has flags in view
- * @rt: punts, standby drops, the policy (unless uninspected), local punts, l3 routing. Frames
- * it takes carry DP_TAKEN_DROP or DP_TAKEN_KEPT in @reason afterwards; the others carry the
- * policy's reason as dp_pipeline_run() leaves it.
+ * @rt, in place of dp_pipeline_run() and the worker's split of the burst: punts, standby
+ * drops, the policy (unless uninspected), local punts, l3 routing. Frames it takes carry
+ * DP_TAKEN_DROP or DP_TAKEN_KEPT in @reason afterwards, the others the policy's reason.
+ * What is dropped is freed, what is punted is on the exception ring, and what is to be
+ * forwarded is moved to the front of @pkts, its bytes added to *@tx_bytes.
+ * @return how many frames are to be forwarded.
  */
-void
+unsigned int
 dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_binding *b,
 	    struct rte_mbuf **pkts, const struct dp_pkt *meta, const uint32_t *bytes,
-	    unsigned int n, uint64_t now, uint8_t *reason);
+	    unsigned int n, uint64_t now, uint8_t *reason, uint64_t *tx_bytes);
 
 /* Worker side of the mailboxes: send what they hold. @return frames taken from them. */
 unsigned int
 dp_ctl_mbox_drain(struct dp_worker *wk);
+
+/*
+ * Once per loop of the worker that has mailboxes: one relaxed load while they are empty.
+ * The exchange orders the flag before the rings, so a frame enqueued before the flag was
+ * set is seen, and one enqueued after sets it again for the next loop.
+ */
+static inline unsigned int
+dp_ctl_mbox_poll(struct dp_worker *wk)
+{
+	if (wk->n_mbox == 0 || __atomic_load_n(wk->mbox_pending, __ATOMIC_RELAXED) == 0 ||
+	    __atomic_exchange_n(wk->mbox_pending, 0, __ATOMIC_ACQ_REL) == 0)
+		return 0;
+	return dp_ctl_mbox_drain(wk);
+}
 
 /*
  * Hand worker 0's tx queues to the workers before they are launched (@workers_run true) or

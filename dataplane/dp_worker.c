@@ -60,21 +60,21 @@ worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
 	CTR_ADD(wk->port[b->rx_index].rx_bytes, rx_bytes);
 
 	ha = rcu_dereference(*wk->ha);
-	if (likely(ha->flags[b->rx_index] == 0)) {
+	if (unlikely(ha->flags[b->rx_index] != 0)) {
+		n_tx = (uint16_t)dp_ha_burst(wk, ha, b, pkts, meta, bytes, n, rte_rdtsc(), reason,
+		                             &tx_bytes);
+	} else {
 		pl.policy = rcu_dereference(*wk->policy);
 		pl.blocklist = wk->blocklist;
 		pl.wk = wk;
 		dp_pipeline_run(&pl, meta, bytes, n, b->pair, b->outbound, rte_rdtsc(), reason);
-	} else {
-		dp_ha_burst(wk, ha, b, pkts, meta, bytes, n, rte_rdtsc(), reason);
-	}
-
-	for (uint16_t i = 0; i < n; i++) {
-		if (reason[i] == DP_DROP_NONE) {
-			pkts[n_tx++] = pkts[i];
-			tx_bytes += bytes[i];
-		} else if (reason[i] != DP_TAKEN_KEPT) {
-			rte_pktmbuf_free(pkts[i]);
+		for (uint16_t i = 0; i < n; i++) {
+			if (reason[i] == DP_DROP_NONE) {
+				pkts[n_tx++] = pkts[i];
+				tx_bytes += bytes[i];
+			} else {
+				rte_pktmbuf_free(pkts[i]);
+			}
 		}
 	}
 	if (n_tx == 0)
@@ -118,9 +118,7 @@ dp_worker_poll_once(struct dp_worker *wk)
 
 	for (unsigned int i = 0; i < wk->n_bindings; i++)
 		total += worker_poll(wk, &wk->bindings[i]);
-	if (wk->n_mbox != 0)
-		total += dp_ctl_mbox_drain(wk);
-	return total;
+	return total + dp_ctl_mbox_poll(wk);
 }
 
 int
@@ -138,8 +136,7 @@ dp_worker_main(void *arg)
 		}
 		for (unsigned int i = 0; i < wk->n_bindings; i++)
 			total += worker_poll(wk, &wk->bindings[i]);
-		if (wk->n_mbox != 0)
-			total += dp_ctl_mbox_drain(wk);
+		total += dp_ctl_mbox_poll(wk);
 		CTR_ADD(wk->loops, 1);
 		rcu_quiescent_state();
 		if (total == 0 && wk->idle_sleep_us > 0) {
