@@ -388,8 +388,8 @@ dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_
 			if (reason[i] == DP_DROP_NONE || reason[i] >= DP_DROP__MAX)
 				continue;
 			/* The parser refused it. An l2 bypass passes it on as a wire would; an l3
-			 * one cannot route it. */
-			if (flags & DP_HAF_L3) {
+			 * one cannot route it, and a standby pair forwards nothing. */
+			if (flags & (DP_HAF_L3 | DP_HAF_STANDBY)) {
 				CTR_ADD(wk->mit.drops[reason[i]], 1);
 				reason[i] = DP_TAKEN_DROP;
 			} else {

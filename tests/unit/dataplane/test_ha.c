@@ -815,13 +815,17 @@ test_dp_ha_burst_uninspected(void **state)
 	assert_int_equal(mit.drops[DP_DROP_TRUNCATED], 0);
 	assert_int_equal(mit.inspected, 1);
 
-	/* Standby wins over uninspected: a backup forwards nothing. */
+	/* Standby wins over uninspected: a backup forwards nothing, not even what does not
+	 * parse. */
 	c.pair_standby[0] = true;
 	assert_int_equal(dp_ha_set(dp, &c), 0);
 	rx(0, &ok);
+	rx(0, &cut);
 	poll_all();
 	assert_null(tx(1, 0));
 	assert_int_equal(ha_ctr().standby_dropped, 1);
+	dp_mitigation_counters_get(dp, -1, &mit);
+	assert_int_equal(mit.drops[DP_DROP_TRUNCATED], 1);
 }
 
 static bool
