@@ -95,6 +95,22 @@ peer_json(const struct ha_peer_status *p)
 			 "master_of", p->master_of);
 }
 
+const char *
+ctl_ha_role(const struct ctl_node *node)
+{
+	static struct ha_status st;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	enum ha_role role;
+
+	if (node->ha == NULL || !node->cfg->ha.enabled)
+		return ha_role_name(HA_ROLE_STANDALONE);
+	pthread_mutex_lock(&lock);
+	ha_coord_status(node->ha, &st);
+	role = st.role;
+	pthread_mutex_unlock(&lock);
+	return ha_role_name(role);
+}
+
 json_t *
 ctl_view_ha(const struct ctl_node *node)
 {
