@@ -850,6 +850,22 @@ conf_publish(struct ha_coord *c)
 			unsigned int pidx = s == CFG_SIDE_UPSTREAM ? lp->upstream : lp->protected;
 			const struct rte_ether_addr *mac = dp_port_mac(c->dp, pidx);
 
+			/* The port's IPv6 link-local address too: neighbour solicitations for
+			 * link-local next hops come from it, and neighbours check it. */
+			if (hc->n_addrs < DP_HA_MAX_ADDRS) {
+				struct dp_local_addr *a = &hc->addrs[hc->n_addrs++];
+
+				a->family = 6;
+				a->pidx = (uint8_t)pidx;
+				ha_ipv6_ll_from_mac(mac->addr_bytes, a->addr);
+				a->mac = *mac;
+				la[n_la] = (struct ha_local_addr){
+					.pidx = (uint8_t)pidx, .family = 6, .flags = HA_LOCAL_ECHO,
+				};
+				memcpy(la[n_la].addr, a->addr, 16);
+				memcpy(la[n_la].mac, mac->addr_bytes, HA_MAC_LEN);
+				n_la++;
+			}
 			for (unsigned int k = 0; k < lp->side[s].n_addrs; k++) {
 				struct dp_local_addr *a;
 
