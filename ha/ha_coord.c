@@ -552,22 +552,27 @@ give_up:
 	holds_apply(c, now);
 }
 
-/* The peer that says in its heartbeats it is master of @v's VRID, or NULL. */
+/* The peer that says in its heartbeats it is master of @v's VRID, or NULL when none or
+ * more than one does (then nobody is known to be the master: no early takeover). */
 static struct peer *
 master_peer(struct ha_coord *c, const struct vr *v)
 {
+	struct peer *found = NULL;
+
 	for (unsigned int i = 0; i < c->n_peers; i++) {
 		struct peer *p = &c->peers[i];
+		const struct ha_peer_vrrp *e;
 
 		if (!p->have_last)
 			continue;
-		for (unsigned int j = 0; j < p->last.n_vrrp; j++)
-			if (p->last.vrrp[j].vrid == v->cfg->vrid &&
-			    p->last.vrrp[j].family == v->cfg->family &&
-			    p->last.vrrp[j].state == HA_ROLE_MASTER)
-				return p;
+		e = ha_peer_msg_vrrp(&p->last, v->cfg->vrid, v->cfg->family);
+		if (e == NULL || e->state != HA_ROLE_MASTER)
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = p;
 	}
-	return NULL;
+	return found;
 }
 
 static void
