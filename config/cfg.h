@@ -123,8 +123,11 @@ enum cfg_ha_mode {
 };
 
 enum cfg_vrrp_checksum {
-	CFG_VRRP_CSUM_RFC = 0,   /* RFC 9568: IPv4 adverts checksummed with the pseudo-header */
-	CFG_VRRP_CSUM_V2_COMPAT, /* "v2-compatible": IPv4 adverts checksummed without it */
+	CFG_VRRP_CSUM_RFC = 0,   /* "rfc": IPv4 adverts checksummed with the IPv4 pseudo-header,
+				  * as RFC 5798 was read by keepalived (2.2.7 knows only this),
+				  * Wireshark and scapy */
+	CFG_VRRP_CSUM_V2_COMPAT, /* "v2-compatible": over the VRRP message alone, as VRRPv2 and
+				  * RFC 9568 section 5.2.8 do */
 };
 
 struct cfg_ha_peer {
