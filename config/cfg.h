@@ -149,7 +149,9 @@ struct cfg_vrrp {
 	bool accept;                  /* default false */
 	unsigned int version;         /* 3 (the only one supported) */
 	enum cfg_vrrp_checksum checksum;
-	uint8_t family;               /* 4 or 6: every VIP of an instance is one family */
+	uint8_t family;               /* 4 or 6 when every VIP is of that family; 0 when both
+				       * are listed: the coordinator then runs one VRRP
+				       * instance per family with the same vrid */
 	unsigned int n_vips;          /* 1..CFG_MAX_VIPS */
 	struct cfg_ifaddr vips[CFG_MAX_VIPS];
 	int line;
@@ -483,6 +485,15 @@ cfg_node_parse(const char *text, const char *name, struct cfg_node *cfg, struct 
 /* Index of the port called @name, or -ENOENT. */
 int
 cfg_port_find(const struct cfg_node *cfg, const char *name);
+
+/*
+ * The kernel interface a virtual port sits on: the value of the `iface=` argument of its
+ * vdev ("net_af_packet0,iface=rpv-up0" gives "rpv-up0"), into @buf.
+ * @return 0; -ENOENT when the device is a PCI address or has no non-empty iface= argument;
+ * -ENAMETOOLONG when the name does not fit in @len bytes; -EINVAL when an argument is NULL.
+ */
+int
+cfg_port_iface(const struct cfg_port *p, char *buf, size_t len);
 
 /* Parse a log level name ("emerg".."debug"); -EINVAL when unknown. */
 int
