@@ -46,6 +46,7 @@ struct ha_hooks {
 };
 
 #define HA_HISTORY_MAX 128
+#define HA_MAX_INSTANCES (2 * CFG_MAX_VRRP) /* an instance with both families runs as two */
 #define HA_NAME_MAX 48
 #define HA_REASON_MAX 48
 
@@ -118,7 +119,7 @@ struct ha_status {
 	} flaps;
 	uint64_t hb_sent, hb_send_errors;
 	unsigned int n_instances;
-	struct ha_instance_status inst[CFG_MAX_VRRP];
+	struct ha_instance_status inst[HA_MAX_INSTANCES];
 	unsigned int n_peers;
 	struct ha_peer_status peers[CFG_MAX_HA_PEERS];
 	uint64_t notify_runs, notify_failures, notify_skipped;

@@ -69,7 +69,10 @@ enum {
 
 /* One VRRP instance and what the coordinator keeps beside its state machine. */
 struct vr {
-	const struct cfg_vrrp *cfg;
+	const struct cfg_vrrp *cfg;        /* an instance with both families makes two vr */
+	uint8_t family;                    /* 4 or 6 */
+	unsigned int n_vips;
+	struct cfg_ifaddr vips[CFG_MAX_VIPS]; /* cfg's VIPs of this family */
 	char name[HA_NAME_MAX];
 	unsigned int pidx;                 /* the port it advertises on */
 	unsigned int pair;
@@ -104,7 +107,7 @@ struct ha_coord {
 	int sock;                          /* UDP peer socket, -1 without an ha block */
 	int ioctl_fd;                      /* for SIOCGIFFLAGS */
 	unsigned int n_vr;
-	struct vr vr[CFG_MAX_VRRP];
+	struct vr vr[HA_MAX_INSTANCES];
 	unsigned int n_peers;
 	struct peer peers[CFG_MAX_HA_PEERS];
 	struct ha_local *local;
@@ -307,20 +310,20 @@ vr_send_advert(struct ha_coord *c, struct vr *v, uint8_t priority)
 {
 	uint8_t frame[HA_VRRP_FRAME_MAX];
 	uint8_t addrs[HA_VRRP_MAX_VIPS * 16];
-	size_t alen = v->cfg->family == 4 ? 4 : 16;
+	size_t alen = v->family == 4 ? 4 : 16;
 	struct ha_vrrp_advert adv = {
-		.family = v->cfg->family,
+		.family = v->family,
 		.vrid = v->cfg->vrid,
 		.priority = priority,
-		.count = (uint8_t)v->cfg->n_vips,
+		.count = (uint8_t)v->n_vips,
 		.max_adver_int = (uint16_t)(v->cfg->advert_interval_ms / 10),
 		.addrs = addrs,
 	};
 	int len;
 
 	memcpy(adv.src, v->src, sizeof(adv.src));
-	for (unsigned int i = 0; i < v->cfg->n_vips; i++)
-		memcpy(addrs + i * alen, v->cfg->vips[i].addr, alen);
+	for (unsigned int i = 0; i < v->n_vips; i++)
+		memcpy(addrs + i * alen, v->vips[i].addr, alen);
 	len = ha_vrrp_pkt_encode(frame, sizeof(frame), &adv, vr_csum(v));
 	if (len > 0)
 		tx_frame(c, v->pidx, frame, (size_t)len);
@@ -330,8 +333,8 @@ vr_send_advert(struct ha_coord *c, struct vr *v, uint8_t priority)
 static void
 vr_announce(struct ha_coord *c, struct vr *v)
 {
-	for (unsigned int i = 0; i < v->cfg->n_vips; i++)
-		ha_local_announce(c->local, v->pidx, v->cfg->family, v->cfg->vips[i].addr, v->vmac);
+	for (unsigned int i = 0; i < v->n_vips; i++)
+		ha_local_announce(c->local, v->pidx, v->family, v->vips[i].addr, v->vmac);
 }
 
 static bool
@@ -565,7 +568,7 @@ master_peer(struct ha_coord *c, const struct vr *v)
 
 		if (!p->have_last)
 			continue;
-		e = ha_peer_msg_vrrp(&p->last, v->cfg->vrid, v->cfg->family);
+		e = ha_peer_msg_vrrp(&p->last, v->cfg->vrid, v->family);
 		if (e == NULL || e->state != HA_ROLE_MASTER)
 			continue;
 		if (found != NULL)
@@ -645,7 +648,7 @@ vrrp_input(struct ha_coord *c, unsigned int pidx, const uint8_t *frame, size_t l
 
 		if (w->pidx != pidx)
 			continue;
-		if (ret == 0 && (w->cfg->vrid != adv.vrid || w->cfg->family != adv.family))
+		if (ret == 0 && (w->cfg->vrid != adv.vrid || w->family != adv.family))
 			continue;
 		if (ret < 0 && len > 14 + 20 + 1 && w->cfg->vrid != vrid_peek(frame, len))
 			continue;
@@ -656,7 +659,7 @@ vrrp_input(struct ha_coord *c, unsigned int pidx, const uint8_t *frame, size_t l
 		c->vrid_errors++;
 		return;
 	}
-	if (ret == 0 && v->cfg->family == 4 && mode != vr_csum(v))
+	if (ret == 0 && v->family == 4 && mode != vr_csum(v))
 		ret = -HA_VRRP_ERR_CHECKSUM;
 	if (ret < 0) {
 		ha_vrrp_error_count(&v->m, ret);
@@ -764,7 +767,7 @@ heartbeat_send(struct ha_coord *c, uint64_t now)
 			     : 0);
 	for (unsigned int i = 0; i < c->n_vr && i < HA_PEER_MAX_VRRP; i++) {
 		msg.vrrp[i].vrid = c->vr[i].cfg->vrid;
-		msg.vrrp[i].family = c->vr[i].cfg->family;
+		msg.vrrp[i].family = c->vr[i].family;
 		msg.vrrp[i].state = role_of(ha_vrrp_state_get(&c->vr[i].m));
 		msg.vrrp[i].priority = ha_vrrp_priority_effective(&c->vr[i].m);
 		msg.n_vrrp++;
@@ -826,20 +829,20 @@ conf_publish(struct ha_coord *c)
 		hc->vrid_punt[v->pidx][v->cfg->vrid / 8] |= (uint8_t)(1u << (v->cfg->vrid % 8));
 		if (!master)
 			continue;
-		for (unsigned int j = 0; j < v->cfg->n_vips && hc->n_addrs < DP_HA_MAX_ADDRS; j++) {
+		for (unsigned int j = 0; j < v->n_vips && hc->n_addrs < DP_HA_MAX_ADDRS; j++) {
 			struct dp_local_addr *a = &hc->addrs[hc->n_addrs++];
 
-			a->family = v->cfg->family;
+			a->family = v->family;
 			a->pidx = (uint8_t)v->pidx;
-			memcpy(a->addr, v->cfg->vips[j].addr, 16);
+			memcpy(a->addr, v->vips[j].addr, 16);
 			memcpy(a->mac.addr_bytes, v->vmac, RTE_ETHER_ADDR_LEN);
 			la[n_la] = (struct ha_local_addr){
-				.pidx = (uint8_t)v->pidx, .family = v->cfg->family,
+				.pidx = (uint8_t)v->pidx, .family = v->family,
 				/* RFC 9568 section 6.4.3: only the owner, or accept mode, takes
 				 * packets for the VIPs; ARP and ND are answered either way. */
 				.flags = v->cfg->accept || v->cfg->priority == 255 ? HA_LOCAL_ECHO : 0,
 			};
-			memcpy(la[n_la].addr, v->cfg->vips[j].addr, 16);
+			memcpy(la[n_la].addr, v->vips[j].addr, 16);
 			memcpy(la[n_la].mac, v->vmac, HA_MAC_LEN);
 			n_la++;
 		}
@@ -946,7 +949,7 @@ snapshot(struct ha_coord *c, uint64_t now)
 		ha_vrrp_status_get(&v->m, &vs);
 		snprintf(in->name, sizeof(in->name), "%s", v->name);
 		in->vrid = v->cfg->vrid;
-		in->family = v->cfg->family;
+		in->family = v->family;
 		snprintf(in->link_pair, sizeof(in->link_pair), "%s",
 			 c->cfg->link_pairs[v->pair].name);
 		in->side = v->cfg->side;
@@ -959,11 +962,11 @@ snapshot(struct ha_coord *c, uint64_t now)
 		in->accept = v->cfg->accept;
 		snprintf(in->hold, sizeof(in->hold), "%s", ha_vrrp_hold_name(v->hold));
 		if (ha_vrrp_master_get(&v->m, maddr) == 0)
-			addr_str(v->cfg->family, maddr, in->master, sizeof(in->master));
+			addr_str(v->family, maddr, in->master, sizeof(in->master));
 		snprintf(in->last_reason, sizeof(in->last_reason), "%s", v->last_reason);
-		in->n_vips = v->cfg->n_vips;
-		for (unsigned int j = 0; j < v->cfg->n_vips; j++)
-			cfg_ifaddr_format(&v->cfg->vips[j], true, in->vips[j], sizeof(in->vips[j]));
+		in->n_vips = v->n_vips;
+		for (unsigned int j = 0; j < v->n_vips; j++)
+			cfg_ifaddr_format(&v->vips[j], true, in->vips[j], sizeof(in->vips[j]));
 		in->stats = (struct ha_vrrp_stats){
 			.master_transitions = vc->master_transitions,
 			.adverts_sent = vc->adverts_sent,
@@ -1235,7 +1238,7 @@ vr_source(struct ha_coord *c, struct vr *v)
 	const struct cfg_link_pair *lp = &c->cfg->link_pairs[v->pair];
 
 	memset(v->src, 0, sizeof(v->src));
-	if (v->cfg->family == 6) {
+	if (v->family == 6) {
 		ha_ipv6_ll_from_mac(dp_port_mac(c->dp, v->pidx)->addr_bytes, v->src);
 		return;
 	}
@@ -1254,20 +1257,24 @@ vr_source(struct ha_coord *c, struct vr *v)
 }
 
 static int
-vr_init(struct ha_coord *c, unsigned int i, char *err, size_t errlen)
+vr_init(struct ha_coord *c, const struct cfg_vrrp *cv, uint8_t family, char *err,
+	size_t errlen)
 {
-	const struct cfg_vrrp *cv = &c->cfg->ha.vrrp[i];
 	const struct cfg_link_pair *lp = &c->cfg->link_pairs[cv->link_pair];
-	struct vr *v = &c->vr[i];
+	struct vr *v = &c->vr[c->n_vr];
 	struct ha_vrrp_conf mc;
 	int ret;
 
 	v->cfg = cv;
+	v->family = family;
+	for (unsigned int j = 0; j < cv->n_vips; j++)
+		if (cv->vips[j].family == family)
+			v->vips[v->n_vips++] = cv->vips[j];
 	v->pair = cv->link_pair;
 	v->pidx = cv->side == CFG_SIDE_UPSTREAM ? lp->upstream : lp->protected;
-	snprintf(v->name, sizeof(v->name), "vrid%u-ipv%u", cv->vrid, cv->family);
+	snprintf(v->name, sizeof(v->name), "vrid%u-ipv%u", cv->vrid, family);
 	vr_source(c, v);
-	ha_vrrp_pkt_vmac(cv->family, cv->vrid, v->vmac);
+	ha_vrrp_pkt_vmac(family, cv->vrid, v->vmac);
 	v->hold = HA_VRRP_HOLD_NONE;
 	snprintf(v->last_reason, sizeof(v->last_reason), "-");
 	mc = (struct ha_vrrp_conf){
@@ -1277,16 +1284,16 @@ vr_init(struct ha_coord *c, unsigned int i, char *err, size_t errlen)
 		.preempt = cv->preempt,
 		.preempt_delay_ns = (uint64_t)cv->preempt_delay_s * HA_NS_PER_S,
 		.accept = cv->accept,
-		.family = cv->family,
+		.family = family,
 		.garp_refresh_ns = GARP_REFRESH_NS,
-		.n_vips = cv->n_vips,
+		.n_vips = v->n_vips,
 	};
 	memcpy(mc.addr, v->src, sizeof(mc.addr));
-	for (unsigned int j = 0; j < cv->n_vips; j++)
-		memcpy(mc.vips[j], cv->vips[j].addr, 16);
+	for (unsigned int j = 0; j < v->n_vips; j++)
+		memcpy(mc.vips[j], v->vips[j].addr, 16);
 	ret = ha_vrrp_init(&v->m, &mc);
 	if (ret < 0)
-		snprintf(err, errlen, "ha: vrrp[%u] (vrid %u): invalid instance", i, cv->vrid);
+		snprintf(err, errlen, "ha: %s: invalid instance", v->name);
 	return ret;
 }
 
@@ -1346,10 +1353,14 @@ ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks
 					    (uint64_t)h->peer_check_interval_ms * HA_NS_PER_MS, now);
 		}
 		for (unsigned int i = 0; i < h->n_vrrp; i++) {
-			ret = vr_init(c, i, err, errlen);
-			if (ret < 0)
-				goto fail;
-			c->n_vr++;
+			for (uint8_t fam = 4; fam <= 6; fam += 2) {
+				if (h->vrrp[i].family != 0 && h->vrrp[i].family != fam)
+					continue;
+				ret = vr_init(c, &h->vrrp[i], fam, err, errlen);
+				if (ret < 0)
+					goto fail;
+				c->n_vr++;
+			}
 		}
 	}
 	c->conf_dirty = true;
