@@ -83,6 +83,7 @@ struct vr {
 	char last_reason[HA_REASON_MAX];
 	uint64_t last_advert;              /* last advert from another router, or entry to Backup */
 	bool forced_master;                /* flapping latched on the primary: adverts ignored */
+	bool was_master;                   /* has been master since start-up */
 };
 
 struct peer {
@@ -380,11 +381,16 @@ vr_apply(struct ha_coord *c, struct vr *v, const struct ha_vrrp_actions *a, uint
 	logf_(c, a->new_state == HA_VRRP_MASTER ? RTE_LOG_NOTICE : RTE_LOG_WARNING,
 	      "ha: %s %s -> %s (%s)", v->name, from, to, why);
 	ha_notify_run(&c->notify, v->name, from, to, why, now);
-	if ((a->old_state == HA_VRRP_MASTER && a->new_state == HA_VRRP_BACKUP) ||
-	    (a->old_state == HA_VRRP_BACKUP && a->new_state == HA_VRRP_MASTER)) {
+	/* A flap is a master<->backup transition; an instance's first election to master is
+	 * not one (a node that starts alone, or a backup that takes over once). */
+	if (((a->old_state == HA_VRRP_MASTER && a->new_state == HA_VRRP_BACKUP) ||
+	     (a->old_state == HA_VRRP_BACKUP && a->new_state == HA_VRRP_MASTER)) &&
+	    v->was_master) {
 		ha_flaps_record(&c->flaps, now);
 		flaps_check(c, now);
 	}
+	if (a->new_state == HA_VRRP_MASTER)
+		v->was_master = true;
 }
 
 /* The hold each instance should be under now, from maintenance, links and flaps. */
