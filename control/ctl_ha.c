@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "ctl.h"
+#include "dp.h"
 #include "ctl_priv.h"
 #include "ha.h"
 
@@ -162,6 +163,38 @@ ctl_view_ha(const struct ctl_node *node)
 		      (json_int_t)st.notify_failures, "skipped", (json_int_t)st.notify_skipped,
 		      "instances", inst,
 		      "peers", peers);
+	{
+		struct dp_ha_counters hc;
+		json_t *t = json_object();
+
+		dp_ha_counters_get(node->dp, -1, &hc);
+#define T(k, v) json_object_set_new(t, k, json_integer((json_int_t)(v)))
+		T("punted", hc.punted);
+		T("punt_lost", hc.punt_lost);
+		T("standby_dropped", hc.standby_dropped);
+		T("uninspected", hc.uninspected);
+		T("l3_forwarded", hc.l3_forwarded);
+		T("l3_ttl_exceeded", hc.l3_ttl_exceeded);
+		T("l3_no_route", hc.l3_no_route);
+		T("l3_not_routable", hc.l3_not_routable);
+		T("l3_non_ip", hc.l3_non_ip);
+		T("control_sent", hc.ctl_sent);
+		T("control_dropped", hc.ctl_dropped);
+		T("arp_replies", st.local.arp_replies);
+		T("na_replies", st.local.na_replies);
+		T("echo_replies", st.local.echo_replies);
+		T("arp_requests", st.local.arp_requests);
+		T("ns_requests", st.local.ns_requests);
+		T("announcements", st.local.announcements);
+		T("neighbours_learned", st.local.learned);
+		T("malformed", st.local.malformed);
+		T("ignored", st.local.ignored);
+		T("conflicts", st.local.conflicts);
+		T("rate_limited", st.local.rate_limited);
+		T("tx_errors", st.local.tx_errors);
+#undef T
+		json_object_set_new(j, "node_traffic", t);
+	}
 	pthread_mutex_unlock(&st_lock);
 	return j;
 }

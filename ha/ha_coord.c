@@ -1016,6 +1016,25 @@ snapshot(struct ha_coord *c, uint64_t now)
 						p->last.vrrp[j].family);
 		}
 	}
+	{
+		struct ha_local_stats ls;
+
+		ha_local_stats_get(c->local, &ls);
+		st.local.arp_replies = ls.arp_replies;
+		st.local.na_replies = ls.na_replies;
+		st.local.echo_replies = ls.echo_replies;
+		st.local.arp_requests = ls.arp_requests;
+		st.local.ns_requests = ls.ns_requests;
+		st.local.announcements = ls.announcements;
+		st.local.learned = ls.learned;
+		for (unsigned int i = 0; i < HA_PKT_ERR__MAX; i++)
+			st.local.malformed += ls.rejected[i];
+		st.local.ignored = ls.not_ours + ls.wrong_port + ls.other_mac + ls.echo_refused +
+				   ls.learn_refused + ls.no_route + ls.no_source + ls.resolve_full;
+		st.local.conflicts = ls.conflicts;
+		st.local.rate_limited = ls.rate_limited;
+		st.local.tx_errors = ls.tx_errors;
+	}
 	pthread_mutex_lock(&c->st_lock);
 	c->st = st;
 	pthread_mutex_unlock(&c->st_lock);
