@@ -118,6 +118,7 @@ struct ha_coord {
 	struct ha_bw bw;
 	char port_iface[DP_MAX_PORTS][IF_NAMESIZE];
 	bool pair_up[CFG_MAX_LINK_PAIRS];
+	bool links_seen_up;                /* the minimum has been met once since start-up */
 	uint64_t next_link_check, next_hb, next_bw, next_snapshot;
 	uint32_t hb_seq;
 	uint64_t hb_sent, hb_send_errors;
@@ -523,7 +524,9 @@ links_check(struct ha_coord *c, uint64_t now)
 		node_event(c, RTE_LOG_ERR, "up", "down", sim ? "simulated link-down"
 							      : "links below min_active_links");
 	else
-		node_event(c, RTE_LOG_NOTICE, "down", "up", "links recovered");
+		node_event(c, RTE_LOG_NOTICE, "down", "up",
+			   c->links_seen_up ? "links recovered" : "links up at start-up");
+	c->links_seen_up |= !c->links.below;
 	holds_apply(c, now);
 }
 
