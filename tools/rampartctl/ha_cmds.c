@@ -160,6 +160,7 @@ ctl_fmt_ha_status(FILE *out, json_t *data)
 		return ctl_fmt_json(out, data);
 	if (!json_is_true(json_object_get(data, "enabled"))) {
 		fputs("ha: standalone (no ha block in the node config)\n", out);
+		print_counters(out, "node traffic:", json_object_get(data, "node_traffic"));
 		return done(out);
 	}
 	fprintf(out, "mode %s, %s, role %s%s\n", str(data, "mode", a, sizeof(a)),
