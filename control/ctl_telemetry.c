@@ -267,6 +267,13 @@ tel_blocklist(const char *cmd, const char *params, struct rte_tel_data *d)
 	return tel_answer(d, tel_view_blocklist, NULL, NULL);
 }
 
+static int
+tel_ha(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	return tel_answer(d, ctl_view_ha, "instances", params);
+}
+
 int
 ctl_telemetry_register(struct ctl_node *node)
 {
@@ -289,6 +296,8 @@ ctl_telemetry_register(struct ctl_node *node)
 		  "Drops by reason, totals and per worker. Parameter: worker lcore" },
 		{ "/rampart/blocklist", tel_blocklist,
 		  "Dynamic blocklist: count, capacity and counters. No parameters" },
+		{ "/rampart/ha", tel_ha,
+		  "HA mode, role, VRRP instances, peers, links, flaps. Parameter: instance name" },
 	};
 	int ret = 0;
 

@@ -25,6 +25,7 @@
 #include "cfg.h"
 #include "ctl.h"
 #include "dp.h"
+#include "ha.h"
 
 static int rp_logtype = RTE_LOGTYPE_USER1;
 
@@ -58,6 +59,7 @@ struct daemon {
 	unsigned int ticks;
 	bool link_up[DP_MAX_PORTS];
 	bool link_known[DP_MAX_PORTS];
+	struct ha_coord *ha;
 };
 
 /* Load the node config; print every problem. @return 0, or the process exit code. */
@@ -217,6 +219,53 @@ links_watch(struct daemon *d)
 	}
 }
 
+/* The HA coordinator's log lines, on its own thread. */
+static void
+ha_log(void *arg, int level, const char *msg)
+{
+	(void)arg;
+	rte_log((uint32_t)level, rp_logtype, "rampartd: %s\n", msg);
+}
+
+static int
+ha_bypass_engage(void *arg, const char *reason)
+{
+	(void)arg;
+	RP_LOG(ERR, "bypass requested by HA (%s), but this node has no bypass driver", reason);
+	return -ENOTSUP;
+}
+
+/* Start the HA coordinator when the config asks for HA or has l3 link pairs. */
+static int
+ha_start(struct daemon *d)
+{
+	struct ha_hooks hooks = {
+		.arg = d, .log = ha_log, .bypass_engage = ha_bypass_engage,
+	};
+	char err[512];
+	int ret;
+
+	if (!ha_needed(&d->cfg))
+		return 0;
+	d->ha = ha_coord_create(&d->cfg, d->dp, &hooks, err, sizeof(err));
+	if (d->ha == NULL) {
+		RP_LOG(ERR, "%s", err);
+		return -errno;
+	}
+	ret = ha_coord_start(d->ha);
+	if (ret < 0) {
+		RP_LOG(ERR, "cannot start the HA thread: %s", strerror(-ret));
+		return ret;
+	}
+	d->node.ha = d->ha;
+	if (d->cfg.ha.enabled)
+		RP_LOG(NOTICE, "ha: %s, %s, %u VRRP instance%s, %u peer%s",
+		       cfg_ha_mode_name(d->cfg.ha.mode), d->cfg.ha.primary ? "primary" : "secondary",
+		       d->cfg.ha.n_vrrp, d->cfg.ha.n_vrrp == 1 ? "" : "s", d->cfg.ha.n_peers,
+		       d->cfg.ha.n_peers == 1 ? "" : "s");
+	return 0;
+}
+
 static int
 event_fds_open(struct daemon *d)
 {
@@ -355,6 +404,8 @@ run(struct daemon *d, const char *argv0)
 		.started = time(NULL), .policy_load = daemon_policy_load, .policy_load_arg = d,
 	};
 	ret = ctl_views_register(d->srv, &d->node);
+	if (ret == 0)
+		ret = ctl_ha_register(d->srv, &d->node);
 	if (ret < 0) {
 		RP_LOG(ERR, "cannot register the control commands: %s", strerror(-ret));
 		goto out;
@@ -375,6 +426,8 @@ run(struct daemon *d, const char *argv0)
 		RP_LOG(ERR, "%s", err);
 		goto out;
 	}
+	if (ha_start(d) < 0)
+		goto out;
 	RP_LOG(NOTICE, "node %s ready: %u ports, %u link pairs, %u workers, control socket %s",
 	       d->cfg.node.id, d->dp->n_ports, d->cfg.n_link_pairs, d->dp->n_workers,
 	       d->cfg.control.socket);
@@ -385,6 +438,10 @@ run(struct daemon *d, const char *argv0)
 		rc = EXIT_SUCCESS;
 out:
 	ctl_telemetry_close();
+	/* HA before the dataplane: a master's priority-0 adverts leave while the ports run. */
+	ha_coord_destroy(d->ha);
+	d->ha = NULL;
+	d->node.ha = NULL;
 	dp_destroy(d->dp);
 	d->dp = NULL;
 	ctl_server_destroy(d->srv);
