@@ -258,12 +258,14 @@ test_ha_notify_timeout_kills_group(void **state)
 	snprintf(body, sizeof(body), "sleep 10 & echo $! > %s/child\nwait", fx->dir);
 	assert_int_equal(ha_notify_init(&n, script(fx, "hang.sh", body), "rp-a", timeout), 0);
 	assert_int_equal(ha_notify_run(&n, "i", "a", "b", "c", 1000), 0);
-	/* Wait until the grandchild's pid is written. */
+	/* Wait until the grandchild's pid is written: the shell creates the file before it
+	 * writes into it, so wait for content, not for the file. */
 	for (unsigned int i = 0; i < 1000; i++) {
 		char path[160];
+		struct stat st;
 
 		snprintf(path, sizeof(path), "%s/child", fx->dir);
-		if (access(path, F_OK) == 0)
+		if (stat(path, &st) == 0 && st.st_size > 0)
 			break;
 		sleep_ms(5);
 	}
