@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 /* The views read these; the header stays free of DPDK so the CLI builds without it. */
+struct byp;
 struct cfg_errors;
 struct cfg_node;
 struct dp;
@@ -140,6 +141,7 @@ struct ctl_node {
 	int (*policy_load)(void *arg, const char *path, struct cfg_errors *errs,
 			   struct dp_policy_info *info);
 	void *policy_load_arg;
+	struct byp *byp;              /* [R] the bypass manager; NULL: none (views say so) */
 };
 
 /* JSON views of the node, shared by the control socket and telemetry (new references). */
@@ -170,6 +172,26 @@ json_t *
 ctl_view_blocklist(const struct ctl_node *node, unsigned int limit);
 
 /*
+ * Bypass (control/ctl_bypass.c): the manager's state, reasons, device, heartbeat and counters,
+ * with the history of changes when @history (newest first). The brief form {driver, state,
+ * reason, ready} is the "bypass" member of the status view; the telemetry form keeps the eight
+ * most recent history records.
+ */
+json_t *
+ctl_view_bypass(const struct ctl_node *node, bool history);
+
+json_t *
+ctl_view_bypass_brief(const struct ctl_node *node);
+
+json_t *
+ctl_view_bypass_telemetry(const struct ctl_node *node);
+
+/* Register bypass.status, bypass.engage, bypass.disconnect and bypass.clear. @return 0 or
+ * -errno. */
+int
+ctl_bypass_register(struct ctl_server *srv, struct ctl_node *node);
+
+/*
  * The running policy and the blocklist change on the control thread while the telemetry
  * thread reads them. Whoever changes them holds this lock: the control commands do, and so
  * must any other caller of dp_policy_load(), dp_blocklist_add/del/flush() or dp_tick() once
@@ -197,6 +219,15 @@ ctl_views_register(struct ctl_server *srv, struct ctl_node *node);
  */
 int
 ctl_telemetry_register(struct ctl_node *node);
+
+/*
+ * Register one more telemetry command @name ("/rampart/bypass") answering with @view of the
+ * node given to ctl_telemetry_register() (call after it), flattened as the others are.
+ * @return 0 or -errno (-ENOSPC past a few extra commands).
+ */
+int
+ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node),
+		  const char *help);
 
 /*
  * Turn the telemetry commands away from now on and wait for those already running, so the
