@@ -30,6 +30,7 @@ struct cfg_errors;
 struct cfg_node;
 struct dp;
 struct dp_policy_info;
+struct ha_coord;
 
 #define CTL_REQUEST_MAX (1u << 20) /* a request larger than this is refused */
 #define CTL_REPLY_ERRORS_MAX 256   /* lines of "errors" in one error reply */
@@ -141,6 +142,7 @@ struct ctl_node {
 	int (*policy_load)(void *arg, const char *path, struct cfg_errors *errs,
 			   struct dp_policy_info *info);
 	void *policy_load_arg;
+	struct ha_coord *ha;          /* [R] the HA coordinator, NULL when standalone */
 	struct byp *byp;              /* [R] the bypass manager; NULL: none (views say so) */
 };
 
@@ -210,6 +212,18 @@ ctl_dp_unlock(void);
  */
 int
 ctl_views_register(struct ctl_server *srv, struct ctl_node *node);
+
+/* The HA views (docs/ha.md): the coordinator's status and its history of state changes.
+ * A standalone node answers {"enabled": false, "role": "standalone"}. */
+json_t *
+ctl_view_ha(const struct ctl_node *node);
+
+json_t *
+ctl_view_ha_history(const struct ctl_node *node);
+
+/* Register ha.status, ha.history, ha.maintenance and ha.simulate. @return 0 or -errno. */
+int
+ctl_ha_register(struct ctl_server *srv, struct ctl_node *node);
 
 /*
  * Register /rampart/status, /rampart/ports, /rampart/stats, /rampart/policy, /rampart/rules,

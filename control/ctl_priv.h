@@ -7,4 +7,14 @@
 long long
 ctl_now_ms(void);
 
+#include <jansson.h>
+
+/*
+ * Refuse every member of @args that is not in @allowed (NULL-terminated, may be empty).
+ * @return 0, or -EINVAL with the sentence in *@error (a static buffer: the control thread
+ * serves one request at a time).
+ */
+int
+ctl_args_only(json_t *args, const char *const *allowed, const char **error);
+
 #endif /* RAMPART_CTL_PRIV_H */

@@ -25,6 +25,7 @@
 #include "ctl.h"
 #include "dp.h"
 #include "ha.h"
+#include "ctl_priv.h"
 
 static json_t *
 counters_json(const struct dp_port_counters *c)
@@ -208,8 +209,8 @@ ctl_dp_unlock(void)
  * Refuse every member of @args that is not in @allowed (NULL-terminated, may be empty).
  * @return 0, or -EINVAL with the sentence in *@error.
  */
-static int
-args_only(json_t *args, const char *const *allowed, const char **error)
+int
+ctl_args_only(json_t *args, const char *const *allowed, const char **error)
 {
 	const char *key;
 	size_t i, off;
@@ -313,7 +314,7 @@ handle_view(void *ctx, json_t *args, json_t **data, const char **error)
 					  : "\"port\" must be a port name";
 		return -EINVAL;
 	}
-	ret = args_only(args, vb->list == NULL ? none : port_only, error);
+	ret = ctl_args_only(args, vb->list == NULL ? none : port_only, error);
 	if (ret < 0)
 		return ret;
 	*data = vb->view(vb->node);
@@ -336,7 +337,7 @@ handle_shutdown(void *ctx, json_t *args, json_t **data, const char **error)
 {
 	static const char *const none[] = { NULL };
 	struct ctl_node *node = ctx;
-	int ret = args_only(args, none, error);
+	int ret = ctl_args_only(args, none, error);
 
 	if (ret < 0)
 		return ret;
@@ -720,7 +721,7 @@ handle_policy_file(void *ctx, json_t *args, json_t **data, const char **error)
 	const char *path = NULL;
 	int ret;
 
-	ret = args_only(args, allowed, error);
+	ret = ctl_args_only(args, allowed, error);
 	if (ret == 0)
 		ret = arg_policy_file(args, &path, error);
 	if (ret < 0)
@@ -772,7 +773,7 @@ static int
 handle_policy_show(void *ctx, json_t *args, json_t **data, const char **error)
 {
 	static const char *const none[] = { NULL };
-	int ret = args_only(args, none, error);
+	int ret = ctl_args_only(args, none, error);
 
 	if (ret < 0)
 		return ret;
@@ -788,7 +789,7 @@ handle_rules(void *ctx, json_t *args, json_t **data, const char **error)
 	uint32_t n_rules = 0;
 	int ret;
 
-	ret = args_only(args, allowed, error);
+	ret = ctl_args_only(args, allowed, error);
 	if (ret < 0)
 		return ret;
 	if (name != NULL && (!json_is_string(name) ||
@@ -862,7 +863,7 @@ handle_blocklist_add(void *ctx, json_t *args, json_t **data, const char **error)
 	int ret;
 
 	_Static_assert(CTL_BLOCKLIST_TTL_MAX == 2592000, "TTL_HELP names the maximum");
-	ret = args_only(args, allowed, error);
+	ret = ctl_args_only(args, allowed, error);
 	if (ret == 0)
 		ret = arg_host_addr(args, &p, addr, sizeof(addr), error);
 	if (ret < 0)
@@ -916,7 +917,7 @@ handle_blocklist_del(void *ctx, json_t *args, json_t **data, const char **error)
 	char addr[64];
 	int ret;
 
-	ret = args_only(args, allowed, error);
+	ret = ctl_args_only(args, allowed, error);
 	if (ret == 0)
 		ret = arg_host_addr(args, &p, addr, sizeof(addr), error);
 	if (ret < 0)
@@ -945,7 +946,7 @@ handle_blocklist_list(void *ctx, json_t *args, json_t **data, const char **error
 	int ret;
 
 	_Static_assert(CTL_BLOCKLIST_LIST_MAX == 100000, "the message names the maximum");
-	ret = args_only(args, allowed, error);
+	ret = ctl_args_only(args, allowed, error);
 	if (ret < 0)
 		return ret;
 	if (v != NULL) {
@@ -964,7 +965,7 @@ handle_blocklist_flush(void *ctx, json_t *args, json_t **data, const char **erro
 {
 	static const char *const none[] = { NULL };
 	const struct ctl_node *node = ctx;
-	int ret = args_only(args, none, error);
+	int ret = ctl_args_only(args, none, error);
 
 	if (ret < 0)
 		return ret;
@@ -986,7 +987,7 @@ handle_drops(void *ctx, json_t *args, json_t **data, const char **error)
 	size_t i, off;
 	int ret;
 
-	ret = args_only(args, allowed, error);
+	ret = ctl_args_only(args, allowed, error);
 	if (ret < 0)
 		return ret;
 	if (worker != NULL && !json_is_integer(worker)) {

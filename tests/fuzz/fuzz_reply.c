@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "format.h"
+#include "ha_cmds.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,8 +23,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctl_fmt_shutdown,        ctl_fmt_json,           ctl_fmt_policy_validate,
 		ctl_fmt_policy_load,     ctl_fmt_policy,         ctl_fmt_rules,
 		ctl_fmt_blocklist_add,   ctl_fmt_blocklist_del,  ctl_fmt_blocklist_list,
-		ctl_fmt_blocklist_flush, ctl_fmt_drops,          ctl_fmt_bypass_status,
-		ctl_fmt_bypass_change,
+		ctl_fmt_blocklist_flush, ctl_fmt_drops,          ctl_fmt_ha_status,
+		ctl_fmt_ha_history,      ctl_fmt_ha_maintenance, ctl_fmt_ha_simulate,
+		ctl_fmt_bypass_status,   ctl_fmt_bypass_change,
 	};
 	static FILE *sink;
 	json_t *reply;

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "ctl.h"
 #include "format.h"
+#include "ha_cmds.h"
 
 #ifndef RP_VERSION
 #define RP_VERSION "unknown"
@@ -158,6 +159,38 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.help = "inspected and dropped packets, by reason",
 		.build = ctl_cli_build_drops,
 		.print = ctl_fmt_drops,
+	},
+	{
+		.words = {"ha", "status"},
+		.request = "ha.status",
+		.help = "HA mode, VRRP instances, peers, links, bandwidth and flaps",
+		.print = ctl_fmt_ha_status,
+	},
+	{
+		.words = {"ha", "history"},
+		.request = "ha.history",
+		.help = "the last HA state changes with their reasons",
+		.print = ctl_fmt_ha_history,
+	},
+	{
+		.words = {"ha", "maintenance"},
+		.request = "ha.maintenance",
+		.min_args = 1,
+		.max_args = 1,
+		.synopsis = "on|off",
+		.help = "give up master gracefully and hold (on), or run again (off)",
+		.build = ctl_cli_build_ha_maintenance,
+		.print = ctl_fmt_ha_maintenance,
+	},
+	{
+		.words = {"ha", "simulate"},
+		.request = "ha.simulate",
+		.min_args = 1,
+		.max_args = 3,
+		.synopsis = "peer-loss|link-down|low-bandwidth|flap [--seconds N]",
+		.help = "failover drill (needs ha.allow_simulation = true)",
+		.build = ctl_cli_build_ha_simulate,
+		.print = ctl_fmt_ha_simulate,
 	},
 	{
 		.words = {"bypass", "status"},
