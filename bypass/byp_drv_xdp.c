@@ -59,20 +59,21 @@ struct drv_xdp {
 	char found[96]; /* what probe found: for status */
 };
 
-/* libbpf's own messages: the last warning is kept to explain a failure, nothing is printed. */
-static __thread char libbpf_last[160];
+/* libbpf's own messages: nothing is printed; the first warning since the last reset is kept to
+ * explain a failure (the ones after it are mostly its consequences). */
+static __thread char libbpf_first[160];
 
 static int
 libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	size_t n;
 
-	if (level == LIBBPF_DEBUG)
+	if (level == LIBBPF_DEBUG || libbpf_first[0] != '\0')
 		return 0;
-	vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
-	n = strlen(libbpf_last);
-	while (n > 0 && libbpf_last[n - 1] == '\n')
-		libbpf_last[--n] = '\0';
+	vsnprintf(libbpf_first, sizeof(libbpf_first), fmt, ap);
+	n = strlen(libbpf_first);
+	while (n > 0 && libbpf_first[n - 1] == '\n')
+		libbpf_first[--n] = '\0';
 	return 0;
 }
 
@@ -322,6 +323,7 @@ attach_all(struct drv_xdp *d, char *err, size_t errlen)
 	int ret = 0;
 	unsigned int i;
 
+	libbpf_first[0] = '\0';
 	for (i = 0; i < d->n_if; i++) {
 		struct xdp_if *x = &d->ifs[i];
 		uint32_t cur = 0, skb = 0;
@@ -362,7 +364,8 @@ attach_all(struct drv_xdp *d, char *err, size_t errlen)
 		}
 		if (ret < 0) {
 			snprintf(err, errlen, "bypass xdp: attaching natively to %s: %s%s%s",
-			         x->name, strerror(-ret), libbpf_last[0] ? "; " : "", libbpf_last);
+			         x->name, strerror(-ret), libbpf_first[0] ? "; " : "",
+			         libbpf_first);
 			break;
 		}
 	}
@@ -376,28 +379,87 @@ attach_all(struct drv_xdp *d, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * Reuse the map pinned at its name, if there is one of the same kind. libbpf's own reuse
+ * (bpf_map__set_pin_path) is not used: libbpf 1.1 refuses a pinned devmap because the kernel
+ * adds BPF_F_RDONLY_PROG to its flags. @return 1 reused, 0 no pin, -EPROTO a pin that does not
+ * fit (another layout, or not a map).
+ */
+static int
+map_reuse(struct drv_xdp *d, struct bpf_map *m)
+{
+	char path[sizeof(d->conf.pin_dir) + 32];
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+	int fd, ret;
+
+	pin_file(d, bpf_map__name(m), path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -EPROTO;
+	memset(&info, 0, sizeof(info));
+	ret = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (ret == 0 && (info.type != bpf_map__type(m) || info.key_size != bpf_map__key_size(m) ||
+	                 info.value_size != bpf_map__value_size(m) ||
+	                 info.max_entries != bpf_map__max_entries(m) ||
+	                 (info.map_flags & ~(uint32_t)BPF_F_RDONLY_PROG) != bpf_map__map_flags(m)))
+		ret = -EPROTO;
+	if (ret == 0)
+		ret = bpf_map__reuse_fd(m, fd) == 0 ? 1 : -EPROTO;
+	else
+		ret = -EPROTO;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Open the embedded object, reuse the pins that fit, load, and pin the maps that are new.
+ * @return 0, -EPROTO (a pin did not fit: nothing was loaded), or -errno.
+ */
 static int
 skel_load(struct drv_xdp *d, char *err, size_t errlen)
 {
-	struct bpf_map *maps[] = { d->skel->maps.byp_state, d->skel->maps.byp_ports,
-		                   d->skel->maps.byp_tx, d->skel->maps.byp_ctr };
 	char path[sizeof(d->conf.pin_dir) + 32];
+	struct bpf_map *maps[4];
+	bool reused[4];
 	int ret;
 
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+	d->skel = byp_xdp_bpf__open();
+	if (d->skel == NULL) {
+		ret = -errno;
+		snprintf(err, errlen, "bypass xdp: opening the embedded program: %s",
+		         strerror(-ret));
+		return ret;
+	}
+	maps[0] = d->skel->maps.byp_state;
+	maps[1] = d->skel->maps.byp_ports;
+	maps[2] = d->skel->maps.byp_tx;
+	maps[3] = d->skel->maps.byp_ctr;
+	for (size_t i = 0; i < 4; i++) {
+		ret = map_reuse(d, maps[i]);
+		if (ret < 0)
+			return ret;
+		reused[i] = ret == 1;
+	}
+	libbpf_first[0] = '\0';
+	ret = byp_xdp_bpf__load(d->skel);
+	if (ret < 0) {
+		snprintf(err, errlen, "bypass xdp: loading the program: %s%s%s", strerror(-ret),
+		         libbpf_first[0] ? "; " : "", libbpf_first);
+		return ret;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		if (reused[i])
+			continue;
 		pin_file(d, bpf_map__name(maps[i]), path, sizeof(path));
-		ret = bpf_map__set_pin_path(maps[i], path);
+		unlink(path);
+		ret = bpf_map__pin(maps[i], path);
 		if (ret < 0) {
-			snprintf(err, errlen, "bypass xdp: pin path %s: %s", path, strerror(-ret));
+			snprintf(err, errlen, "bypass xdp: pinning %s: %s", path, strerror(-ret));
 			return ret;
 		}
 	}
-	libbpf_last[0] = '\0';
-	ret = byp_xdp_bpf__load(d->skel);
-	if (ret < 0)
-		snprintf(err, errlen, "bypass xdp: loading the program: %s%s%s", strerror(-ret),
-		         libbpf_last[0] ? "; " : "", libbpf_last);
-	return ret;
+	return 0;
 }
 
 static int
@@ -434,23 +496,17 @@ xdp_probe(struct byp_driver *drv, char *err, size_t errlen)
 		snprintf(err, errlen, "bypass xdp: cannot count the CPUs");
 		return d->ncpus < 0 ? d->ncpus : -EINVAL;
 	}
-	d->skel = byp_xdp_bpf__open();
-	if (d->skel == NULL) {
-		ret = -errno;
-		snprintf(err, errlen, "bypass xdp: opening the embedded program: %s",
-		         strerror(-ret));
-		return ret;
-	}
 	ret = skel_load(d, err, errlen);
-	if (ret < 0 && pins == 1) {
-		/* The pins looked right but a map did not fit: replace them once. */
+	if (ret == -EPROTO) {
+		/* A pin that does not fit (an older layout): replace them all, once. */
 		byp_xdp_bpf__destroy(d->skel);
+		d->skel = NULL;
 		pins_remove(d);
-		pins = 0;
-		snprintf(d->found, sizeof(d->found), "incompatible pins replaced (%.60s)",
-		         libbpf_last);
-		d->skel = byp_xdp_bpf__open();
-		ret = d->skel != NULL ? skel_load(d, err, errlen) : -ENOMEM;
+		snprintf(d->found, sizeof(d->found), "pins of another layout replaced");
+		ret = skel_load(d, err, errlen);
+		if (ret == -EPROTO)
+			snprintf(err, errlen, "bypass xdp: the pins in %s cannot be replaced",
+			         d->conf.pin_dir);
 	}
 	if (ret < 0)
 		return ret;

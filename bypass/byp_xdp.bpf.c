@@ -38,8 +38,6 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
-	/* The kernel sets this on every devmap; saying so lets a restart reuse the pin. */
-	__uint(map_flags, BPF_F_RDONLY_PROG);
 	__type(key, __u32);   /* ingress ifindex */
 	__type(value, __u32); /* egress ifindex */
 	__uint(max_entries, BYP_XDP_MAX_PORTS);
