@@ -732,3 +732,133 @@ rp_cleanup() {
 	rp_teardown
 	exit "$rc"
 }
+
+# ---------------------------------------------------------------------------------------------
+# Bypass: a private bpffs for the XDP bypass pins, the topology it needs, its config, its
+# state, and a paced UDP flow whose gaps show how long the wire was cut.
+
+: "${FLOWGAP:=$RAMPART_SRC/build/tools/bench/flowgap}"
+RP_BPFFS=      # the bpffs this run mounted (bypass.pin_path)
+
+# rp_byp_init CODE: rp_init, plus a bpf filesystem of this run's own. `ip netns exec` gives a
+# process a /sys without /sys/fs/bpf, so the pins go to a directory outside /sys that the node's
+# namespace sees too. Its cleanup unmounts it after rp_teardown.
+rp_byp_init() {
+	rp_init "$1"
+	rp_require_tools bpftool
+	[ -x "$FLOWGAP" ] || rp_fail "flowgap not found at $FLOWGAP (build first)"
+	RP_BPFFS=$(mktemp -d "${TMPDIR:-/tmp}/rampart-bpf-$RP_TAG.XXXXXX")
+	if ! mount -t bpf bpf "$RP_BPFFS" 2>"$RP_TMP/bpffs.err"; then
+		rmdir "$RP_BPFFS"
+		RP_BPFFS=
+		rp_skip "cannot mount a bpf filesystem: $(cat "$RP_TMP/bpffs.err")"
+	fi
+	trap rp_byp_cleanup EXIT
+}
+
+rp_byp_cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM ERR
+	set +e
+	rp_teardown
+	if [ -n "$RP_BPFFS" ]; then
+		umount "$RP_BPFFS" 2>/dev/null || umount -l "$RP_BPFFS" 2>/dev/null ||
+			rp_log "could not unmount $RP_BPFFS"
+		rmdir "$RP_BPFFS" 2>/dev/null
+		RP_BPFFS=
+	fi
+	exit "$rc"
+}
+
+# rp_byp_topo: rp_topo_create with GRO on the hosts' ends (a frame the XDP bypass redirects into
+# a veth is taken only by a peer that runs NAPI: GRO on, or an XDP program of its own), and
+# static neighbours so that no ARP crosses a cut wire.
+rp_byp_topo() {
+	rp_topo_create
+	rp_nsx "$RP_NS_UP" ethtool -K "$RP_HOST_IF" gro on >/dev/null
+	rp_nsx "$RP_NS_DOWN" ethtool -K "$RP_HOST_IF" gro on >/dev/null
+	rp_topo_static_neigh
+}
+
+# rp_byp_write_config FILE WATCHDOG_MS [POLICY] [MORE BYPASS SETTINGS]: the mitigation config
+# (4096-frame rings; workers sleep 20 us when idle, which leaves the CPU to the traffic tools
+# while their loop counters still move) with the XDP bypass on this run's bpffs.
+rp_byp_write_config() {
+	local file=$1 wd=$2 policy=${3:-} extra=${4:-}
+	rp_write_mitigation_config "$file" "$policy" 20
+	cat >>"$file" <<EOC
+bypass = { driver = "xdp"; watchdog_ms = $wd; pin_path = "$RP_BPFFS"; $extra };
+EOC
+}
+
+# rp_byp_status [EXPR]: `rampartctl --json bypass status`, or EXPR of it (rp_json).
+rp_byp_status() {
+	if [ $# -eq 0 ]; then
+		rp_ctl --json bypass status
+	else
+		rp_ctl --json bypass status | rp_json "$1"
+	fi
+}
+
+# rp_byp_wait_state STATE [SECONDS]: wait (bounded, default 10 s) until the daemon reports
+# the bypass STATE; fail with the status otherwise.
+rp_byp_wait_state() {
+	local want=$1 limit=${2:-10} deadline st
+	deadline=$((SECONDS + limit))
+	while :; do
+		st=$(rp_byp_status 'd["state"]' 2>/dev/null || echo unreachable)
+		[ "$st" = "$want" ] && return 0
+		[ "$SECONDS" -le "$deadline" ] || break
+		sleep 0.1
+	done
+	rp_fail "bypass state is $st, not $want, after ${limit}s: $(rp_byp_status 2>&1 | head -c 2000)"
+}
+
+# rp_byp_pinned FIELD: a field of the pinned XDP state record, read with bpftool (the daemon
+# may be dead): mode (0 bypass, 1 inline, 2 disconnect), set_by, expiries...
+rp_byp_pinned() {
+	bpftool -j map lookup pinned "$RP_BPFFS/$RP_NODE_ID/byp_state" key 0 0 0 0 |
+		rp_json "d[\"formatted\"][\"value\"][\"$1\"] if \"formatted\" in d else d[\"value\"][\"$1\"]"
+}
+
+# rp_now: CLOCK_REALTIME in seconds with nanoseconds, as flowgap reports times.
+rp_now() {
+	date +%s.%N
+}
+
+# rp_flow_start PORT RATE SECONDS [DST]: a paced flow of numbered UDP datagrams from the
+# upstream host to the protected host (or DST), RATE per second for SECONDS; the receiver
+# writes its report to RP_FLOW_OUT when the flow ends. Sets RP_FLOW_SEND_PID, RP_FLOW_RECV_PID.
+rp_flow_start() {
+	local port=$1 rate=$2 secs=$3 dst=${4:-$RP_DOWN_IP4} ready i
+	ready=$RP_TMP/flow-ready.$port
+	RP_FLOW_OUT=$RP_TMP/flow-recv.$port.json
+	RP_FLOW_SECS=$secs
+	rm -f "$ready"
+	rp_bg "$RP_FLOW_OUT" "$RP_NS_DOWN" "$FLOWGAP" recv --port "$port" \
+		--seconds $((${secs%.*} + 15)) --ready "$ready" --gaps 8
+	RP_FLOW_RECV_PID=$RP_LAST_PID
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$ready" ] && break
+		sleep 0.1
+	done
+	[ -e "$ready" ] || rp_fail "flowgap receiver on port $port did not start"
+	rp_bg "$RP_TMP/flow-send.$port.json" "$RP_NS_UP" "$FLOWGAP" send --dst "$dst" \
+		--port "$port" --rate "$rate" --seconds "$secs"
+	RP_FLOW_SEND_PID=$RP_LAST_PID
+}
+
+# rp_flow_wait: wait (bounded) for the flow's two ends; RP_FLOW is the receiver's report.
+rp_flow_wait() {
+	rp_wait_exit "$RP_FLOW_SEND_PID" $((${RP_FLOW_SECS%.*} + 10))
+	[ "$RP_STATUS" = 0 ] || rp_fail "flowgap sender: status $RP_STATUS"
+	rp_wait_exit "$RP_FLOW_RECV_PID" 20
+	[ "$RP_STATUS" = 0 ] || rp_fail "flowgap receiver: status $RP_STATUS: $(cat "$RP_FLOW_OUT")"
+	RP_FLOW=$(cat "$RP_FLOW_OUT")
+	rp_log "flow: $(printf '%s' "$RP_FLOW" | rp_json '"received %d of %d, lost %d, longest gap %.1f ms" % (d["received"], d["sent"], d["lost"], d["max_gap_ms"])')"
+}
+
+# rp_flow_field EXPR: EXPR of the last flow's report (rp_json).
+rp_flow_field() {
+	printf '%s' "$RP_FLOW" | rp_json "$1"
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Fail-open on a crash: a paced flow crosses the node inline (through the dataplane); rampartd
+# is killed with SIGKILL; the XDP program's own watchdog finds the heartbeat stale and wires
+# upstream to protected. Asserts that the longest gap the protected host saw is under
+# watchdog_ms plus a margin, that it began when the daemon died, that the flow resumed and
+# kept flowing, and counts the datagrams lost. The pinned state record shows the expiry.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+WATCHDOG_MS=${RP_WATCHDOG_MS:-20}
+MARGIN_MS=${RP_GAP_MARGIN_MS:-10} # the flow's own spacing, scheduling on a shared machine
+RATE=10000
+SECS=4
+PORT=5201
+
+rp_byp_init bk
+rp_require_daemon
+rp_byp_topo
+rp_byp_write_config "$RP_TMP/node.conf" "$WATCHDOG_MS" "" 'rearm = "manual";'
+rp_daemon_start "$RP_TMP/node.conf"
+rp_byp_wait_state inline 15
+rp_expect_eq "bypass driver" xdp "$(rp_byp_status 'd["driver"]')"
+rp_expect_eq "heartbeat thread running" true "$(rp_byp_status 'd["heartbeat"]["running"]')"
+
+rp_flow_start "$PORT" "$RATE" "$SECS"
+sleep 1.5
+# The flow goes through the dataplane now: the program passes it, the worker forwards it.
+passed=$(rp_byp_status 'd["device"]["counters"]["passed"]')
+rx=$(rp_port_stat up0 rx_packets)
+rp_check "the XDP program passed the flow to the dataplane ($passed frames)" [ "$passed" -gt 5000 ]
+rp_check "the dataplane received it ($rx frames)" [ "$rx" -gt 5000 ]
+rp_expect_eq "bypassed before the kill" 0 "$(rp_byp_status 'd["device"]["counters"]["bypassed_in"]')"
+
+t_kill=$(rp_now)
+kill -KILL "$RP_DAEMON_PID"
+rp_wait_exit "$RP_DAEMON_PID" 10
+rp_expect_eq "rampartd status after SIGKILL" 137 "$RP_STATUS"
+rp_flow_wait
+
+gap=$(rp_flow_field 'd["max_gap_ms"]')
+lost=$(rp_flow_field 'd["lost"]')
+from=$(rp_flow_field 'd["gaps"][0]["from"]')
+rp_log "kill -9 at $t_kill: longest gap ${gap} ms from $from, $lost of $(rp_flow_field 'd["sent"]') datagrams lost (watchdog ${WATCHDOG_MS} ms, ${RATE}/s)"
+rp_check "longest gap ${gap} ms < watchdog ${WATCHDOG_MS} ms + ${MARGIN_MS} ms" \
+	"$RP_PY" -c "import sys; sys.exit(0 if $gap < $WATCHDOG_MS + $MARGIN_MS else 1)"
+# The longest gap is the failover: it began within a few ms of the kill, not elsewhere.
+rp_check "the longest gap began at the kill" \
+	"$RP_PY" -c "import sys; sys.exit(0 if abs($from - $t_kill) < 0.1 else 1)"
+rp_check "lost $lost <= what the gap holds at ${RATE}/s" \
+	"$RP_PY" -c "import sys; sys.exit(0 if $lost <= $RATE * ($WATCHDOG_MS + $MARGIN_MS) / 1000 else 1)"
+rp_check "the flow kept arriving after the kill" \
+	"$RP_PY" -c "import sys; sys.exit(0 if $(rp_flow_field 'd["last"]') > $t_kill + 1.5 else 1)"
+
+# The kernel program latched by itself, and says so in the pinned record.
+rp_expect_eq "pinned mode (0 = bypass)" 0 "$(rp_byp_pinned mode)"
+rp_expect_eq "pinned set_by (1 = watchdog)" 1 "$(rp_byp_pinned set_by)"
+rp_expect_eq "pinned expiries" 1 "$(rp_byp_pinned expiries)"
+
+# And the wire keeps working with no process at all: both ways.
+rp_check "ping through the bypass, upstream to protected" \
+	[ "$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 20)" -eq 20 ]
+rp_check "ping through the bypass, protected to upstream" \
+	[ "$(rp_ping "$RP_NS_DOWN" "$RP_UP_IP4" 20)" -eq 20 ]
+rp_log "PASS"
