@@ -297,9 +297,14 @@ struct byp_latch {
 	struct byp_record hist[BYP_HISTORY_MAX];
 };
 
-/* Start a latch at @now_ns: bypass for start-up when conf->start_in_bypass, else inline. */
+/*
+ * Start a latch at @now_ns: bypass for start-up when conf->start_in_bypass, else inline. The
+ * history starts with @earlier when not NULL: what happened before this latch existed (the
+ * device found latched by its watchdog after a restart), which changes nothing else.
+ */
 void
-byp_latch_init(struct byp_latch *l, const struct byp_latch_conf *conf, uint64_t now_ns);
+byp_latch_init(struct byp_latch *l, const struct byp_latch_conf *conf, uint64_t now_ns,
+               const struct byp_record *earlier);
 
 /*
  * Feed @ev at @now_ns. *@changed tells whether l->state changed (the device must follow).
@@ -315,11 +320,6 @@ byp_latch_step(struct byp_latch *l, const struct byp_event *ev, uint64_t now_ns,
  */
 uint64_t
 byp_latch_rearm_at(const struct byp_latch *l);
-
-/* Add @rec to the history without changing anything else: what happened before this latch
- * existed (the device was found latched by its watchdog after a restart). */
-void
-byp_latch_note(struct byp_latch *l, const struct byp_record *rec);
 
 /* The @i-th most recent record (0 is the newest). @return false past the oldest. */
 bool

@@ -66,9 +66,13 @@ settle(struct byp_latch *l, uint64_t at_ns, uint64_t now_ns, enum byp_event_kind
 }
 
 void
-byp_latch_init(struct byp_latch *l, const struct byp_latch_conf *conf, uint64_t now_ns)
+byp_latch_init(struct byp_latch *l, const struct byp_latch_conf *conf, uint64_t now_ns,
+               const struct byp_record *earlier)
 {
 	memset(l, 0, sizeof(*l));
+	if (earlier != NULL)
+		record(l, earlier->at_ns, earlier->kind, earlier->reason, earlier->from,
+		       earlier->to);
 	l->conf = *conf;
 	l->healthy = true;
 	l->healthy_since_ns = now_ns;
@@ -221,12 +225,6 @@ byp_latch_step(struct byp_latch *l, const struct byp_event *ev, uint64_t now_ns,
 		break;
 	}
 	return -EINVAL;
-}
-
-void
-byp_latch_note(struct byp_latch *l, const struct byp_record *rec)
-{
-	record(l, rec->at_ns, rec->kind, rec->reason, rec->from, rec->to);
 }
 
 bool

@@ -110,7 +110,7 @@ byp_create(const struct cfg_bypass *cfg, struct byp_driver *drv, byp_clock_fn cl
 	b->clock = clock != NULL ? clock : mono_ns;
 	b->clock_arg = clock_arg;
 	latch_conf(cfg, &lc);
-	byp_latch_init(&b->latch, &lc, now_ns(b));
+	byp_latch_init(&b->latch, &lc, now_ns(b), NULL);
 	b->state = b->latch.state;
 	b->hb_period_ns = (uint64_t)cfg->watchdog_ms * NS_PER_MS / 4;
 	if (b->hb_period_ns < HB_MIN_PERIOD_NS)
@@ -206,8 +206,10 @@ byp_probe(struct byp *b, char *err, size_t errlen)
 {
 	struct byp_drv_status st;
 	struct byp_latch_conf lc;
+	struct byp_record rec;
 	enum byp_reason reason;
 	enum byp_state state;
+	bool inherited = false;
 	uint64_t now;
 	int ret;
 
@@ -225,22 +227,17 @@ byp_probe(struct byp *b, char *err, size_t errlen)
 	b->probed = true;
 	now = now_ns(b);
 	latch_conf(&b->cfg, &lc);
-	byp_latch_init(&b->latch, &lc, now);
 	if (b->drv->ops->status(b->drv, &st) == 0) {
 		b->expiries_seen = st.expiries;
-		if (st.state == BYP_STATE_BYPASS && st.by_watchdog) {
-			/* Left by the process before this one: history, not a reason to hold. */
-			struct byp_record rec = {
-				.at_ns = st.latched_ns != 0 && st.latched_ns <= now ? st.latched_ns
-				                                                    : now,
-				.kind = BYP_EV_WATCHDOG,
-				.reason = BYP_REASON_WATCHDOG,
-				.from = BYP_STATE_INLINE,
-				.to = BYP_STATE_BYPASS,
-			};
-			byp_latch_note(&b->latch, &rec);
-		}
+		/* Left by the process before this one: history, not a reason to hold. */
+		inherited = st.state == BYP_STATE_BYPASS && st.by_watchdog;
+		rec.at_ns = st.latched_ns != 0 && st.latched_ns <= now ? st.latched_ns : now;
+		rec.kind = BYP_EV_WATCHDOG;
+		rec.reason = BYP_REASON_WATCHDOG;
+		rec.from = BYP_STATE_INLINE;
+		rec.to = BYP_STATE_BYPASS;
 	}
+	byp_latch_init(&b->latch, &lc, now, inherited ? &rec : NULL);
 	__atomic_store_n(&b->state, b->latch.state, __ATOMIC_RELEASE);
 	ret = apply(b, now);
 	if (ret < 0)

@@ -862,3 +862,25 @@ rp_flow_wait() {
 rp_flow_field() {
 	printf '%s' "$RP_FLOW" | rp_json "$1"
 }
+
+# rp_ctl_raw CMD [ARGS_JSON]: one control request rampartctl has no word for (the test-only
+# fault commands); prints the whole reply.
+rp_ctl_raw() {
+	local args=${2:-}
+	[ -n "$args" ] || args='{}'
+	"$RP_PY" - "$RP_SOCK" "$1" "$args" <<'PYEOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall((json.dumps({"cmd": sys.argv[2], "args": json.loads(sys.argv[3])}) + "\n").encode())
+s.shutdown(socket.SHUT_WR)
+buf = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    buf += b
+print(buf.decode().strip())
+PYEOF
+}

@@ -178,10 +178,13 @@ device(FILE *out, json_t *d)
 		                                                           : "");
 		kv(out, "device", line);
 		kv(out, "device-detail", str_of(dev, "detail", a, sizeof(a)));
-		snprintf(line, sizeof(line), "%s, last %s (%s ago)",
-		         count_of(dev, "expiries", e, sizeof(e)),
-		         str_of(dev, "last_expiry", a, sizeof(a)),
-		         secs_of(dev, "last_expiry_ago_s", b, sizeof(b)));
+		if (json_is_string(json_object_get(dev, "last_expiry")))
+			snprintf(line, sizeof(line), "%s, last %s (%s ago)",
+			         count_of(dev, "expiries", e, sizeof(e)),
+			         str_of(dev, "last_expiry", a, sizeof(a)),
+			         secs_of(dev, "last_expiry_ago_s", b, sizeof(b)));
+		else
+			snprintf(line, sizeof(line), "%s", count_of(dev, "expiries", e, sizeof(e)));
 		kv(out, "watchdog-expiries", line);
 		kv(out, "device-heartbeat", ms_of(dev, "heartbeat_age_ms", a, sizeof(a)));
 		if (json_is_string(json_object_get(dev, "error")))
@@ -268,6 +271,8 @@ ctl_fmt_bypass_change(FILE *out, json_t *data)
 	str_of(data, "state", s, sizeof(s));
 	if (strcmp(s, "inline") == 0)
 		fputs("bypass: inline, traffic goes through the dataplane", out);
+	else if (strcmp(s, "disconnect") == 0)
+		fputs("bypass: disconnect, both sides dropped until cleared", out);
 	else
 		fprintf(out, "bypass: %s, held by %s", s, list_of(data, "reasons", r, sizeof(r)));
 	fprintf(out, "%s\n",

@@ -130,6 +130,9 @@ test_fmt_bypass_change(void **state)
 	assert_string_equal(t, "bypass: bypass, held by operator (the device has not followed "
 	                       "yet)\n");
 	free(t);
+	t = printed(ctl_fmt_bypass_change, "{\"state\": \"disconnect\", \"reasons\": []}");
+	assert_string_equal(t, "bypass: disconnect, both sides dropped until cleared\n");
+	free(t);
 	t = printed(ctl_fmt_bypass_change, "[]");
 	assert_string_equal(t, "rampartd sent no bypass state\n");
 	free(t);

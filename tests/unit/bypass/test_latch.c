@@ -53,7 +53,7 @@ ready_latch(struct byp_latch *l, const struct byp_latch_conf *conf)
 {
 	bool changed = false;
 
-	byp_latch_init(l, conf, 0);
+	byp_latch_init(l, conf, 0, NULL);
 	assert_int_equal(step(l, BYP_EV_READY, BYP_REASON_NONE, 1 * S, &changed), 0);
 	assert_true(changed);
 	assert_int_equal(l->state, BYP_STATE_INLINE);
@@ -66,7 +66,7 @@ test_byp_latch_init_start_in_bypass(void **state)
 	struct byp_record r;
 
 	(void)state;
-	byp_latch_init(&l, &manual, 5);
+	byp_latch_init(&l, &manual, 5, NULL);
 	assert_int_equal(l.state, BYP_STATE_BYPASS);
 	assert_int_equal(l.reasons, 1u << BYP_REASON_START_UP);
 	assert_int_equal(l.last_reason, BYP_REASON_START_UP);
@@ -89,7 +89,7 @@ test_byp_latch_init_start_inline(void **state)
 
 	(void)state;
 	c.start_in_bypass = false;
-	byp_latch_init(&l, &c, 0);
+	byp_latch_init(&l, &c, 0, NULL);
 	assert_int_equal(l.state, BYP_STATE_INLINE);
 	assert_int_equal(l.reasons, 0);
 	assert_false(byp_latch_history(&l, 0, &r));
@@ -121,7 +121,7 @@ test_byp_latch_ready_keeps_other_reasons(void **state)
 	bool changed;
 
 	(void)state;
-	byp_latch_init(&l, &manual, 0);
+	byp_latch_init(&l, &manual, 0, NULL);
 	assert_int_equal(step(&l, BYP_EV_ENGAGE, BYP_REASON_MAX_FLAPS, 1, &changed), 0);
 	assert_false(changed); /* bypass already, but recorded */
 	assert_int_equal(l.hist_count, 2);
@@ -222,7 +222,7 @@ test_byp_latch_clear_before_ready_keeps_start_up(void **state)
 	bool changed;
 
 	(void)state;
-	byp_latch_init(&l, &manual, 0);
+	byp_latch_init(&l, &manual, 0, NULL);
 	assert_int_equal(step(&l, BYP_EV_ENGAGE, BYP_REASON_OPERATOR, 1, &changed), 0);
 	assert_int_equal(step(&l, BYP_EV_CLEAR, BYP_REASON_NONE, 2, &changed), 0);
 	assert_false(changed);
@@ -318,7 +318,7 @@ test_byp_latch_auto_waits_for_ready(void **state)
 	bool changed;
 
 	(void)state;
-	byp_latch_init(&l, &automatic, 0);
+	byp_latch_init(&l, &automatic, 0, NULL);
 	assert_int_equal(step(&l, BYP_EV_ENGAGE, BYP_REASON_MAX_FLAPS, 1 * S, &changed), 0);
 	assert_int_equal(step(&l, BYP_EV_TICK, BYP_REASON_NONE, 100 * S, &changed), 0);
 	assert_int_equal(l.state, BYP_STATE_BYPASS);
@@ -354,7 +354,7 @@ test_byp_latch_watchdog_ignored_out_of_inline(void **state)
 	bool changed;
 
 	(void)state;
-	byp_latch_init(&l, &manual, 0);
+	byp_latch_init(&l, &manual, 0, NULL);
 	assert_int_equal(byp_latch_step(&l, &ev, 1, &changed), 0);
 	assert_false(changed);
 	assert_int_equal(l.reasons, 1u << BYP_REASON_START_UP);
@@ -442,26 +442,31 @@ test_byp_latch_history_wraps_newest_first(void **state)
 }
 
 static void
-test_byp_latch_note_changes_nothing(void **state)
+test_byp_latch_init_earlier_is_history_only(void **state)
 {
 	struct byp_record in = { .at_ns = 3,
 		                 .kind = BYP_EV_WATCHDOG,
 		                 .reason = BYP_REASON_WATCHDOG,
 		                 .from = BYP_STATE_INLINE,
 		                 .to = BYP_STATE_BYPASS };
-	struct byp_latch l, before;
+	struct byp_latch l;
 	struct byp_record r;
+	bool changed;
 
 	(void)state;
-	byp_latch_init(&l, &manual, 5);
-	before = l;
-	byp_latch_note(&l, &in);
-	assert_int_equal(l.state, before.state);
-	assert_int_equal(l.reasons, before.reasons);
+	byp_latch_init(&l, &manual, 5, &in);
+	assert_int_equal(l.state, BYP_STATE_BYPASS);
+	assert_int_equal(l.reasons, 1u << BYP_REASON_START_UP);
 	assert_int_equal(l.engages[BYP_REASON_WATCHDOG], 0);
-	assert_true(byp_latch_history(&l, 0, &r));
+	/* In the order they happened: the earlier record, then the start-up engage. */
+	assert_true(byp_latch_history(&l, 1, &r));
 	assert_int_equal(r.kind, BYP_EV_WATCHDOG);
 	assert_int_equal(r.at_ns, 3);
+	assert_true(byp_latch_history(&l, 0, &r));
+	assert_int_equal(r.reason, BYP_REASON_START_UP);
+	/* Ready arms: the earlier watchdog holds nothing. */
+	assert_int_equal(step(&l, BYP_EV_READY, BYP_REASON_NONE, 6, &changed), 0);
+	assert_int_equal(l.state, BYP_STATE_INLINE);
 }
 
 int
@@ -488,7 +493,7 @@ main(void)
 		cmocka_unit_test(test_byp_latch_stop_bypass_then_frozen),
 		cmocka_unit_test(test_byp_latch_stop_inline_down_disconnects),
 		cmocka_unit_test(test_byp_latch_history_wraps_newest_first),
-		cmocka_unit_test(test_byp_latch_note_changes_nothing),
+		cmocka_unit_test(test_byp_latch_init_earlier_is_history_only),
 	};
 
 	return cmocka_run_group_tests_name("bypass_latch", tests, NULL, NULL);

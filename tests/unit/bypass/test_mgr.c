@@ -394,10 +394,10 @@ test_byp_probe_notes_inherited_watchdog(void **state)
 	f->log.state = BYP_STATE_INLINE;
 	byp_drv_rec_fire(f->drv, 1 * S / 2);
 	probe_ok(f);
-	assert_true(byp_history_get(f->b, 0, &r));
+	assert_true(byp_history_get(f->b, 1, &r));
 	assert_int_equal(r.kind, BYP_EV_WATCHDOG);
 	assert_int_equal(r.at_ns, 1 * S / 2);
-	assert_true(byp_history_get(f->b, 1, &r));
+	assert_true(byp_history_get(f->b, 0, &r));
 	assert_int_equal(r.reason, BYP_REASON_START_UP);
 	/* History only: ready arms as after any start. */
 	assert_int_equal(byp_ready(f->b), 0);
