@@ -235,9 +235,10 @@ int
 ctl_telemetry_register(struct ctl_node *node);
 
 /*
- * Register one more telemetry command @name ("/rampart/bypass") answering with @view of the
- * node given to ctl_telemetry_register() (call after it), flattened as the others are.
- * @return 0 or -errno (-ENOSPC past a few extra commands).
+ * Add one more telemetry command @name ("/rampart/bypass") answering with @view of the node
+ * given to ctl_telemetry_register(), flattened as the others are. Called before
+ * ctl_telemetry_register(), it is registered with the others; after, at once.
+ * @return 0 or -errno (-ENOSPC past a few extra commands, -ENAMETOOLONG).
  */
 int
 ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node),

@@ -275,6 +275,7 @@ tel_blocklist(const char *cmd, const char *params, struct rte_tel_data *d)
 
 static struct {
 	char name[RTE_TEL_MAX_STRING_LEN];
+	char help[RTE_TEL_MAX_STRING_LEN];
 	json_t *(*view)(const struct ctl_node *node);
 } tel_extra[TEL_EXTRA_MAX];
 static unsigned int tel_n_extra;
@@ -295,15 +296,17 @@ ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node)
 {
 	unsigned int n = tel_n_extra;
 
-	if (tel_node == NULL)
-		return -EINVAL;
 	if (n >= TEL_EXTRA_MAX)
 		return -ENOSPC;
-	if (strlen(name) >= sizeof(tel_extra[n].name))
+	if (strlen(name) >= sizeof(tel_extra[n].name) || strlen(help) >= sizeof(tel_extra[n].help))
 		return -ENAMETOOLONG;
 	snprintf(tel_extra[n].name, sizeof(tel_extra[n].name), "%s", name);
+	snprintf(tel_extra[n].help, sizeof(tel_extra[n].help), "%s", help);
 	tel_extra[n].view = view;
 	__atomic_store_n(&tel_n_extra, n + 1, __ATOMIC_RELEASE);
+	/* Before ctl_telemetry_register(), that registers it with the others. */
+	if (tel_node == NULL)
+		return 0;
 	return rte_telemetry_register_cmd(name, tel_extra_cb, help);
 }
 
@@ -335,6 +338,8 @@ ctl_telemetry_register(struct ctl_node *node)
 	tel_node = node;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]) && ret == 0; i++)
 		ret = rte_telemetry_register_cmd(cmds[i].name, cmds[i].fn, cmds[i].help);
+	for (unsigned int i = 0; i < tel_n_extra && ret == 0; i++)
+		ret = rte_telemetry_register_cmd(tel_extra[i].name, tel_extra_cb, tel_extra[i].help);
 	return ret;
 }
 
