@@ -123,8 +123,11 @@ enum cfg_ha_mode {
 };
 
 enum cfg_vrrp_checksum {
-	CFG_VRRP_CSUM_RFC = 0,   /* RFC 9568: IPv4 adverts checksummed with the pseudo-header */
-	CFG_VRRP_CSUM_V2_COMPAT, /* "v2-compatible": IPv4 adverts checksummed without it */
+	CFG_VRRP_CSUM_RFC = 0,   /* "rfc": IPv4 adverts checksummed with the IPv4 pseudo-header,
+				  * as RFC 5798 was read by keepalived (2.2.7 knows only this),
+				  * Wireshark and scapy */
+	CFG_VRRP_CSUM_V2_COMPAT, /* "v2-compatible": over the VRRP message alone, as VRRPv2 and
+				  * RFC 9568 section 5.2.8 do */
 };
 
 struct cfg_ha_peer {
@@ -146,7 +149,9 @@ struct cfg_vrrp {
 	bool accept;                  /* default false */
 	unsigned int version;         /* 3 (the only one supported) */
 	enum cfg_vrrp_checksum checksum;
-	uint8_t family;               /* 4 or 6: every VIP of an instance is one family */
+	uint8_t family;               /* 4 or 6 when every VIP is of that family; 0 when both
+				       * are listed: the coordinator then runs one VRRP
+				       * instance per family with the same vrid */
 	unsigned int n_vips;          /* 1..CFG_MAX_VIPS */
 	struct cfg_ifaddr vips[CFG_MAX_VIPS];
 	int line;
@@ -480,6 +485,15 @@ cfg_node_parse(const char *text, const char *name, struct cfg_node *cfg, struct 
 /* Index of the port called @name, or -ENOENT. */
 int
 cfg_port_find(const struct cfg_node *cfg, const char *name);
+
+/*
+ * The kernel interface a virtual port sits on: the value of the `iface=` argument of its
+ * vdev ("net_af_packet0,iface=rpv-up0" gives "rpv-up0"), into @buf.
+ * @return 0; -ENOENT when the device is a PCI address or has no non-empty iface= argument;
+ * -ENAMETOOLONG when the name does not fit in @len bytes; -EINVAL when an argument is NULL.
+ */
+int
+cfg_port_iface(const struct cfg_port *p, char *buf, size_t len);
 
 /* Parse a log level name ("emerg".."debug"); -EINVAL when unknown. */
 int

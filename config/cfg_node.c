@@ -42,8 +42,8 @@
 #define OFFENDER_RING_MAX 65536
 
 static const char *const top_keys[] = {
-	"node",    "dpdk", "ports",  "link_pairs", "workers",
-	"control", "log",  "policy", "mitigation", NULL,
+	"node", "dpdk",   "ports",      "link_pairs", "workers", "control",
+	"log",  "policy", "mitigation", "ha",         "bypass",  NULL,
 };
 static const char *const node_keys[] = { "id", "stack", NULL };
 static const char *const dpdk_keys[] = {
@@ -52,7 +52,17 @@ static const char *const dpdk_keys[] = {
 static const char *const port_keys[] = {
 	"name", "device", "rx_desc", "tx_desc", "promiscuous", NULL,
 };
-static const char *const link_pair_keys[] = { "name", "upstream", "protected", NULL };
+static const char *const link_pair_keys[] = {
+	"name",
+	"upstream",
+	"protected",
+	"mode",
+	"upstream_address",
+	"protected_address",
+	"upstream_gateway",
+	"protected_gateway",
+	NULL,
+};
 static const char *const workers_keys[] = { "lcores", "burst", "idle_sleep_us", "mbufs", NULL };
 static const char *const control_keys[] = { "socket", "socket_mode", "telemetry", NULL };
 static const char *const log_keys[] = { "level", NULL };
@@ -337,6 +347,40 @@ hex_field(const char **p, int max)
 	return n > 0 ? v : -1;
 }
 
+/* The part of @device before the first ',' (a vdev name or a PCI address) into @head. */
+static void
+device_head(char head[CFG_DEVICE_MAX], const char *device)
+{
+	size_t n = strcspn(device, ",");
+
+	if (n >= CFG_DEVICE_MAX)
+		n = CFG_DEVICE_MAX - 1;
+	memcpy(head, device, n);
+	head[n] = '\0';
+}
+
+/* Is @head a PCI address, [domain:]bus:device.function? Its fields into @f when it is. */
+static bool
+pci_addr_parse(const char *head, long f[4])
+{
+	const char *p = head;
+
+	f[0] = 0;
+	if (strchr(head, ':') != strrchr(head, ':')) {
+		f[0] = hex_field(&p, 8);
+		if (f[0] < 0 || *p++ != ':')
+			return false;
+	}
+	f[1] = hex_field(&p, 2);
+	if (f[1] < 0 || *p++ != ':')
+		return false;
+	f[2] = hex_field(&p, 2);
+	if (f[2] < 0 || *p++ != '.')
+		return false;
+	f[3] = hex_field(&p, 1);
+	return f[3] >= 0 && *p == '\0';
+}
+
 /*
  * What identifies a device to the EAL: the part before the first ',' (a vdev name or a PCI
  * address), PCI addresses written in full with lower-case hex so "03:00.0" and
@@ -345,34 +389,14 @@ hex_field(const char **p, int max)
 static void
 device_key(char *buf, size_t size, const char *device)
 {
-	size_t n = strcspn(device, ",");
 	char head[CFG_DEVICE_MAX];
-	long dom = 0, bus, dev, fn;
-	const char *p = head;
+	long f[4];
 
-	if (n >= sizeof(head))
-		n = sizeof(head) - 1;
-	memcpy(head, device, n);
-	head[n] = '\0';
-	/* [domain:]bus:device.function */
-	if (strchr(head, ':') != strrchr(head, ':')) {
-		dom = hex_field(&p, 8);
-		if (dom < 0 || *p++ != ':')
-			goto not_pci;
-	}
-	bus = hex_field(&p, 2);
-	if (bus < 0 || *p++ != ':')
-		goto not_pci;
-	dev = hex_field(&p, 2);
-	if (dev < 0 || *p++ != '.')
-		goto not_pci;
-	fn = hex_field(&p, 1);
-	if (fn < 0 || *p != '\0')
-		goto not_pci;
-	snprintf(buf, size, "%04lx:%02lx:%02lx.%lx", dom, bus, dev, fn);
-	return;
-not_pci:
-	snprintf(buf, size, "%s", head);
+	device_head(head, device);
+	if (pci_addr_parse(head, f))
+		snprintf(buf, size, "%04lx:%02lx:%02lx.%lx", f[0], f[1], f[2], f[3]);
+	else
+		snprintf(buf, size, "%s", head);
 }
 
 static void
@@ -559,6 +583,7 @@ parse_link_pair(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int
 	                   &line);
 	if (v != NULL)
 		ctx->pair_port[idx][1] = (struct port_ref){ .name = v, .line = line };
+	cfg_pair_l3_parse(&ctx->sc, grp, where, lp);
 }
 
 static void
@@ -1018,6 +1043,8 @@ node_parse(const char *text, const char *dir, struct cfg_node *cfg, struct cfg_e
 	parse_mitigation(ctx, root);
 	check_link_pairs(ctx);
 	check_workers(ctx);
+	cfg_ha_parse(&ctx->sc, root, cfg);
+	cfg_bypass_parse(&ctx->sc, root, cfg);
 	default_file_prefix(ctx);
 	/* Strings in ctx point into the libconfig tree: nothing reads them past this point. */
 	config_destroy(&lc);
@@ -1052,6 +1079,8 @@ cfg_node_defaults(struct cfg_node *cfg)
 	cfg->mitigation.blocklist_size = 262144;
 	cfg->mitigation.rate_sources = 65536;
 	cfg->mitigation.offender_ring = 1024;
+	cfg_ha_defaults(&cfg->ha);
+	cfg_bypass_defaults(&cfg->bypass);
 }
 
 int
@@ -1110,4 +1139,35 @@ cfg_port_find(const struct cfg_node *cfg, const char *name)
 		if (strcmp(cfg->ports[i].name, name) == 0)
 			return (int)i;
 	return -ENOENT;
+}
+
+int
+cfg_port_iface(const struct cfg_port *p, char *buf, size_t len)
+{
+	char head[CFG_DEVICE_MAX];
+	const char *arg;
+	long f[4];
+	size_t n;
+
+	if (p == NULL || buf == NULL || len == 0)
+		return -EINVAL;
+	device_head(head, p->device);
+	if (pci_addr_parse(head, f))
+		return -ENOENT;
+	/* The arguments follow the name as KEY=VALUE separated by commas; the first iface=
+	 * counts, as in net_af_packet's own parsing. */
+	for (arg = strchr(p->device, ','); arg != NULL; arg = strchr(arg + 1, ','))
+		if (strncmp(arg + 1, "iface=", 6) == 0)
+			break;
+	if (arg == NULL)
+		return -ENOENT;
+	arg += 7;
+	n = strcspn(arg, ",");
+	if (n == 0)
+		return -ENOENT;
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, arg, n);
+	buf[n] = '\0';
+	return 0;
 }

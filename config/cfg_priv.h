@@ -20,7 +20,7 @@
 #include "cfg_text.h"
 
 #define CFG_QUOTE_MAX 72    /* user text shown in a message, with its quotes and escapes */
-#define CFG_LIST_MAX 200    /* a list of names shown in a message */
+#define CFG_LIST_MAX 256    /* a list of names shown in a message */
 #define CFG_KEY_PATH_MAX 64 /* "link_pairs[15].protected", "rules[131071].per_source_pps" */
 
 /* What the helpers share while one file is checked. */
@@ -143,5 +143,34 @@ cfg_path_join(char *buf, size_t size, const char *dir, const char *name);
 /* Errors in file order; errors about the file as a whole (line 0) first. Stable. */
 void
 cfg_errors_sort(struct cfg_errors *errs);
+
+/*
+ * cfg_ha.c: what HA and bypass add to the node config. cfg_node.c calls them in this order:
+ * cfg_pair_l3_parse() on each link pair group as it is read; cfg_ha_parse() and
+ * cfg_bypass_parse() once link pairs, ports and workers are read and the ports of every link
+ * pair resolved, since VRRP instances name link pairs, the XDP driver needs the ports'
+ * interfaces and the watchdog the workers' idle sleep.
+ */
+
+/* Set the defaults of an absent `ha` (enabled false) and `bypass` group. */
+void
+cfg_ha_defaults(struct cfg_ha *ha);
+
+void
+cfg_bypass_defaults(struct cfg_bypass *b);
+
+/* The `mode` of link pair group @grp (named @where in messages) and, in l3 mode, the
+ * addresses and gateways of its two sides, into @lp. */
+void
+cfg_pair_l3_parse(struct cfg_schema *sc, const config_setting_t *grp, const char *where,
+                  struct cfg_link_pair *lp);
+
+/* The `ha` group of @root, if there is one, into cfg->ha. */
+void
+cfg_ha_parse(struct cfg_schema *sc, const config_setting_t *root, struct cfg_node *cfg);
+
+/* The `bypass` group of @root, if there is one, into cfg->bypass. */
+void
+cfg_bypass_parse(struct cfg_schema *sc, const config_setting_t *root, struct cfg_node *cfg);
 
 #endif /* RAMPART_CFG_PRIV_H */

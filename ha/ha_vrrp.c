@@ -33,6 +33,7 @@ static const char *const reason_names[HA_VRRP_R_MAX] = {
 	[HA_VRRP_R_FAST_FAILOVER] = "fast-failover",
 	[HA_VRRP_R_RESIGN] = "resign",
 	[HA_VRRP_R_SIMULATE] = "simulate",
+	[HA_VRRP_R_MAX_FLAPS] = "max-flaps",
 };
 
 const char *

@@ -166,6 +166,7 @@ enum ha_vrrp_reason {
 	HA_VRRP_R_FAST_FAILOVER,   /* coordinator: peer checks say the master's node is dead */
 	HA_VRRP_R_RESIGN,          /* coordinator: a resign without a more precise reason */
 	HA_VRRP_R_SIMULATE,        /* coordinator: `ha simulate` */
+	HA_VRRP_R_MAX_FLAPS,       /* coordinator: flapping latched (primary holds master) */
 	HA_VRRP_R_MAX,
 };
 

@@ -12,6 +12,91 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* What the validator promises of the l3 link pairs and the ha group of a valid config. */
+static void
+check_ha(const struct cfg_node *cfg)
+{
+	const struct cfg_ha *ha = &cfg->ha;
+
+	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
+		const struct cfg_link_pair *lp = &cfg->link_pairs[i];
+
+		for (unsigned int r = 0; r < 2; r++) {
+			const struct cfg_pair_side *side = &lp->side[r];
+			bool gw4_inside = !side->has_gw4, gw6_inside = !side->has_gw6;
+
+			if (lp->mode == CFG_PAIR_L2 &&
+			    (side->n_addrs != 0 || side->has_gw4 || side->has_gw6))
+				abort();
+			if (lp->mode == CFG_PAIR_L3 &&
+			    (side->n_addrs == 0 || side->n_addrs > CFG_MAX_PAIR_ADDRS))
+				abort();
+			for (unsigned int j = 0; j < side->n_addrs; j++) {
+				const struct cfg_ifaddr *a = &side->addrs[j];
+
+				if ((a->family != 4 && a->family != 6) || a->len == 0 ||
+				    a->len > (a->family == 4 ? 32 : 128))
+					abort();
+				gw4_inside |= a->family == 4 && cfg_ifaddr_contains(a, side->gw4);
+				gw6_inside |= a->family == 6 && cfg_ifaddr_contains(a, side->gw6);
+			}
+			if (!gw4_inside || !gw6_inside)
+				abort();
+		}
+	}
+	if (!ha->enabled) {
+		if (ha->n_vrrp != 0 || ha->n_peers != 0)
+			abort();
+		return;
+	}
+	if ((ha->address.family != 4 && ha->address.family != 6) || ha->port == 0 ||
+	    ha->n_peers > CFG_MAX_HA_PEERS || ha->n_vrrp > CFG_MAX_VRRP ||
+	    ha->min_active_links > cfg->n_link_pairs)
+		abort();
+	if (ha->mode == CFG_HA_ACTIVE_PASSIVE && ha->n_vrrp == 0)
+		abort();
+	for (unsigned int i = 0; i < ha->n_peers; i++)
+		if (ha->peers[i].address.family != ha->address.family || ha->peers[i].port == 0 ||
+		    ha->peers[i].id[0] == '\0' || strcmp(ha->peers[i].id, cfg->node.id) == 0)
+			abort();
+	for (unsigned int i = 0; i < ha->n_vrrp; i++) {
+		const struct cfg_vrrp *vr = &ha->vrrp[i];
+
+		if (vr->vrid == 0 || vr->priority == 0 || vr->link_pair >= cfg->n_link_pairs ||
+		    vr->n_vips == 0 || vr->n_vips > CFG_MAX_VIPS || vr->version != 3 ||
+		    vr->advert_interval_ms < 10 || vr->advert_interval_ms > 40950 ||
+		    vr->advert_interval_ms % 10 != 0)
+			abort();
+		for (unsigned int j = 0; j < vr->n_vips; j++)
+			if (vr->vips[j].family != vr->family)
+				abort();
+		for (unsigned int j = 0; j < i; j++)
+			if (ha->vrrp[j].vrid == vr->vrid &&
+			    ha->vrrp[j].link_pair == vr->link_pair &&
+			    ha->vrrp[j].side == vr->side && ha->vrrp[j].family == vr->family)
+				abort();
+	}
+}
+
+/* And of the bypass group. */
+static void
+check_bypass(const struct cfg_node *cfg)
+{
+	const struct cfg_bypass *b = &cfg->bypass;
+	char iface[64];
+
+	if (b->watchdog_ms != 0 && (b->watchdog_ms < 5 || b->watchdog_ms > 60000))
+		abort();
+	if (b->pin_path[0] != '/')
+		abort();
+	if (b->driver == CFG_BYPASS_SYSFS && b->sysfs.bypass_path[0] != '/')
+		abort();
+	if (b->driver == CFG_BYPASS_XDP)
+		for (unsigned int i = 0; i < cfg->n_ports; i++)
+			if (cfg_port_iface(&cfg->ports[i], iface, sizeof(iface)) != 0)
+				abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,6 +126,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!cfg->dpdk.lcore_set[cfg->workers.lcores[i]] ||
 			    cfg->workers.lcores[i] == cfg->dpdk.main_lcore)
 				abort();
+		check_ha(cfg);
+		check_bypass(cfg);
 	} else if (errs->count == 0) {
 		/* An invalid config always says why. */
 		abort();

@@ -392,7 +392,7 @@ test_cfg_node_parse_unknown_top_level(void **state)
 	(void)state;
 	assert_only_error(parse_edits(BASE_LINES + 1, "nodes = { };", 0), BASE_LINES + 1,
 	                  "unknown top-level setting \"nodes\" (allowed: node, dpdk, ports, "
-	                  "link_pairs, workers, control, log, policy, mitigation)");
+	                  "link_pairs, workers, control, log, policy, mitigation, ha, bypass)");
 }
 
 static void
@@ -419,7 +419,8 @@ test_cfg_node_parse_unknown_in_every_group(void **state)
 	assert_error(L_PORT0, "unknown setting \"mtu\" in ports[0] (allowed: name, device, "
 	                      "rx_desc, tx_desc, promiscuous)");
 	assert_error(L_LINK_PAIRS, "unknown setting \"peer\" in link_pairs[0] (allowed: name, "
-	                           "upstream, protected)");
+	                           "upstream, protected, mode, upstream_address, "
+	                           "protected_address, upstream_gateway, protected_gateway)");
 	assert_error(L_WORKERS, "unknown setting \"queues\" in workers (allowed: lcores, burst, "
 	                        "idle_sleep_us, mbufs)");
 	assert_error(L_CONTROL, "unknown setting \"port\" in control (allowed: socket, "
@@ -1562,6 +1563,28 @@ test_cfg_node_load_valid_full(void **state)
 	assert_int_equal(cfg.mitigation.blocklist_size, 524288);
 	assert_int_equal(cfg.mitigation.rate_sources, 32768);
 	assert_int_equal(cfg.mitigation.offender_ring, 2048);
+	/* The l3 link pair, ha and bypass (every value is checked in test_ha.c). */
+	assert_int_equal(cfg.link_pairs[0].mode, CFG_PAIR_L2);
+	assert_int_equal(cfg.link_pairs[1].mode, CFG_PAIR_L3);
+	assert_int_equal(cfg.link_pairs[1].side[CFG_SIDE_UPSTREAM].n_addrs, 2);
+	assert_int_equal(cfg.link_pairs[1].side[CFG_SIDE_PROTECTED].n_addrs, 1);
+	assert_true(cfg.link_pairs[1].side[CFG_SIDE_UPSTREAM].has_gw6);
+	assert_true(cfg.link_pairs[1].side[CFG_SIDE_PROTECTED].has_gw4);
+	assert_true(cfg.ha.enabled);
+	assert_int_equal(cfg.ha.mode, CFG_HA_CLUSTER);
+	assert_int_equal(cfg.ha.n_peers, 2);
+	assert_int_equal(cfg.ha.peers[1].port, 7411);
+	assert_int_equal(cfg.ha.max_flaps, 3);
+	assert_int_equal(cfg.ha.min_active_links, 2);
+	assert_int_equal(cfg.ha.n_vrrp, 1);
+	assert_int_equal(cfg.ha.vrrp[0].link_pair, 1);
+	assert_int_equal(cfg.ha.vrrp[0].side, CFG_SIDE_PROTECTED);
+	assert_int_equal(cfg.ha.vrrp[0].checksum, CFG_VRRP_CSUM_V2_COMPAT);
+	assert_int_equal(cfg.bypass.driver, CFG_BYPASS_SYSFS);
+	assert_int_equal(cfg.bypass.watchdog_ms, 50);
+	assert_false(cfg.bypass.start_in_bypass);
+	assert_true(cfg.bypass.rearm_auto);
+	assert_string_equal(cfg.bypass.sysfs.watchdog_kick, "kick");
 }
 
 static void
