@@ -204,15 +204,6 @@ struct byp_driver *
 byp_drv_xdp_create(const struct byp_xdp_conf *conf);
 
 /*
- * The kernel interface a port's device string names: the value of its "iface=" devarg
- * ("net_af_packet0,iface=up0,framecnt=4096" -> "up0"). Pure.
- * @return 0, -ENOENT (no iface= devarg: a PCI device or another vdev), -ENAMETOOLONG, or
- *         -EINVAL (an empty name).
- */
-int
-byp_devargs_iface(const char *device, char *ifname, size_t len);
-
-/*
  * Check a state record read from a pinned map: @len bytes at @buf. Pure.
  * @return 0 when it is a Rampart record of this layout, -ENODATA when it was never
  *         initialised (all zero magic), -EPROTO for another layout or magic, -EINVAL when

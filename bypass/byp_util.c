@@ -1,38 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Pure helpers of the drivers, apart so that the unit tests and the fuzz target reach them
- * without libbpf: the iface= devarg of a port, and the check of a pinned XDP state record.
+ * without libbpf: the check of a pinned XDP state record.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "byp.h"
 #include "byp_xdp.h"
-
-int
-byp_devargs_iface(const char *device, char *ifname, size_t len)
-{
-	const char *p = strchr(device, ',');
-
-	/* The first word is the driver instance; devargs follow, comma-separated. */
-	while (p != NULL) {
-		const char *arg = p + 1, *end = strchr(arg, ',');
-		size_t n = end != NULL ? (size_t)(end - arg) : strlen(arg);
-
-		if (n >= 6 && strncmp(arg, "iface=", 6) == 0) {
-			n -= 6;
-			if (n == 0)
-				return -EINVAL;
-			if (n >= len)
-				return -ENAMETOOLONG;
-			memcpy(ifname, arg + 6, n);
-			ifname[n] = '\0';
-			return 0;
-		}
-		p = end;
-	}
-	return -ENOENT;
-}
 
 int
 byp_xdp_state_check(const void *buf, size_t len)

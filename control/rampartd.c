@@ -331,7 +331,7 @@ bypass_xdp_conf(const struct cfg_node *cfg, struct byp_xdp_conf *xc, char *err, 
 		char *names[2] = { xc->pairs[i].upstream, xc->pairs[i].protected };
 
 		for (unsigned int s = 0; s < 2; s++) {
-			int ret = byp_devargs_iface(ports[s]->device, names[s], BYP_IFNAME_MAX);
+			int ret = cfg_port_iface(ports[s], names[s], BYP_IFNAME_MAX);
 
 			if (ret < 0) {
 				snprintf(err, errlen, "bypass driver xdp needs a kernel interface on "

@@ -5,8 +5,7 @@
  *   'c'  a control request to the bypass commands (bypass.status, .engage, .disconnect,
  *        .clear) of a manager over the recording driver, through the server's dispatcher;
  *   's'  a state record read from a pinned XDP map (byp_xdp_state_check);
- *   'v'  a value read back from a sysfs relay file (byp_sysfs_value_is);
- *   'd'  a port's device string, for its iface= devarg (byp_devargs_iface).
+ *   'v'  a value read back from a sysfs relay file (byp_sysfs_value_is).
  *
  * Every reply must be an object with a boolean "ok"; the manager must stay consistent (its
  * state one of the three) whatever the sequence of requests.
@@ -83,8 +82,6 @@ fuzz_control(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char buf[512];
-
 	if (size == 0)
 		return 0;
 	switch (data[0]) {
@@ -98,17 +95,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 'v':
 		byp_sysfs_value_is((const char *)data + 1, size - 1, "1");
 		byp_sysfs_value_is((const char *)data + 1, size - 1, "bypass\n");
-		break;
-	case 'd':
-		if (size - 1 < sizeof(buf)) {
-			char name[BYP_IFNAME_MAX];
-
-			memcpy(buf, data + 1, size - 1);
-			buf[size - 1] = '\0';
-			if (byp_devargs_iface(buf, name, sizeof(name)) == 0 &&
-			    (name[0] == '\0' || strlen(name) >= sizeof(name) || strchr(name, ',')))
-				abort();
-		}
 		break;
 	default:
 		break;
