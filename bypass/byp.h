@@ -204,6 +204,32 @@ struct byp_driver *
 byp_drv_xdp_create(const struct byp_xdp_conf *conf);
 
 /*
+ * The ixgbe bypass driver (byp_drv_ixgbe.c, in its own library byp_ixgbe_dep, built with the
+ * meson option ixgbe_bypass where rte_pmd_ixgbe.h exists): a bypass adapter driven through
+ * the ixgbe PMD's rte_pmd_ixgbe_bypass_*() on the DPDK ports that control its relays. The
+ * adapter's watchdog counts in steps of 1.5 to 32 s, so watchdog_ms is rounded up to one.
+ */
+#define BYP_IXGBE_MAX_PORTS CFG_MAX_LINK_PAIRS
+
+struct byp_ixgbe_conf {
+	unsigned int watchdog_ms; /* 0: the adapter's watchdog off */
+	unsigned int n_ports;
+	uint16_t ports[BYP_IXGBE_MAX_PORTS]; /* DPDK port ids, one per adapter */
+};
+
+struct byp_driver *
+byp_drv_ixgbe_create(const struct byp_ixgbe_conf *conf);
+
+/* The adapter's watchdog step (RTE_PMD_IXGBE_BYPASS_TMT_*) for @watchdog_ms: the shortest at
+ * least as long; 0 (off) for 0; -ERANGE above 32 s. */
+int
+byp_ixgbe_timeout(unsigned int watchdog_ms);
+
+/* The length of step @tmt in ms (0 for off or out of range). */
+unsigned int
+byp_ixgbe_timeout_ms(int tmt);
+
+/*
  * Check a state record read from a pinned map: @len bytes at @buf. Pure.
  * @return 0 when it is a Rampart record of this layout, -ENODATA when it was never
  *         initialised (all zero magic), -EPROTO for another layout or magic, -EINVAL when
