@@ -884,3 +884,9 @@ while True:
 print(buf.decode().strip())
 PYEOF
 }
+
+# rp_flow_gap_at T: the longest of the last flow's longest gaps that began within 0.1 s of T
+# (CLOCK_REALTIME seconds, rp_now), in ms; 0 when none did.
+rp_flow_gap_at() {
+	rp_flow_field "max([g['ms'] for g in d['gaps'] if abs(g['from'] - $1) < 0.1] or [0])"
+}
