@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-WATCHDOG_MS=${RP_WATCHDOG_MS:-20}
+WATCHDOG_MS=$RP_BYP_WATCHDOG_MS
 
 rp_byp_init bd
 rp_require_daemon

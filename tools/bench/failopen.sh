@@ -16,6 +16,11 @@
 # received. The longest gap of the whole run is shown too: one longer than the kill's, elsewhere
 # in the run, is the machine's (scheduling), not the bypass's.
 #
+# A run in which the watchdog fires before the kill is void and done again (at most three
+# times in a row): the machine stalled the heartbeat (on a shared VM its threads are sometimes
+# not run for tens of ms) and failed open early, rightly, so there is no failover left to time.
+# The count of void runs is printed.
+#
 # Target (issue 5): gap <= watchdog + 5 ms. The heartbeat is fed every watchdog / 4, and the
 # program latches on the first frame after the heartbeat is older than the watchdog, so the gap
 # is the watchdog minus the age of the last heartbeat at the kill, plus the flow's spacing.
@@ -53,6 +58,8 @@ rp_byp_topo
 RESULTS=$RP_TMP/results.jsonl
 : >"$RESULTS"
 
+# run_one WATCHDOG RUN: one measured kill; returns 1 when the run is void (the watchdog fired
+# before the kill: the machine stalled the heartbeat, and there is no failover left to time).
 run_one() {
 	local wd=$1 run=$2 t_kill
 	rp_byp_write_config "$RP_TMP/node.conf" "$wd" "" 'rearm = "manual";'
@@ -60,6 +67,15 @@ run_one() {
 	rp_byp_wait_state inline 15
 	rp_flow_start $((5700 + run)) "$RATE" "$SECS"
 	sleep 1
+	if [ "$(rp_byp_status 'd["engages"]["watchdog"]')" != 0 ]; then
+		rp_log "void run: the watchdog fired before the kill ($(rp_byp_status 'd["heartbeat"]'))"
+		kill -KILL "$RP_DAEMON_PID"
+		rp_wait_exit "$RP_DAEMON_PID" 10
+		rp_flow_wait
+		mv "$RP_DAEMON_LOG" "$RP_TMP/rampartd-$wd-$run-void.log"
+		VOID=$((VOID + 1))
+		return 1
+	fi
 	t_kill=$(rp_now)
 	kill -KILL "$RP_DAEMON_PID"
 	rp_wait_exit "$RP_DAEMON_PID" 10
@@ -75,17 +91,25 @@ print(json.dumps({"watchdog_ms": wd, "run": run, "gap_ms": max(at or [0.0]), "lo
 ' "$wd" "$run" "$t_kill" >>"$RESULTS"
 }
 
+VOID=0
 for wd in $WATCHDOGS; do
 	for ((run = 1; run <= RUNS; run++)); do
 		rp_log "watchdog $wd ms, run $run of $RUNS"
-		run_one "$wd" "$run"
+		tries=0
+		until run_one "$wd" "$run"; do
+			tries=$((tries + 1))
+			[ "$tries" -lt 3 ] || rp_fail "watchdog $wd ms: three void runs in a row"
+		done
 	done
 done
+rp_log "void runs (the watchdog fired before the kill, redone): $VOID"
+echo "$VOID" >"$RP_TMP/void"
 
-"$RP_PY" - "$RESULTS" "$RATE" "$SLACK_MS" "${BENCH_JSON:-}" <<'PYEOF'
+
+"$RP_PY" - "$RESULTS" "$RATE" "$SLACK_MS" "${BENCH_JSON:-}" "$VOID" <<'PYEOF'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-rate, slack, out = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+rate, slack, out, void = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 print()
 print("fail-open on kill -9: XDP bypass, in-kernel watchdog, %d datagrams/s of 64-byte UDP" % rate)
 print()
@@ -111,7 +135,9 @@ for wd in sorted({r["watchdog_ms"] for r in rows}):
 print()
 print("runs: those with a gap at the kill / all; gaps in ms, at the kill; lost = sent - received;")
 print("elsewhere: the longest gap of a run that was not the kill's, when longer than it (noise)")
+print("void runs redone (the watchdog fired before the kill: the machine stalled): %d" % void)
 if out:
-    json.dump({"rate_pps": rate, "results": summary}, open(out, "w"), indent=1)
+    json.dump({"rate_pps": rate, "void_runs": void, "results": summary}, open(out, "w"),
+              indent=1)
 sys.exit(0 if ok_all else 1)
 PYEOF

@@ -11,10 +11,13 @@
  * The receiver stops S seconds after it starts or one second after the sender's last datagram
  * (a datagram marked last), and prints one JSON object:
  *   {"received": N, "sent": N, "lost": N, "duplicates": N, "reordered": N, "rate_pps": R,
- *    "max_gap_ms": G, "gaps": [{"ms": G, "from": T, "to": T, "after_seq": N}, ...]}
- * where T is CLOCK_REALTIME in seconds (so a test can put it beside `date +%s.%N`) and "gaps"
- * lists the N longest (default 5), longest first. "sent" is the last datagram's count, known
- * when it arrived (else the highest number seen plus one).
+ *    "max_gap_ms": G, "gaps": [{"ms": G, "from": T, "to": T, "after_seq": N}, ...],
+ *    "losses": [{"first_seq": N, "count": N, "after": T}, ...]}
+ * where T is CLOCK_REALTIME in seconds (so a test can put it beside `date +%s.%N`), "gaps"
+ * lists the N longest (default 5), longest first, and "losses" the runs of numbers that never
+ * arrived (a late arrival is not a loss), in order, at most 64, each with the arrival time of
+ * the datagram just before it: a cut wire shows as a loss, a delay only as a gap. "sent" is the
+ * last datagram's count, known when it arrived (else the highest number seen plus one).
  *
  * The sender paces itself with clock_nanosleep to each datagram's due time (timer slack 1 us)
  * and sends every datagram that fell due; a stall of the machine therefore shows as a burst,
@@ -37,6 +40,7 @@
 
 #define FG_MAGIC 0x46474150u /* "FGAP" */
 #define FG_MAX_GAPS 32
+#define FG_MAX_LOSSES 64
 #define FG_MIN_SIZE 32
 
 struct fg_hdr {
@@ -181,6 +185,8 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 	uint64_t received = 0, dups = 0, reordered = 0, total = 0, max_seq = 0;
 	uint64_t deadline, last_seen = 0, last_seq = 0, end_after = 0;
 	double first_t = 0, prev_t = 0;
+	double *arrived = NULL; /* arrival time of each number, 0 when it never came */
+	unsigned int n_losses = 0;
 	unsigned char *seen = NULL;
 	size_t seen_len = 0;
 	struct gap gaps[FG_MAX_GAPS];
@@ -241,7 +247,8 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 		if (seen == NULL) {
 			seen_len = (size_t)h.total;
 			seen = calloc(seen_len, 1);
-			if (seen == NULL)
+			arrived = calloc(seen_len, sizeof(*arrived));
+			if (seen == NULL || arrived == NULL)
 				return 1;
 			total = h.total;
 		}
@@ -254,6 +261,7 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 			continue;
 		}
 		seen[h.seq] = 1;
+		arrived[h.seq] = t;
 		received++;
 		if (received == 1) {
 			first_t = t;
@@ -286,7 +294,21 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 		printf("%s{\"ms\": %.3f, \"from\": %.6f, \"to\": %.6f, \"after_seq\": %llu}",
 		       i > 0 ? ", " : "", gaps[i].ms, gaps[i].from, gaps[i].to,
 		       (unsigned long long)gaps[i].after_seq);
+	printf("], \"losses\": [");
+	for (uint64_t q = 0; q < total && n_losses < FG_MAX_LOSSES; q++) {
+		uint64_t first = q;
+
+		if (seen[q])
+			continue;
+		while (q + 1 < total && !seen[q + 1])
+			q++;
+		printf("%s{\"first_seq\": %llu, \"count\": %llu, \"after\": %.6f}",
+		       n_losses > 0 ? ", " : "", (unsigned long long)first,
+		       (unsigned long long)(q - first + 1), first > 0 ? arrived[first - 1] : 0.0);
+		n_losses++;
+	}
 	printf("]}\n");
+	free(arrived);
 	free(seen);
 	close(fd);
 	return 0;
