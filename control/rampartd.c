@@ -275,13 +275,14 @@ static bool
 bypass_alive(void *arg)
 {
 	struct daemon *d = arg;
+	struct dp *dp = __atomic_load_n(&d->dp, __ATOMIC_ACQUIRE);
 	int64_t now = mono_ms();
 	uint64_t ticks = __atomic_load_n(&d->ctl_ticks, __ATOMIC_ACQUIRE);
 	bool ok = true;
 
-	if (d->dp != NULL && __atomic_load_n(&d->dp->running, __ATOMIC_ACQUIRE)) {
-		for (unsigned int w = 0; w < d->dp->n_workers; w++) {
-			uint64_t loops = dp_worker_loops(d->dp, w);
+	if (dp != NULL && __atomic_load_n(&dp->running, __ATOMIC_ACQUIRE)) {
+		for (unsigned int w = 0; w < dp->n_workers; w++) {
+			uint64_t loops = dp_worker_loops(dp, w);
 
 			if (loops == d->hb_loops[w])
 				ok = false;
@@ -478,12 +479,18 @@ bypass_ready(struct daemon *d)
 		byp_ready(d->byp);
 }
 
-/* A stop, clean or not: leave the wire as on_stop says, before the workers stop. */
+/*
+ * A stop, clean or not: leave the wire as on_stop says, before the workers stop, and stop the
+ * heartbeat thread, which reads the workers' counters, before the dataplane is freed.
+ */
 static void
 bypass_stop(struct daemon *d)
 {
-	if (d->byp != NULL && byp_stop(d->byp) < 0)
+	if (d->byp == NULL)
+		return;
+	if (byp_stop(d->byp) < 0)
 		RP_LOG(ERR, "bypass: applying on_stop failed: the device may be left inline");
+	byp_hb_stop(d->byp);
 }
 
 static void
