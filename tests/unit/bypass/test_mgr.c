@@ -411,7 +411,7 @@ static bool alive_answer;
 static bool
 alive_cb(void *arg)
 {
-	(*(unsigned int *)arg)++;
+	__atomic_fetch_add((unsigned int *)arg, 1, __ATOMIC_RELAXED);
 	return __atomic_load_n(&alive_answer, __ATOMIC_RELAXED);
 }
 
@@ -422,6 +422,17 @@ sleep_ms(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) != 0)
 		;
+}
+
+/* Wait (at most 2 s) until the heartbeat thread has asked `alive` @n more times. */
+static void
+wait_asked(unsigned int *asked, unsigned int n)
+{
+	unsigned int want = __atomic_load_n(asked, __ATOMIC_RELAXED) + n;
+
+	for (int i = 0; i < 2000 && __atomic_load_n(asked, __ATOMIC_RELAXED) < want; i++)
+		sleep_ms(1);
+	assert_true(__atomic_load_n(asked, __ATOMIC_RELAXED) >= want);
 }
 
 static void
@@ -436,26 +447,30 @@ test_byp_hb_feeds_only_when_alive(void **state)
 	__atomic_store_n(&alive_answer, true, __ATOMIC_RELAXED);
 	assert_int_equal(byp_hb_start(f->b, alive_cb, &asked), 0);
 	assert_int_equal(byp_hb_start(f->b, alive_cb, &asked), -EALREADY);
-	/* watchdog_ms 20: a step every 5 ms. */
-	sleep_ms(200);
+	/* watchdog_ms 20: a step every 5 ms, each one fed while alive. */
+	wait_asked(&asked, 10);
 	fed = __atomic_load_n(&f->log.count[BYP_REC_HEARTBEAT], __ATOMIC_RELAXED);
-	assert_true(fed >= 10);
-	assert_true(fed <= 45);
+	assert_true(fed >= 9);
 	__atomic_store_n(&alive_answer, false, __ATOMIC_RELAXED);
-	sleep_ms(20);
+	/* A step that asked before the change may still feed: wait for two that asked after. */
+	wait_asked(&asked, 2);
 	fed = __atomic_load_n(&f->log.count[BYP_REC_HEARTBEAT], __ATOMIC_RELAXED);
-	sleep_ms(100);
+	wait_asked(&asked, 10);
 	assert_int_equal(__atomic_load_n(&f->log.count[BYP_REC_HEARTBEAT], __ATOMIC_RELAXED), fed);
 	byp_status_get(f->b, &st);
 	assert_true(st.hb_running);
 	withheld = st.hb_withheld;
-	assert_true(withheld >= 5);
+	assert_true(withheld >= 10);
 	assert_int_equal(st.hb_feeds, fed);
+	/* Alive again: fed again. */
+	__atomic_store_n(&alive_answer, true, __ATOMIC_RELAXED);
+	wait_asked(&asked, 3);
+	assert_true(__atomic_load_n(&f->log.count[BYP_REC_HEARTBEAT], __ATOMIC_RELAXED) > fed);
 	byp_hb_stop(f->b);
 	byp_hb_stop(f->b);
 	byp_status_get(f->b, &st);
 	assert_false(st.hb_running);
-	assert_true(asked >= fed + withheld);
+	assert_int_equal(__atomic_load_n(&asked, __ATOMIC_RELAXED), st.hb_feeds + st.hb_withheld);
 }
 
 static void
