@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "ctl.h"
+#include "dp.h"
 #include "ctl_priv.h"
 #include "ha.h"
 
@@ -95,6 +96,62 @@ peer_json(const struct ha_peer_status *p)
 			 "master_of", p->master_of);
 }
 
+const char *
+ctl_ha_role(const struct ctl_node *node)
+{
+	static struct ha_status st;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	enum ha_role role;
+
+	if (node->ha == NULL || !node->cfg->ha.enabled)
+		return ha_role_name(HA_ROLE_STANDALONE);
+	pthread_mutex_lock(&lock);
+	ha_coord_status(node->ha, &st);
+	role = st.role;
+	pthread_mutex_unlock(&lock);
+	return ha_role_name(role);
+}
+
+/* What the node answered for itself and what its workers did with HA frames. @st may be
+ * NULL when there is no coordinator (the responder's counters are then zero). */
+static json_t *
+node_traffic_json(const struct ctl_node *node, const struct ha_status *st)
+{
+	static const struct ha_status none;
+	struct dp_ha_counters hc;
+	json_t *t = json_object();
+
+	if (st == NULL)
+		st = &none;
+	dp_ha_counters_get(node->dp, -1, &hc);
+#define T(k, v) json_object_set_new(t, k, json_integer((json_int_t)(v)))
+	T("punted", hc.punted);
+	T("punt_lost", hc.punt_lost);
+	T("standby_dropped", hc.standby_dropped);
+	T("uninspected", hc.uninspected);
+	T("l3_forwarded", hc.l3_forwarded);
+	T("l3_ttl_exceeded", hc.l3_ttl_exceeded);
+	T("l3_no_route", hc.l3_no_route);
+	T("l3_not_routable", hc.l3_not_routable);
+	T("l3_non_ip", hc.l3_non_ip);
+	T("control_sent", hc.ctl_sent);
+	T("control_dropped", hc.ctl_dropped);
+	T("arp_replies", st->local.arp_replies);
+	T("na_replies", st->local.na_replies);
+	T("echo_replies", st->local.echo_replies);
+	T("arp_requests", st->local.arp_requests);
+	T("ns_requests", st->local.ns_requests);
+	T("announcements", st->local.announcements);
+	T("neighbours_learned", st->local.learned);
+	T("malformed", st->local.malformed);
+	T("ignored", st->local.ignored);
+	T("conflicts", st->local.conflicts);
+	T("rate_limited", st->local.rate_limited);
+	T("tx_errors", st->local.tx_errors);
+#undef T
+	return t;
+}
+
 json_t *
 ctl_view_ha(const struct ctl_node *node)
 {
@@ -103,12 +160,17 @@ ctl_view_ha(const struct ctl_node *node)
 	const struct cfg_node *cfg = node->cfg;
 	json_t *inst, *peers, *links, *j;
 
-	if (node->ha == NULL || !cfg->ha.enabled) {
-		return json_pack("{s:b, s:s, s:s}", "enabled", false, "mode", "standalone", "role",
-				 ha_role_name(HA_ROLE_STANDALONE));
-	}
 	pthread_mutex_lock(&st_lock);
-	ha_coord_status(node->ha, &st);
+	if (node->ha != NULL)
+		ha_coord_status(node->ha, &st);
+	if (node->ha == NULL || !cfg->ha.enabled) {
+		/* Standalone; l3 link pairs still have a coordinator answering for the node. */
+		j = json_pack("{s:b, s:s, s:s, s:o}", "enabled", false, "mode", "standalone",
+			      "role", ha_role_name(HA_ROLE_STANDALONE), "node_traffic",
+			      node_traffic_json(node, node->ha != NULL ? &st : NULL));
+		pthread_mutex_unlock(&st_lock);
+		return j;
+	}
 	inst = json_array();
 	for (unsigned int i = 0; i < st.n_instances; i++)
 		json_array_append_new(inst, instance_json(&st.inst[i]));
@@ -146,6 +208,7 @@ ctl_view_ha(const struct ctl_node *node)
 		      (json_int_t)st.notify_failures, "skipped", (json_int_t)st.notify_skipped,
 		      "instances", inst,
 		      "peers", peers);
+	json_object_set_new(j, "node_traffic", node_traffic_json(node, &st));
 	pthread_mutex_unlock(&st_lock);
 	return j;
 }

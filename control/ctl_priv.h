@@ -17,4 +17,10 @@ ctl_now_ms(void);
 int
 ctl_args_only(json_t *args, const char *const *allowed, const char **error);
 
+struct ctl_node;
+
+/* The node's HA role in one word, for the status view: "standalone" without an ha block. */
+const char *
+ctl_ha_role(const struct ctl_node *node);
+
 #endif /* RAMPART_CTL_PRIV_H */

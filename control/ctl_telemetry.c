@@ -268,6 +268,13 @@ tel_blocklist(const char *cmd, const char *params, struct rte_tel_data *d)
 	return tel_answer(d, tel_view_blocklist, NULL, NULL);
 }
 
+static int
+tel_ha(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	return tel_answer(d, ctl_view_ha, "instances", params);
+}
+
 /* Commands other modules add with ctl_telemetry_add(); the callback finds its view by the
  * command's name, which rte_telemetry passes. Written before the commands are registered and
  * never after, so the telemetry thread reads them without a lock. */
@@ -332,6 +339,8 @@ ctl_telemetry_register(struct ctl_node *node)
 		  "Drops by reason, totals and per worker. Parameter: worker lcore" },
 		{ "/rampart/blocklist", tel_blocklist,
 		  "Dynamic blocklist: count, capacity and counters. No parameters" },
+		{ "/rampart/ha", tel_ha,
+		  "HA mode, role, VRRP instances, peers, links, flaps. Parameter: instance name" },
 	};
 	int ret = 0;
 

@@ -107,7 +107,7 @@ ctl_view_status(const struct ctl_node *node)
 		       "control", control,
 		       "workers", workers,
 		       "link_pairs", pairs,
-		       "ha", "role", ha_role_name(HA_ROLE_STANDALONE),
+		       "ha", "role", ctl_ha_role(node),
 		       "bypass", ctl_view_bypass_brief(node));
 	return st;
 }

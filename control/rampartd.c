@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "ctl.h"
 #include "dp.h"
+#include "ha.h"
 
 static int rp_logtype = RTE_LOGTYPE_USER1;
 
@@ -60,6 +61,7 @@ struct daemon {
 	unsigned int ticks;
 	bool link_up[DP_MAX_PORTS];
 	bool link_known[DP_MAX_PORTS];
+	struct ha_coord *ha;
 	/* Bypass (the bypass_* functions below). */
 	struct byp *byp;                     /* [R] after bypass_setup() */
 	uint64_t ctl_ticks;                  /* [a] control thread: +1 every tick */
@@ -236,7 +238,7 @@ links_watch(struct daemon *d)
 
 /* ---------------------------------------------------------------------------------------------
  * Bypass (docs/bypass.md): the driver from the config, the heartbeat's liveness test, health,
- * link-failure trigger, ready, stop, and the test-only fault hook.
+ * link-failure trigger, ready, stop, the test-only fault hook, and what HA asks of the bypass.
  */
 
 /*
@@ -299,21 +301,29 @@ bypass_alive(void *arg)
 	return ok;
 }
 
-/* Every change of the bypass state is logged once, here, whichever thread made it. */
+/*
+ * Every change of the bypass state is logged once, here, whichever thread made it. Back inline
+ * (an operator's clear, a re-arm), HA's flap limit is reset so that its instances run again: a
+ * request to the HA thread, safe from any thread. Inline changes come from the control thread,
+ * which owns d->ha.
+ */
 static void
 bypass_changed(void *arg, enum byp_state state, enum byp_reason reason)
 {
-	(void)arg;
-	if (state == BYP_STATE_INLINE)
+	struct daemon *d = arg;
+
+	if (state == BYP_STATE_INLINE) {
 		RP_LOG(NOTICE, "bypass: inline, traffic goes through the dataplane");
-	else if (state == BYP_STATE_BYPASS)
+		ha_coord_flaps_clear(d->ha);
+		return;
+	}
+	if (state == BYP_STATE_BYPASS)
 		RP_LOG(WARNING, "bypass: engaged (%s): upstream is wired to protected uninspected",
 		       byp_reason_name(reason));
 	else
 		RP_LOG(WARNING, "bypass: disconnected (%s): both sides dropped",
 		       byp_reason_name(reason));
 }
-
 /* The XDP driver's interfaces: the iface= of each link pair's two ports. */
 static int
 bypass_xdp_conf(const struct cfg_node *cfg, struct byp_xdp_conf *xc, char *err, size_t errlen)
@@ -505,8 +515,6 @@ bypass_destroy(struct daemon *d)
  * fault.worker-stall {"worker": W, "ms": MS}: worker W stops making progress for MS ms, as a
  * wedged one would. Integration tests only: registered when RAMPART_FAULT_HOOKS=1.
  */
-#pragma weak dp_worker_stall
-
 static int
 fault_worker_stall(void *ctx, json_t *args, json_t **data, const char **error)
 {
@@ -553,12 +561,73 @@ bypass_register(struct daemon *d)
 	}
 	if (hooks == NULL || strcmp(hooks, "1") != 0)
 		return 0;
-	if (dp_worker_stall == NULL) {
-		RP_LOG(WARNING, "RAMPART_FAULT_HOOKS=1, but this dataplane has no worker stall hook");
-		return 0;
-	}
 	RP_LOG(WARNING, "RAMPART_FAULT_HOOKS=1: test-only fault commands are enabled");
 	return ctl_server_register(d->srv, "fault.worker-stall", fault_worker_stall, d);
+}
+
+
+/* The HA coordinator's log lines, on its own thread. */
+static void
+ha_log(void *arg, int level, const char *msg)
+{
+	(void)arg;
+	rte_log((uint32_t)level, rp_logtype, "rampartd: %s\n", msg);
+}
+
+/* HA's flap limit (or its link monitor) engages the bypass, by the reason's name. */
+static int
+ha_bypass_engage(void *arg, const char *reason)
+{
+	struct daemon *d = arg;
+	int r = byp_reason_parse(reason);
+
+	if (d->byp == NULL)
+		return -ENODEV;
+	if (r < 0) {
+		RP_LOG(ERR, "bypass requested by HA for an unknown reason \"%s\"", reason);
+		return r;
+	}
+	return byp_engage(d->byp, (enum byp_reason)r);
+}
+
+static bool
+ha_bypass_engaged(void *arg)
+{
+	struct daemon *d = arg;
+
+	return d->byp != NULL && byp_state_get(d->byp) != BYP_STATE_INLINE;
+}
+
+/* Start the HA coordinator when the config asks for HA or has l3 link pairs. */
+static int
+ha_start(struct daemon *d)
+{
+	struct ha_hooks hooks = {
+		.arg = d, .log = ha_log, .bypass_engage = ha_bypass_engage,
+		.bypass_engaged = ha_bypass_engaged,
+	};
+	char err[512];
+	int ret;
+
+	if (!ha_needed(&d->cfg))
+		return 0;
+	d->ha = ha_coord_create(&d->cfg, d->dp, &hooks, err, sizeof(err));
+	if (d->ha == NULL) {
+		RP_LOG(ERR, "%s", err);
+		return -errno;
+	}
+	ret = ha_coord_start(d->ha);
+	if (ret < 0) {
+		RP_LOG(ERR, "cannot start the HA thread: %s", strerror(-ret));
+		return ret;
+	}
+	d->node.ha = d->ha;
+	if (d->cfg.ha.enabled)
+		RP_LOG(NOTICE, "ha: %s, %s, %u VRRP instance%s, %u peer%s",
+		       cfg_ha_mode_name(d->cfg.ha.mode), d->cfg.ha.primary ? "primary" : "secondary",
+		       d->cfg.ha.n_vrrp, d->cfg.ha.n_vrrp == 1 ? "" : "s", d->cfg.ha.n_peers,
+		       d->cfg.ha.n_peers == 1 ? "" : "s");
+	return 0;
 }
 
 static int
@@ -705,6 +774,8 @@ run(struct daemon *d, const char *argv0)
 	ret = ctl_views_register(d->srv, &d->node);
 	if (ret == 0)
 		ret = bypass_register(d);
+	if (ret == 0)
+		ret = ctl_ha_register(d->srv, &d->node);
 	if (ret < 0) {
 		RP_LOG(ERR, "cannot register the control commands: %s", strerror(-ret));
 		goto out;
@@ -725,6 +796,8 @@ run(struct daemon *d, const char *argv0)
 		RP_LOG(ERR, "%s", err);
 		goto out;
 	}
+	if (ha_start(d) < 0)
+		goto out;
 	RP_LOG(NOTICE, "node %s ready: %u ports, %u link pairs, %u workers, control socket %s",
 	       d->cfg.node.id, d->dp->n_ports, d->cfg.n_link_pairs, d->dp->n_workers,
 	       d->cfg.control.socket);
@@ -737,6 +810,10 @@ run(struct daemon *d, const char *argv0)
 out:
 	bypass_stop(d);
 	ctl_telemetry_close();
+	/* HA before the dataplane: a master's priority-0 adverts leave while the ports run. */
+	ha_coord_destroy(d->ha);
+	d->ha = NULL;
+	d->node.ha = NULL;
 	dp_destroy(d->dp);
 	d->dp = NULL;
 	ctl_server_destroy(d->srv);

@@ -25,7 +25,13 @@
 
 struct dp_policy;
 struct dp_blocklist;
+struct dp_ha_rt;
+struct dp_ha_state;
+struct dp_ctl_mbox;
+struct dp_l3_port;
+struct dp_neigh_table;
 struct rte_ring;
+struct rte_mbuf;
 
 #define DP_MAX_PORTS CFG_MAX_PORTS
 #define DP_MAX_WORKERS CFG_MAX_WORKERS
@@ -67,6 +73,22 @@ struct dp_mitigation_counters {
 	uint64_t drops[DP_DROP__MAX];
 };
 
+/* Counters of the node's own traffic (docs/ha.md), per worker (or summed). */
+struct dp_ha_counters {
+	uint64_t punted;            /* frames put on the exception ring */
+	uint64_t punt_lost;         /* frames dropped because the ring was full */
+	uint64_t standby_dropped;   /* frames not forwarded by a standby link pair */
+	uint64_t uninspected;       /* frames forwarded around the policy (bypass) */
+	uint64_t l3_forwarded;      /* l3: frames routed with MACs rewritten */
+	uint64_t l3_ttl_exceeded;   /* l3: TTL or hop limit would reach 0: dropped */
+	uint64_t l3_no_route;       /* l3: destination off-link and no gateway: dropped */
+	uint64_t l3_not_routable;   /* l3: multicast, broadcast, loopback, link-local or unspecified
+				     * destination: dropped, a router forwards none of them */
+	uint64_t l3_non_ip;         /* l3: frames neither IP nor ARP: dropped */
+	uint64_t ctl_sent;          /* frames of dp_ctl_send() handed to a port */
+	uint64_t ctl_dropped;       /* frames of dp_ctl_send() that the port or mailbox refused */
+};
+
 /* Per-worker state. Written only by its worker [W]; read by the control thread with relaxed
  * atomic loads. Allocated on the worker's NUMA socket. */
 struct dp_worker {
@@ -79,10 +101,22 @@ struct dp_worker {
 	volatile bool *stop;                       /* [C] set by the control thread */
 	struct dp_policy **policy;                 /* [R] the RCU-published policy slot */
 	const struct dp_blocklist *blocklist;      /* [R] */
+	struct dp_ha_rt **ha;                      /* [R] the RCU-published HA view slot */
+	const struct dp_l3_port *l3;               /* [R] per port index: the l3 side it is on */
+	const struct dp_neigh_table *neigh;        /* [R] l3 neighbours; NULL without l3 pairs */
+	struct rte_ring *exc;                      /* [W] enqueues, the HA coordinator dequeues */
+	unsigned int n_mbox;                       /* [R] control TX mailboxes this worker drains */
+	const struct dp_ctl_mbox *mbox;            /* [R] */
+	uint32_t *mbox_pending;                    /* [a] set by dp_ctl_send(), cleared by the
+						    * worker before it empties the mailboxes */
+	uint64_t stall_until;                      /* [a] TSC deadline of dp_worker_stall(), 0
+						    * when none: the control side sets it, the
+						    * worker clears it */
 	uint64_t loops __rte_cache_aligned;        /* [W] loop iterations, for liveness */
 	uint64_t idle_sleeps;                      /* [W] */
 	struct dp_port_counters port[DP_MAX_PORTS] __rte_cache_aligned; /* [W] */
 	struct dp_mitigation_counters mit __rte_cache_aligned;          /* [W] */
+	struct dp_ha_counters ha_ctr __rte_cache_aligned;               /* [W] */
 	struct dp_rate_table rate;                 /* [W] per-source limiter state */
 	struct rte_ring *offenders;                /* [W] enqueues, [C] dequeues: auto-block */
 } __rte_cache_aligned;
@@ -92,7 +126,9 @@ struct dp_port {
 	char name[CFG_NAME_MAX];    /* [R] */
 	uint16_t port_id;           /* [R] DPDK port id */
 	int socket_id;              /* [R] NUMA socket, SOCKET_ID_ANY when unknown */
-	uint16_t n_rxq, n_txq;      /* [R] */
+	uint16_t n_rxq, n_txq;      /* [R] n_txq counts the control TX queue when there is one */
+	int ctl_txq;                /* [R] tx queue reserved for dp_ctl_send(), or -1: the device
+				     * has none to spare and worker 0 sends control frames for it */
 	uint16_t rx_desc, tx_desc;  /* [R] after rte_eth_dev_adjust_nb_rx_tx_desc */
 	bool promiscuous;           /* [R] */
 	bool started;               /* [C] */
@@ -108,6 +144,8 @@ struct dp {
 	uint64_t policy_version;                   /* [C] generations compiled so far */
 	struct dp_blocklist *blocklist;            /* [C] writes; workers read lock-free */
 	pthread_mutex_t policy_lock;               /* readers off the control thread vs the swap */
+	struct dp_ha_rt *ha;                       /* dp_ha_set() writes, RCU-published */
+	struct dp_ha_state *ha_state;              /* exception path, control TX, l3 (dp_ha.c) */
 	struct rte_mempool *pool;                  /* [R] */
 	unsigned int n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
@@ -339,18 +377,30 @@ dp_tick(struct dp *dp);
  *
  * What the node owns and whether each link pair forwards is a struct dp_ha_conf published
  * with one RCU pointer swap by dp_ha_set(); workers read it once per burst.
+ *
+ * In a worker, for each burst of a port whose link pair has anything of this set (a port
+ * without any goes straight to the policy, as before):
+ *   1. VRRP, ARP and neighbour discovery for the node are punted, whatever the pair's state
+ *      and before the policy, so no policy can cut the node off its peers;
+ *   2. on a standby pair every other frame is dropped, except IP packets to a node address;
+ *   3. the policy, unless the pair is uninspected;
+ *   4. IP packets to a node address that the policy let through are punted (DP_PUNT_LOCAL):
+ *      the node's own addresses get the same protection as the hosts behind it;
+ *   5. on an l3 pair, what is left is routed out of the paired port, or punted unresolved.
  */
 #define DP_HA_MAX_ADDRS 128
 
 /* Why a frame was taken off the fast path: in the mbuf's hash.usr when dequeued. */
 enum dp_punt {
 	DP_PUNT_VRRP = 1,   /* IP protocol 112 with a VRID the port runs */
-	DP_PUNT_ARP,        /* ARP whose target (or sender, for a reply) is a node address, or
-			     * any ARP on an l3 port */
-	DP_PUNT_ND,         /* ICMPv6 neighbour/router discovery for a node address, or any on an
-			     * l3 port */
-	DP_PUNT_LOCAL,      /* another IP packet to a node address (ICMP echo, for example) */
-	DP_PUNT_UNRESOLVED, /* l3: the next hop's MAC is not known yet */
+	DP_PUNT_ARP,        /* ARP whose target or sender is a node address, or any ARP on an l3
+			     * port */
+	DP_PUNT_ND,         /* ICMPv6 neighbour solicitation or advertisement whose target is a
+			     * node address (any on an l3 port), or router/neighbour discovery
+			     * sent to a node address */
+	DP_PUNT_LOCAL,      /* another IP packet to a node address (ICMP echo, for example), once
+			     * the policy let it through */
+	DP_PUNT_UNRESOLVED, /* l3: the next hop's MAC is not known yet; the frame is as received */
 };
 
 /* An address the node answers for on one port: a VIP it owns, or an l3 interface address. */
@@ -365,32 +415,25 @@ struct dp_ha_conf {
 	bool pair_standby[CFG_MAX_LINK_PAIRS]; /* true: frames dropped (counted), not forwarded:
 						 * the l2 active-passive backup */
 	bool pair_uninspected[CFG_MAX_LINK_PAIRS]; /* true: forwarded without the policy (bypass
-						     * with no fail-open device) */
+						     * with no fail-open device); frames the parser
+						     * refused are forwarded too on an l2 pair */
 	uint8_t vrid_punt[DP_MAX_PORTS][32];   /* bitmap: VRIDs whose adverts, received on that
-						 * port, are punted */
+						 * port, are punted (bit 0, VRID 0, is ignored) */
 	unsigned int n_addrs;
 	struct dp_local_addr addrs[DP_HA_MAX_ADDRS];
 };
 
-/* Counters of the node's own traffic, per worker (or summed). */
-struct dp_ha_counters {
-	uint64_t punted;            /* frames put on the exception ring */
-	uint64_t punt_lost;         /* frames dropped because the ring was full */
-	uint64_t standby_dropped;   /* frames not forwarded by a standby link pair */
-	uint64_t uninspected;       /* frames forwarded around the policy (bypass) */
-	uint64_t l3_forwarded;      /* l3: frames routed with MACs rewritten */
-	uint64_t l3_ttl_exceeded;   /* l3: TTL or hop limit would reach 0: dropped */
-	uint64_t l3_no_route;       /* l3: destination off-link and no gateway: dropped */
-};
-
 /*
  * Publish @conf (copied) to the workers and free the previous one after a grace period.
- * Control side only. @return 0, -EINVAL (a port index out of range), -ENOMEM.
+ * Any one non-worker thread (or several: the swaps are serialised); blocks for the grace
+ * period. @return 0, -EINVAL (a port index, family, link pair or VRID bitmap out of range,
+ * an all-zero address, more than DP_HA_MAX_ADDRS addresses), -ENOMEM.
  */
 int
 dp_ha_set(struct dp *dp, const struct dp_ha_conf *conf);
 
-/* Counters summed over workers (@widx < 0) or of one worker. */
+/* Counters summed over workers (@widx < 0, with the control TX counters of dp_ctl_send()'s
+ * own queues) or of one worker. */
 void
 dp_ha_counters_get(const struct dp *dp, int widx, struct dp_ha_counters *out);
 
@@ -414,7 +457,11 @@ dp_ctl_alloc(struct dp *dp);
 /*
  * Send @n frames on the control TX queue of port index @pidx. Takes ownership of all of
  * them: what the queue does not take is freed. Serialised internally (safe from any one
- * non-worker thread at a time and from several). @return how many were sent.
+ * non-worker thread at a time and from several). A port whose device has no tx queue to spare
+ * (net_af_packet has as many as qpairs, net_tap's extra queues would steal received frames)
+ * has a mailbox instead, which worker 0 empties into its own tx queue once per loop; the
+ * frames then leave within one loop of worker 0 (or its idle_sleep_us).
+ * @return how many were sent (handed to the mailbox), 0 for a port index out of range.
  */
 unsigned int
 dp_ctl_send(struct dp *dp, unsigned int pidx, struct rte_mbuf **pkts, unsigned int n);
@@ -435,23 +482,30 @@ struct dp_neigh {
 	uint32_t age_s;      /* seconds since it was learned or confirmed */
 };
 
-/* Add or refresh a neighbour. @return 0, -EINVAL, -ENOSPC. */
+#define DP_NEIGH_MAX 4096 /* neighbours over every l3 port */
+
+/* Add or refresh a neighbour. @return 0, -EINVAL (not an l3 port, a family other than 4 or 6,
+ * a multicast or all-zero MAC), -ENOSPC. */
 int
 dp_neigh_set(struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *addr,
 	     const struct rte_ether_addr *mac);
 
-/* @return 0 or -ENOENT. */
+/* Remove a neighbour; waits for a grace period before its slot is used again.
+ * @return 0 or -ENOENT. */
 int
 dp_neigh_del(struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *addr);
 
-/* Call @cb for every neighbour until it returns non-zero. @return how many were visited. */
+/* Call @cb for every neighbour until it returns non-zero; @cb may dp_neigh_del() the one it
+ * is given. Safe from any non-worker thread. @return how many were visited. */
 int
 dp_neigh_walk(const struct dp *dp, int (*cb)(const struct dp_neigh *n, void *arg), void *arg);
 
 /*
  * The next hop towards @dst (network byte order, @family) out of port index @pidx of an l3
  * link pair: @dst itself when on one of that side's subnets, else the side's gateway.
- * @return 0 with @nh filled, -ENETUNREACH (no gateway), -EINVAL (not an l3 port).
+ * @return 0 with @nh filled (4 or 16 bytes), -ENETUNREACH (no gateway), -EHOSTUNREACH (a
+ * destination no router forwards: multicast, limited broadcast, loopback, link-local,
+ * unspecified), -EINVAL (not an l3 port).
  */
 int
 dp_l3_nexthop(const struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *dst,
@@ -460,8 +514,11 @@ dp_l3_nexthop(const struct dp *dp, unsigned int pidx, uint8_t family, const uint
 /*
  * Test-only fault hook (tests/integration, enabled by rampartd only when RAMPART_FAULT_HOOKS=1
  * is in its environment): worker @widx stops making progress (no rx, loop counter frozen)
- * for @ms milliseconds, as a wedged worker would. @return 0 or -EINVAL.
+ * for @ms milliseconds, as a wedged worker would. It spins offline for RCU, so grace periods
+ * (policy loads, dp_ha_set()) do not wait for it. @ms 0 ends a stall early; a new call
+ * replaces the deadline. @return 0 or -EINVAL (no such worker, @ms above DP_STALL_MAX_MS).
  */
+#define DP_STALL_MAX_MS 600000
 int
 dp_worker_stall(struct dp *dp, unsigned int widx, unsigned int ms);
 

@@ -390,6 +390,8 @@ dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_
 	for (unsigned int i = 0; i < n; i++) {
 		if (reason[i] == DP_DROP_NONE)
 			continue;
+		if (unlikely(reason[i] >= DP_DROP__MAX))
+			continue; /* taken by the HA stage (DP_TAKEN_*): not the policy's */
 		CTR_ADD(wk->mit.drops[reason[i]], 1);
 		if (p->mode == CFG_MODE_MONITOR) {
 			CTR_ADD(wk->mit.monitored, 1);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Packet parser: Ethernet, VLAN tags, ARP, IPv4 (options, fragments), IPv6 (extension chain,
- * fragments), TCP, UDP, ICMP and ICMPv6, over a plain buffer.
+ * fragments), TCP, UDP, ICMP, ICMPv6 and VRRP, over a plain buffer.
  *
  * This runs once per packet on every worker, so it allocates nothing, logs nothing and makes
  * no system call. Every multi-byte field is read byte by byte (the compiler folds the pair
@@ -11,7 +11,8 @@
  * Ethernet padding never passes for a header.
  *
  * For a frame that is not IP, l3_off is the offset of what follows the Ethernet header and
- * its tags (the ARP body, for instance); every IP field stays 0.
+ * its tags (the ARP body, for instance); every IP field stays 0, except that src and dst hold
+ * the sender and target addresses of ARP for IPv4 over Ethernet.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,6 +40,12 @@
 #define UDP_HDR_LEN ((unsigned int)sizeof(struct rte_udp_hdr))
 #define ICMP_MIN_LEN 4     /* type, code and checksum */
 #define IPPROTO_NONE_V6 59 /* IPv6 "no next header" */
+#define ND_NEIGHBOR_SOLICIT 135
+#define ND_NEIGHBOR_ADVERT 136
+#define ND_TARGET_OFF 8 /* type, code, checksum, then 4 reserved or flag bytes */
+#define ARP_HRD_ETHER 1
+#define ARP_SPA_OFF 14 /* hardware type and length fields, operation, sender MAC */
+#define ARP_TPA_OFF 24 /* then sender IP and target MAC */
 
 static const char *const reason_names[DP_DROP__MAX] = {
 	[DP_DROP_NONE] = "none",
@@ -119,6 +126,17 @@ parse_l4(const uint8_t *l4, unsigned int len, unsigned int off, struct dp_pkt *p
 		if (unlikely(len < ICMP_MIN_LEN))
 			goto bad;
 		pkt->icmp_type = l4[offsetof(struct rte_icmp_hdr, icmp_type)];
+		/* Neighbour discovery (RFC 4861 4.3, 4.4): the target follows 4 reserved bytes. */
+		if (pkt->proto == IPPROTO_ICMPV6 &&
+		    (pkt->icmp_type == ND_NEIGHBOR_SOLICIT ||
+		     pkt->icmp_type == ND_NEIGHBOR_ADVERT) &&
+		    len >= DP_ND_MIN_LEN)
+			memcpy(pkt->nd_target, l4 + ND_TARGET_OFF, 16);
+		break;
+	case DP_IPPROTO_VRRP:
+		if (unlikely(len < DP_VRRP_HDR_LEN))
+			goto bad;
+		pkt->vrid = l4[1];
 		break;
 	default:
 		break;
@@ -281,6 +299,21 @@ parse_ipv6(const uint8_t *ip, size_t avail, unsigned int off, struct dp_pkt *pkt
 	}
 }
 
+/*
+ * The addresses of an ARP packet (RFC 826) at @arp, ARP_IPV4_LEN bytes of it in the frame.
+ * Only IPv4 over Ethernet is read; any other kind keeps zero addresses and is not refused:
+ * it is not the node's business.
+ */
+static inline void
+parse_arp(const uint8_t *arp, struct dp_pkt *pkt)
+{
+	if (rd16(arp) != ARP_HRD_ETHER || rd16(arp + 2) != RTE_ETHER_TYPE_IPV4 ||
+	    arp[4] != RTE_ETHER_ADDR_LEN || arp[5] != 4)
+		return;
+	memcpy(pkt->src, arp + ARP_SPA_OFF, 4);
+	memcpy(pkt->dst, arp + ARP_TPA_OFF, 4);
+}
+
 enum dp_drop_reason
 dp_pkt_parse(const uint8_t *buf, size_t len, struct dp_pkt *pkt)
 {
@@ -309,7 +342,10 @@ dp_pkt_parse(const uint8_t *buf, size_t len, struct dp_pkt *pkt)
 	case RTE_ETHER_TYPE_IPV6:
 		return parse_ipv6(buf + off, len - off, off, pkt);
 	case RTE_ETHER_TYPE_ARP:
-		return len - off < ARP_IPV4_LEN ? DP_DROP_TRUNCATED : DP_DROP_NONE;
+		if (len - off < ARP_IPV4_LEN)
+			return DP_DROP_TRUNCATED;
+		parse_arp(buf + off, pkt);
+		return DP_DROP_NONE;
 	default:
 		return DP_DROP_NONE;
 	}

@@ -55,6 +55,10 @@ enum dp_frag {
 #define DP_PKT_MAX_VLANS 2
 #define DP_IPV6_MAX_EXT 8      /* extension headers followed before giving up */
 
+#define DP_IPPROTO_VRRP 112
+#define DP_VRRP_HDR_LEN 8      /* version/type, VRID, priority, count, interval, checksum */
+#define DP_ND_MIN_LEN 24       /* ICMPv6 neighbour solicitation or advertisement with its target */
+
 /* What the parser yields. Addresses in network byte order, everything else in host order. */
 struct dp_pkt {
 	uint8_t family;          /* 4, 6, or 0 for a frame that is not IP (ARP, LLDP...) */
@@ -63,21 +67,32 @@ struct dp_pkt {
 	uint8_t frag;            /* enum dp_frag */
 	uint8_t icmp_type;       /* ICMP or ICMPv6 type, 0 otherwise */
 	uint8_t n_vlans;
+	uint8_t vrid;            /* VRRP (protocol 112): the VRID, the VRRP header's second byte;
+				  * 0 otherwise */
 	uint16_t ethertype;      /* after VLAN tags */
 	uint16_t vlan[DP_PKT_MAX_VLANS]; /* VLAN ids, outer first */
 	uint16_t sport, dport;   /* TCP/UDP ports, 0 otherwise */
 	uint16_t l3_len;         /* IP length: IPv4 total length, IPv6 payload length + 40 */
 	uint16_t l3_off;         /* offset of the IP header (of the ARP body, etc. when not IP) */
 	uint16_t l4_off;         /* offset of the L4 header (0 when none: later fragments) */
-	uint8_t src[16];         /* IPv4 in the first 4 bytes */
-	uint8_t dst[16];
+	uint8_t src[16];         /* IPv4 in the first 4 bytes. For ARP over Ethernet (family 0),
+				  * the sender protocol (IPv4) address */
+	uint8_t dst[16];         /* For ARP, the target protocol address */
+	uint8_t nd_target[16];   /* ICMPv6 neighbour solicitation or advertisement: the target
+				  * address; zeros otherwise */
 };
 
 /*
  * Parse the frame @buf of @len bytes into @pkt. Ethernet, up to two 802.1Q/802.1ad tags,
  * ARP and other non-IP ethertypes (family 0: not inspected further), IPv4 with options and
- * fragments, IPv6 with its extension header chain and fragments, TCP, UDP, ICMP, ICMPv6.
- * Trailing bytes after the IP length (Ethernet padding) are allowed.
+ * fragments, IPv6 with its extension header chain and fragments, TCP, UDP, ICMP, ICMPv6 and
+ * VRRP. Trailing bytes after the IP length (Ethernet padding) are allowed.
+ *
+ * What the HA path needs is read too: the sender and target addresses of an ARP packet for
+ * IPv4 over Ethernet (other ARP is left with zero addresses), the target of an ICMPv6
+ * neighbour solicitation or advertisement at least DP_ND_MIN_LEN long (a shorter one is not
+ * refused, its target stays zero) and the VRID of a VRRP packet (one shorter than
+ * DP_VRRP_HDR_LEN is refused as l4_header, as a short TCP or UDP header is).
  *
  * @return DP_DROP_NONE, or the parser's drop reason (@pkt is then partly filled).
  */

@@ -4,7 +4,8 @@
  *
  * Every paired port gets one rx and one tx queue per worker. Worker w polls rx queue w
  * of every paired port and sends what it received on tx queue w of the peer port, so no
- * queue is ever shared between two threads.
+ * queue is ever shared between two threads. A PCI device with a tx queue to spare gets one
+ * more, reserved for the node's own frames (dp_ctl_send()); see dp_ha.c for the others.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -84,7 +85,7 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 	struct rte_eth_dev_info info;
 	struct rte_eth_txconf txconf;
 	uint16_t nb_rxd = cp->rx_desc, nb_txd = cp->tx_desc;
-	uint16_t nq = dp->n_workers;
+	uint16_t nq = dp->n_workers, ntx;
 	int ret;
 
 	ret = rte_eth_dev_info_get(p->port_id, &info);
@@ -112,11 +113,19 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 	/* Every mbuf comes from one pool with a reference count of 1. */
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	/* On a NIC, tx queues are rings of their own; on virtual devices a queue often stands
+	 * for a kernel socket or tap queue that would also receive frames nobody reads. */
+	p->ctl_txq = -1;
+	ntx = nq;
+	if (info.max_tx_queues > nq && (dp_device_is_pci(cp->device) || dp_ctl_queue_any_device)) {
+		p->ctl_txq = nq;
+		ntx = nq + 1;
+	}
 
-	ret = rte_eth_dev_configure(p->port_id, nq, nq, &conf);
+	ret = rte_eth_dev_configure(p->port_id, nq, ntx, &conf);
 	if (ret < 0) {
-		snprintf(err, errlen, "port %s: cannot configure %u queues: %s", cp->name, nq,
-			 rte_strerror(-ret));
+		snprintf(err, errlen, "port %s: cannot configure %u rx and %u tx queues: %s",
+			 cp->name, nq, ntx, rte_strerror(-ret));
 		return ret;
 	}
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
@@ -128,16 +137,19 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 	p->rx_desc = nb_rxd;
 	p->tx_desc = nb_txd;
 	p->n_rxq = nq;
-	p->n_txq = nq;
+	p->n_txq = ntx;
 	p->socket_id = rte_eth_dev_socket_id(p->port_id);
 	txconf = info.default_txconf;
 	txconf.offloads = conf.txmode.offloads;
-	for (uint16_t q = 0; q < nq; q++) {
-		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, p->socket_id, NULL, dp->pool);
-		if (ret < 0) {
-			snprintf(err, errlen, "port %s: cannot set up rx queue %u: %s", cp->name, q,
-				 rte_strerror(-ret));
-			return ret;
+	for (uint16_t q = 0; q < ntx; q++) {
+		if (q < nq) {
+			ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, p->socket_id, NULL,
+						     dp->pool);
+			if (ret < 0) {
+				snprintf(err, errlen, "port %s: cannot set up rx queue %u: %s",
+					 cp->name, q, rte_strerror(-ret));
+				return ret;
+			}
 		}
 		ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd, p->socket_id, &txconf);
 		if (ret < 0) {
@@ -258,6 +270,7 @@ dp_create(const struct cfg_node *cfg, char *err, size_t errlen)
 	for (unsigned int i = 0; i < dp->n_ports; i++) {
 		snprintf(dp->ports[i].name, sizeof(dp->ports[i].name), "%s", cfg->ports[i].name);
 		dp->ports[i].peer = -1;
+		dp->ports[i].ctl_txq = -1;
 	}
 	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
 		dp->ports[cfg->link_pairs[i].upstream].peer = cfg->link_pairs[i].protected;
@@ -290,6 +303,9 @@ dp_create(const struct cfg_node *cfg, char *err, size_t errlen)
 	ret = dp_mitigation_init(dp, err, errlen);
 	if (ret < 0)
 		goto fail;
+	ret = dp_ha_init(dp, err, errlen);
+	if (ret < 0)
+		goto fail;
 	return dp;
 fail:
 	dp_destroy(dp);
@@ -301,6 +317,7 @@ int
 dp_start(struct dp *dp, char *err, size_t errlen)
 {
 	dp->stop = false;
+	dp_ctl_handover(dp, true);
 	for (unsigned int w = 0; w < dp->n_workers; w++) {
 		int ret = rte_eal_remote_launch(dp_worker_main, dp->workers[w],
 						dp->workers[w]->lcore);
@@ -318,12 +335,16 @@ dp_start(struct dp *dp, char *err, size_t errlen)
 void
 dp_stop(struct dp *dp)
 {
-	if (dp == NULL || !dp->running)
+	if (dp == NULL)
 		return;
-	__atomic_store_n(&dp->stop, true, __ATOMIC_RELEASE);
-	for (unsigned int w = 0; w < dp->n_workers; w++)
-		rte_eal_wait_lcore(dp->workers[w]->lcore);
-	dp->running = false;
+	if (dp->running) {
+		__atomic_store_n(&dp->stop, true, __ATOMIC_RELEASE);
+		for (unsigned int w = 0; w < dp->n_workers; w++)
+			rte_eal_wait_lcore(dp->workers[w]->lcore);
+		dp->running = false;
+	}
+	/* Also after a start that launched no worker. */
+	dp_ctl_handover(dp, false);
 }
 
 void
@@ -343,6 +364,7 @@ dp_destroy(struct dp *dp)
 		p->started = false;
 		p->found = false;
 	}
+	dp_ha_fini(dp);
 	dp_mitigation_fini(dp);
 	for (unsigned int w = 0; w < dp->n_workers; w++)
 		rte_free(dp->workers[w]);

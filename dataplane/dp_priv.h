@@ -370,10 +370,232 @@ struct dp_offender {
  * to @reason[i] (DP_DROP_NONE: forward). Packets the parser refused carry their reason in
  * @reason already and are only counted. @bytes[i] is the frame length. Counters, rate state
  * and auto-block requests are the worker's. Does not drop anything itself: in monitor mode
- * every reason is counted and then cleared.
+ * every reason is counted and then cleared. Entries of @reason at DP_DROP__MAX or above
+ * (DP_TAKEN_*: frames the HA stage took) are neither inspected, nor counted, nor changed.
  */
 void
 dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_t *bytes,
 		unsigned int n, unsigned int pair, bool outbound, uint64_t now, uint8_t *reason);
+
+/*
+ * The HA stage (dp_ha.c). A frame it takes out of the burst carries one of these in the
+ * worker's reason array instead of a drop reason: the pipeline neither inspects nor counts it.
+ */
+#define DP_TAKEN_DROP 0xfe /* dropped and counted by the HA stage: the worker frees it */
+#define DP_TAKEN_KEPT 0xff /* handed on (exception ring): the worker must not touch it */
+_Static_assert(DP_DROP__MAX < DP_TAKEN_DROP, "drop reasons and HA sentinels overlap");
+
+/* What the HA view says about a port; a port with none goes straight to the policy. */
+#define DP_HAF_VRRP 0x01        /* some VRID's adverts are punted */
+#define DP_HAF_OWNS 0x02        /* the node has an address on it */
+#define DP_HAF_STANDBY 0x04     /* its link pair is standby */
+#define DP_HAF_UNINSPECTED 0x08 /* its link pair is forwarded without the policy */
+#define DP_HAF_L3 0x10          /* its link pair is l3 */
+
+#define DP_HA_SLOT_BITS 8
+#define DP_HA_SLOTS (1u << DP_HA_SLOT_BITS) /* twice DP_HA_MAX_ADDRS: probes stay short */
+_Static_assert(DP_HA_SLOTS >= 2 * DP_HA_MAX_ADDRS, "owned-address table too small");
+
+/* An owned address in the open-addressing table of a view. */
+struct dp_ha_slot {
+	uint8_t used;
+	uint8_t family;
+	uint8_t pidx;
+	uint8_t pad;
+	uint8_t addr[16];
+};
+
+/* The HA view compiled from a struct dp_ha_conf: immutable once published. */
+struct dp_ha_rt {
+	uint8_t flags[DP_MAX_PORTS];         /* DP_HAF_* per port index */
+	uint8_t vrid[DP_MAX_PORTS][32];      /* VRIDs punted per port index */
+	struct dp_ha_slot slot[DP_HA_SLOTS]; /* owned addresses, keyed by port, family, address */
+};
+
+static inline uint32_t
+dp_ha_slot_of(unsigned int pidx, uint8_t family, const uint8_t *addr)
+{
+	uint64_t h;
+	uint32_t w[4];
+
+	if (family == 4) {
+		memcpy(w, addr, 4);
+		h = (uint64_t)w[0] << 8 ^ pidx;
+	} else {
+		memcpy(w, addr, 16);
+		h = ((uint64_t)w[0] << 32 | w[1]) * 0xC2B2AE3D27D4EB4Full ^
+		    ((uint64_t)w[2] << 32 | w[3]) ^ (uint64_t)pidx << 56 ^ 6;
+	}
+	return (uint32_t)((h * 0x9E3779B97F4A7C15ull) >> (64 - DP_HA_SLOT_BITS));
+}
+
+/* Is @addr (of @family) a node address on port index @pidx in view @rt? */
+static inline bool
+dp_ha_owns(const struct dp_ha_rt *rt, unsigned int pidx, uint8_t family, const uint8_t *addr)
+{
+	uint32_t i = dp_ha_slot_of(pidx, family, addr);
+
+	/* The table is never more than half full, so an empty slot always ends the probe. */
+	for (;;) {
+		const struct dp_ha_slot *s = &rt->slot[i];
+
+		if (!s->used)
+			return false;
+		if (s->pidx == pidx && s->family == family &&
+		    memcmp(s->addr, addr, family == 4 ? 4 : 16) == 0)
+			return true;
+		i = (i + 1) & (DP_HA_SLOTS - 1);
+	}
+}
+
+/* One subnet of an l3 side, with its mask, in the byte order of the packet's bytes. */
+struct dp_l3_net {
+	uint8_t family;
+	uint32_t net4, mask4;
+	uint64_t net6[2], mask6[2];
+};
+
+/* What a port of an l3 link pair is on: the side's subnets, gateways and the port's MAC. */
+struct dp_l3_port {
+	bool l3;
+	uint8_t n_net;
+	bool has_gw4, has_gw6;
+	struct dp_l3_net net[CFG_MAX_PAIR_ADDRS];
+	uint8_t gw4[4];
+	uint8_t gw6[16];
+	struct rte_ether_addr mac;
+};
+
+/*
+ * The next hop towards @dst out of the l3 port @lp (dp_l3_nexthop() without the checks).
+ * @return 0, -ENETUNREACH or -EHOSTUNREACH.
+ */
+int
+dp_l3_route(const struct dp_l3_port *lp, uint8_t family, const uint8_t *dst, uint8_t *nh);
+
+/* The neighbour table: an rte_hash with lock-free readers and one writer at a time. */
+struct dp_neigh_key {
+	uint8_t pidx;
+	uint8_t family;
+	uint8_t pad[2];
+	uint8_t addr[16];
+};
+
+struct dp_neigh_table {
+	struct rte_hash *h;        /* data: the MAC in the first 6 bytes of the 64-bit word */
+	uint64_t *learned;         /* [lock] per key position: TSC of the last dp_neigh_set() */
+	uint32_t capacity;
+	uint64_t hz;
+	pthread_mutex_t lock;      /* writers and walkers (recursive); workers never take it */
+};
+
+static inline void
+dp_neigh_key_make(struct dp_neigh_key *k, unsigned int pidx, uint8_t family, const uint8_t *addr)
+{
+	memset(k, 0, sizeof(*k));
+	k->pidx = (uint8_t)pidx;
+	k->family = family;
+	memcpy(k->addr, addr, family == 4 ? 4 : 16);
+}
+
+struct dp_neigh_table *
+dp_neigh_table_create(const char *name, uint32_t capacity, int socket, uint64_t hz);
+
+/* Accepts NULL. */
+void
+dp_neigh_table_destroy(struct dp_neigh_table *t);
+
+/* A control TX mailbox a worker empties into its own tx queue of a port. */
+struct dp_ctl_mbox {
+	struct rte_ring *ring;     /* dp_ctl_send() enqueues under the port's lock, the worker
+				    * dequeues */
+	uint16_t port_id;
+	uint16_t txq;              /* the draining worker's tx queue on that port */
+};
+
+/* How dp_ctl_send() reaches a port. */
+struct dp_ctl_port {
+	pthread_mutex_t lock;
+	int txq;                   /* a queue no worker uses, or -1: mbox */
+	struct rte_ring *mbox;
+	bool direct;               /* [lock] with mbox: no worker runs, so dp_ctl_send() sends on
+				    * worker 0's queue itself */
+};
+
+struct dp_ha_state {
+	uint32_t mbox_pending __rte_cache_aligned; /* [a] a mailbox may hold frames */
+	pthread_mutex_t set_lock __rte_cache_aligned; /* dp_ha_set() swaps */
+	struct dp_ctl_port ctl[DP_MAX_PORTS];
+	unsigned int n_mbox;
+	struct dp_ctl_mbox mbox[DP_MAX_PORTS]; /* worker 0's */
+	struct dp_l3_port l3[DP_MAX_PORTS];   /* [R] */
+	struct dp_neigh_table *neigh;         /* NULL without l3 pairs */
+	unsigned int exc_next;                /* [consumer] worker dp_exc_recv() starts with */
+	uint64_t ctl_sent, ctl_dropped;       /* [a] dp_ctl_send() on reserved queues */
+};
+
+/* For unit tests: reserve a control TX queue on any device with one to spare, not only on PCI
+ * devices. Read by dp_create(). */
+extern bool dp_ctl_queue_any_device;
+
+#define DP_EXC_RING_SIZE 1024  /* frames per worker's exception ring */
+#define DP_CTL_MBOX_SIZE 512   /* frames per port's control TX mailbox */
+
+/* Exception rings, mailboxes, the l3 ports, the neighbour table and the first (empty) view,
+ * for dp_create() once ports and workers are set up. */
+int
+dp_ha_init(struct dp *dp, char *err, size_t errlen);
+
+/* Undo dp_ha_init(), freeing every frame still queued; the workers are stopped. */
+void
+dp_ha_fini(struct dp *dp);
+
+/*
+ * The HA stage for a burst of @n frames received on binding @b whose port has flags in view
+ * @rt, in place of dp_pipeline_run() and the worker's split of the burst: punts, standby
+ * drops, the policy (unless uninspected), local punts, l3 routing. Frames it takes carry
+ * DP_TAKEN_DROP or DP_TAKEN_KEPT in @reason afterwards, the others the policy's reason.
+ * What is dropped is freed, what is punted is on the exception ring, and what is to be
+ * forwarded is moved to the front of @pkts, its bytes added to *@tx_bytes.
+ * @return how many frames are to be forwarded.
+ */
+unsigned int
+dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_binding *b,
+	    struct rte_mbuf **pkts, const struct dp_pkt *meta, const uint32_t *bytes,
+	    unsigned int n, uint64_t now, uint8_t *reason, uint64_t *tx_bytes);
+
+/* Worker side of the mailboxes: send what they hold. @return frames taken from them. */
+unsigned int
+dp_ctl_mbox_drain(struct dp_worker *wk);
+
+/*
+ * Once per loop of the worker that has mailboxes: one relaxed load while they are empty.
+ * The exchange orders the flag before the rings, so a frame enqueued before the flag was
+ * set is seen, and one enqueued after sets it again for the next loop.
+ */
+static inline unsigned int
+dp_ctl_mbox_poll(struct dp_worker *wk)
+{
+	if (wk->n_mbox == 0 || __atomic_load_n(wk->mbox_pending, __ATOMIC_RELAXED) == 0 ||
+	    __atomic_exchange_n(wk->mbox_pending, 0, __ATOMIC_ACQ_REL) == 0)
+		return 0;
+	return dp_ctl_mbox_drain(wk);
+}
+
+/*
+ * Hand worker 0's tx queues to the workers before they are launched (@workers_run true) or
+ * take them back once they have stopped (false): what the mailboxes still hold is sent then,
+ * and dp_ctl_send() sends itself until the workers run again. A clean stop thus still lets
+ * the last frames out (a VRRP advert of priority 0, for instance). Accepts a dataplane
+ * whose dp_ha_init() did not run or failed.
+ */
+void
+dp_ctl_handover(struct dp *dp, bool workers_run);
+
+/* One pass of a worker's loop body, without the loop counter, the quiescent state or the idle
+ * sleep: every binding polled once, then the mailboxes. For unit tests, which drive a worker
+ * from their own thread. @return frames received plus control frames sent. */
+unsigned int
+dp_worker_poll_once(struct dp_worker *wk);
 
 #endif /* RAMPART_DP_PRIV_H */

@@ -6,8 +6,12 @@
  * control thread reads whole 64-bit values without locks.
  *
  * Each worker is a liburcu QSBR reader: it announces a quiescent state once per loop, so
- * tables published under RCU (the policy, blocklist slots) can be reclaimed by the control
- * thread after a grace period. The policy pointer is read once per burst.
+ * tables published under RCU (the policy, blocklist slots, the HA view, neighbour slots) can
+ * be reclaimed after a grace period. The policy and HA view pointers are read once per burst.
+ *
+ * A port the HA view says nothing about (no node address, no VRID, not standby, uninspected
+ * or l3) costs one load and one test per burst over the plain path; the others go through
+ * dp_ha_burst() (dp_ha.c) instead of the bare pipeline.
  */
 #include <unistd.h>
 
@@ -31,6 +35,7 @@ worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
 	struct dp_pkt meta[DP_MAX_BURST];
 	uint32_t bytes[DP_MAX_BURST];
 	uint8_t reason[DP_MAX_BURST];
+	const struct dp_ha_rt *ha;
 	struct dp_pipeline pl;
 	uint64_t rx_bytes = 0, tx_bytes = 0, unsent_bytes = 0;
 	uint16_t n, n_tx = 0, sent;
@@ -54,17 +59,22 @@ worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
 	CTR_ADD(wk->port[b->rx_index].rx_packets, n);
 	CTR_ADD(wk->port[b->rx_index].rx_bytes, rx_bytes);
 
-	pl.policy = rcu_dereference(*wk->policy);
-	pl.blocklist = wk->blocklist;
-	pl.wk = wk;
-	dp_pipeline_run(&pl, meta, bytes, n, b->pair, b->outbound, rte_rdtsc(), reason);
-
-	for (uint16_t i = 0; i < n; i++) {
-		if (reason[i] == DP_DROP_NONE) {
-			pkts[n_tx++] = pkts[i];
-			tx_bytes += bytes[i];
-		} else {
-			rte_pktmbuf_free(pkts[i]);
+	ha = rcu_dereference(*wk->ha);
+	if (unlikely(ha->flags[b->rx_index] != 0)) {
+		n_tx = (uint16_t)dp_ha_burst(wk, ha, b, pkts, meta, bytes, n, rte_rdtsc(), reason,
+		                             &tx_bytes);
+	} else {
+		pl.policy = rcu_dereference(*wk->policy);
+		pl.blocklist = wk->blocklist;
+		pl.wk = wk;
+		dp_pipeline_run(&pl, meta, bytes, n, b->pair, b->outbound, rte_rdtsc(), reason);
+		for (uint16_t i = 0; i < n; i++) {
+			if (reason[i] == DP_DROP_NONE) {
+				pkts[n_tx++] = pkts[i];
+				tx_bytes += bytes[i];
+			} else {
+				rte_pktmbuf_free(pkts[i]);
+			}
 		}
 	}
 	if (n_tx == 0)
@@ -82,6 +92,35 @@ worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
 	return n;
 }
 
+/*
+ * dp_worker_stall(): spin without polling or counting loops until the deadline, offline for
+ * RCU so that nobody's grace period waits for it. A new deadline set meanwhile survives.
+ */
+static void
+worker_stall(struct dp_worker *wk)
+{
+	uint64_t until;
+
+	rcu_thread_offline();
+	while ((until = __atomic_load_n(&wk->stall_until, __ATOMIC_RELAXED)) != 0 &&
+	       rte_rdtsc() < until && !__atomic_load_n(wk->stop, __ATOMIC_ACQUIRE))
+		rte_pause();
+	if (until != 0)
+		__atomic_compare_exchange_n(&wk->stall_until, &until, 0, false, __ATOMIC_RELAXED,
+		                            __ATOMIC_RELAXED);
+	rcu_thread_online();
+}
+
+unsigned int
+dp_worker_poll_once(struct dp_worker *wk)
+{
+	unsigned int total = 0;
+
+	for (unsigned int i = 0; i < wk->n_bindings; i++)
+		total += worker_poll(wk, &wk->bindings[i]);
+	return total + dp_ctl_mbox_poll(wk);
+}
+
 int
 dp_worker_main(void *arg)
 {
@@ -91,8 +130,13 @@ dp_worker_main(void *arg)
 	while (!__atomic_load_n(wk->stop, __ATOMIC_ACQUIRE)) {
 		unsigned int total = 0;
 
+		if (unlikely(__atomic_load_n(&wk->stall_until, __ATOMIC_RELAXED) != 0)) {
+			worker_stall(wk);
+			continue;
+		}
 		for (unsigned int i = 0; i < wk->n_bindings; i++)
 			total += worker_poll(wk, &wk->bindings[i]);
+		total += dp_ctl_mbox_poll(wk);
 		CTR_ADD(wk->loops, 1);
 		rcu_quiescent_state();
 		if (total == 0 && wk->idle_sleep_us > 0) {

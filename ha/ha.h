@@ -46,6 +46,7 @@ struct ha_hooks {
 };
 
 #define HA_HISTORY_MAX 128
+#define HA_MAX_INSTANCES (2 * CFG_MAX_VRRP) /* an instance with both families runs as two */
 #define HA_NAME_MAX 48
 #define HA_REASON_MAX 48
 
@@ -118,10 +119,21 @@ struct ha_status {
 	} flaps;
 	uint64_t hb_sent, hb_send_errors;
 	unsigned int n_instances;
-	struct ha_instance_status inst[CFG_MAX_VRRP];
+	struct ha_instance_status inst[HA_MAX_INSTANCES];
 	unsigned int n_peers;
 	struct ha_peer_status peers[CFG_MAX_HA_PEERS];
 	uint64_t notify_runs, notify_failures, notify_skipped;
+	struct {                           /* what the node answered for itself */
+		uint64_t arp_replies, na_replies, echo_replies;   /* for owned addresses */
+		uint64_t arp_requests, ns_requests;               /* l3 next hops asked for */
+		uint64_t announcements;       /* gratuitous ARP and unsolicited NA */
+		uint64_t learned;             /* l3 neighbours learned or refreshed */
+		uint64_t malformed;           /* frames the codecs refused */
+		uint64_t ignored;             /* not ours, wrong port or MAC, echo refused */
+		uint64_t conflicts;           /* another MAC claims an owned address */
+		uint64_t rate_limited;        /* next-hop requests held back */
+		uint64_t tx_errors;
+	} local;
 };
 
 struct ha_coord;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target for the packet parser: any bytes are a frame off the wire. Whatever the
- * parser accepts must describe headers that lie inside the frame and agree with its bytes,
- * a rejected frame must carry one of the parser's own reasons, and a frame it accepts must
- * parse the same way with trailing bytes added (Ethernet padding changes nothing).
+ * parser accepts must describe headers that lie inside the frame and agree with its bytes
+ * (the ARP addresses, the VRRP VRID and the neighbour discovery target that the HA path
+ * reads included), a rejected frame must carry one of the parser's own reasons, and a frame
+ * it accepts must parse the same way with trailing bytes added (Ethernet padding changes
+ * nothing).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,6 +44,8 @@ l4_min(const struct dp_pkt *pkt)
 		return pkt->family == 4 ? 4 : 0;
 	case 58:
 		return pkt->family == 6 ? 4 : 0;
+	case 112:
+		return 8;
 	default:
 		return 0;
 	}
@@ -62,14 +66,24 @@ check_accepted(const uint8_t *buf, size_t len, const struct dp_pkt *pkt)
 			abort();
 
 	if (pkt->family == 0) {
-		/* Not IP: nothing past the link layer is reported. */
+		const uint8_t *arp = buf + pkt->l3_off;
+		int ipv4_arp;
+
+		/* Not IP: nothing past the link layer is reported, but ARP's addresses. */
 		if (pkt->proto || pkt->tcp_flags || pkt->frag || pkt->icmp_type || pkt->sport ||
-		    pkt->dport || pkt->l3_len || pkt->l4_off || !is_zero(pkt->src, 16) ||
-		    !is_zero(pkt->dst, 16))
+		    pkt->dport || pkt->l3_len || pkt->l4_off || pkt->vrid ||
+		    !is_zero(pkt->nd_target, 16) || !is_zero(pkt->src + 4, 12) ||
+		    !is_zero(pkt->dst + 4, 12))
 			abort();
 		if (pkt->ethertype == 0x0800 || pkt->ethertype == 0x86dd)
 			abort();
 		if (pkt->ethertype == 0x0806 && len - pkt->l3_off < 28)
+			abort();
+		ipv4_arp = pkt->ethertype == 0x0806 && rd16(arp) == 1 && rd16(arp + 2) == 0x0800 &&
+		           arp[4] == 6 && arp[5] == 4;
+		if (ipv4_arp ? memcmp(pkt->src, arp + 14, 4) != 0 ||
+		                       memcmp(pkt->dst, arp + 24, 4) != 0
+		             : !is_zero(pkt->src, 4) || !is_zero(pkt->dst, 4))
 			abort();
 		return;
 	}
@@ -96,7 +110,7 @@ check_accepted(const uint8_t *buf, size_t len, const struct dp_pkt *pkt)
 	if (pkt->frag == DP_FRAG_LATER || pkt->l4_off == 0) {
 		/* No L4 header was read, so nothing may come from one. */
 		if (pkt->l4_off != 0 || pkt->sport || pkt->dport || pkt->tcp_flags ||
-		    pkt->icmp_type)
+		    pkt->icmp_type || pkt->vrid || !is_zero(pkt->nd_target, 16))
 			abort();
 		return;
 	}
@@ -123,6 +137,20 @@ check_accepted(const uint8_t *buf, size_t len, const struct dp_pkt *pkt)
 		if (pkt->icmp_type != buf[pkt->l4_off])
 			abort();
 	} else if (pkt->icmp_type) {
+		abort();
+	}
+	if (pkt->proto == 112) {
+		if (pkt->vrid != buf[pkt->l4_off + 1])
+			abort();
+	} else if (pkt->vrid) {
+		abort();
+	}
+	/* The target of a solicitation or advertisement, when the message is long enough. */
+	if (pkt->family == 6 && pkt->proto == 58 &&
+	    (pkt->icmp_type == 135 || pkt->icmp_type == 136) && pkt->l4_off + 24u <= l3_end) {
+		if (memcmp(pkt->nd_target, buf + pkt->l4_off + 8, 16) != 0)
+			abort();
+	} else if (!is_zero(pkt->nd_target, 16)) {
 		abort();
 	}
 }

@@ -315,13 +315,6 @@ ha_rampart_supported() {
 	"$RAMPARTD" --check-config "$f" >"$RP_TMP/ha-probe.out" 2>&1
 }
 
-# ha_require_rampart_ha: skip (77) when rampartd does not know the `ha` block yet. The HA
-# tests call it until the HA coordinator lands; then the guard goes.
-ha_require_rampart_ha() {
-	rp_require_daemon
-	ha_rampart_supported ||
-		rp_skip "rampartd does not accept an ha block yet: $(head -1 "$RP_TMP/ha-probe.out")"
-}
 
 # ha_write_rampart_config NODE FILE [KEY=VALUE...]: node NODE's config, an `ha` block with one
 # VRRP instance (VRID 51, upstream side of lp0, VIP 198.51.100.100/24) and, with v6=1, a second

@@ -32,9 +32,7 @@ set -euo pipefail
 
 ha_init hk
 rp_require_tools keepalived tcpdump ping timeout
-# Until rampartd has HA, it refuses the ha block: skip (77). The lead removes this guard when
-# the HA coordinator lands.
-ha_require_rampart_ha
+rp_require_daemon
 ha_topo_create rampart keepalived
 
 ADV=100

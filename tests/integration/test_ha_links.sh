@@ -24,9 +24,7 @@ set -euo pipefail
 
 ha_init hl
 rp_require_tools tcpdump ping timeout
-# Until rampartd has HA, it refuses the ha block: skip (77). The lead removes this guard when
-# the HA coordinator lands.
-ha_require_rampart_ha
+rp_require_daemon
 ha_topo_create rampart rampart
 
 ADV=100

@@ -120,18 +120,31 @@ done(FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
+/* "LABEL key=value ..." for every integer member of @c, wrapped before the 100th column. */
 static void
-print_counters(FILE *out, json_t *c)
+print_counters(FILE *out, const char *label, json_t *c)
 {
+	size_t col;
 	const char *key;
 	json_t *v;
 
 	if (!json_is_object(c))
 		return;
-	fputs("    counters:", out);
+	col = (size_t)fprintf(out, "%s", label);
 	json_object_foreach(c, key, v) {
-		if (json_is_integer(v))
-			fprintf(out, " %s=%" JSON_INTEGER_FORMAT, key, json_integer_value(v));
+		char item[128];
+		int n;
+
+		if (!json_is_integer(v))
+			continue;
+		n = snprintf(item, sizeof(item), " %s=%" JSON_INTEGER_FORMAT, key,
+			     json_integer_value(v));
+		if (col + (size_t)n > 99) {
+			fputs("\n     ", out);
+			col = 5;
+		}
+		fputs(item, out);
+		col += (size_t)n;
 	}
 	fputc('\n', out);
 }
@@ -147,6 +160,7 @@ ctl_fmt_ha_status(FILE *out, json_t *data)
 		return ctl_fmt_json(out, data);
 	if (!json_is_true(json_object_get(data, "enabled"))) {
 		fputs("ha: standalone (no ha block in the node config)\n", out);
+		print_counters(out, "node traffic:", json_object_get(data, "node_traffic"));
 		return done(out);
 	}
 	fprintf(out, "mode %s, %s, role %s%s\n", str(data, "mode", a, sizeof(a)),
@@ -193,8 +207,10 @@ ctl_fmt_ha_status(FILE *out, json_t *data)
 		fprintf(out, "    hold %s, preempt %s, accept %s, last reason %s\n",
 			str(el, "hold", a, sizeof(a)), yesno(el, "preempt"), yesno(el, "accept"),
 			str(el, "last_reason", b, sizeof(b)));
-		print_counters(out, json_object_get(el, "counters"));
+		print_counters(out, "    counters:", json_object_get(el, "counters"));
 	}
+
+	print_counters(out, "node traffic:", json_object_get(data, "node_traffic"));
 
 	arr = json_object_get(data, "peers");
 	if (json_array_size(arr) > 0)

@@ -22,6 +22,12 @@ static char runtime_dir[PATH_MAX];
 int
 eal_fixture_start(const char *name, unsigned int memory_mb)
 {
+	return eal_fixture_start_lcores(name, memory_mb, "0");
+}
+
+int
+eal_fixture_start_lcores(const char *name, unsigned int memory_mb, const char *lcores)
+{
 	char prefix[64], mem[16], flag[80];
 	char *argv[16];
 	int argc = 0;
@@ -38,7 +44,7 @@ eal_fixture_start(const char *name, unsigned int memory_mb)
 	argv[argc++] = (char *)"--log-level=lib.*:error";
 	argv[argc++] = flag;
 	argv[argc++] = (char *)"-l";
-	argv[argc++] = (char *)"0";
+	argv[argc++] = (char *)lcores;
 	argv[argc] = NULL;
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "%s: rte_eal_init failed: %s\n", name, rte_strerror(rte_errno));

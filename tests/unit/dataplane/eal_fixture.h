@@ -14,6 +14,10 @@
 int
 eal_fixture_start(const char *name, unsigned int memory_mb);
 
+/* The same with the EAL's lcore list @lcores ("0-1"), for tests that launch workers. */
+int
+eal_fixture_start_lcores(const char *name, unsigned int memory_mb, const char *lcores);
+
 /* Clean the EAL up and remove its runtime directory. Accepts a failed start. */
 void
 eal_fixture_stop(void);

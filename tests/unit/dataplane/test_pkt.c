@@ -42,7 +42,11 @@
 #define P_ICMPV6 58
 #define P_NONE 59
 #define P_DSTOPTS 60
+#define P_VRRP 112
 #define P_SCTP 132
+
+#define ND_NS 135
+#define ND_NA 136
 
 #define TH_SYN 0x02
 #define TH_ACK 0x10
@@ -289,6 +293,8 @@ expect_fields(const struct dp_pkt *got, const struct dp_pkt *want)
 	assert_int_equal(got->l4_off, want->l4_off);
 	assert_memory_equal(got->src, want->src, sizeof(got->src));
 	assert_memory_equal(got->dst, want->dst, sizeof(got->dst));
+	assert_int_equal(got->vrid, want->vrid);
+	assert_memory_equal(got->nd_target, want->nd_target, sizeof(got->nd_target));
 }
 
 static void
@@ -472,21 +478,92 @@ build_v6_frag_later(struct frame *f)
 	finish(f);
 }
 
+/* An ARP body: hardware type @htype, protocol @ptype with addresses of @plen bytes. */
+static void
+arp(struct frame *f, uint16_t htype, uint16_t ptype, uint8_t plen, uint16_t op)
+{
+	put16(f, htype);
+	put16(f, ptype);
+	put8(f, 6);
+	put8(f, plen);
+	put16(f, op);
+	put_fill(f, 6, 0x02);
+	put_bytes(f, v4_src, 4);
+	put_fill(f, 6, 0);
+	put_bytes(f, v4_dst, 4);
+}
+
 static void
 build_vlan_arp(struct frame *f)
 {
 	eth(f, ET_8021Q);
 	tag(f, 7, ET_ARP);
-	put16(f, 1); /* Ethernet */
-	put16(f, ET_IPV4);
-	put8(f, 6);
-	put8(f, 4);
-	put16(f, 1); /* request */
-	put_fill(f, 6, 0x02);
-	put_bytes(f, v4_src, 4);
-	put_fill(f, 6, 0);
-	put_bytes(f, v4_dst, 4);
+	arp(f, 1, ET_IPV4, 4, 1); /* an Ethernet/IPv4 request */
 	put_fill(f, 60 - f->len, 0);
+}
+
+/* A VRRPv3 advertisement (RFC 9568 5.1) for VRID @vrid with one address of @n_addr bytes. */
+static void
+vrrp(struct frame *f, uint8_t vrid, size_t n_addr)
+{
+	put8(f, 0x31); /* version 3, type 1 */
+	put8(f, vrid);
+	put8(f, 150);
+	put8(f, 1);
+	put16(f, 100); /* centiseconds */
+	put16(f, 0);
+	put_fill(f, n_addr, 0x64);
+}
+
+static void
+build_v4_vrrp(struct frame *f)
+{
+	eth(f, ET_IPV4);
+	ipv4(f, P_VRRP, 0, NULL, 0);
+	vrrp(f, 51, 4);
+	finish(f);
+	put_fill(f, 60 - f->len, 0);
+}
+
+static void
+build_v6_vrrp(struct frame *f)
+{
+	eth(f, ET_IPV6);
+	ipv6(f, P_VRRP);
+	vrrp(f, 200, 16);
+	finish(f);
+}
+
+static const uint8_t nd_tgt[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0x01, [15] = 0x00 };
+
+/* A neighbour solicitation or advertisement for nd_tgt with a link-layer address option. */
+static void
+build_v6_nd(struct frame *f, uint8_t type)
+{
+	eth(f, ET_IPV6);
+	ipv6(f, P_ICMPV6);
+	put8(f, type);
+	put8(f, 0);
+	put16(f, 0);
+	put16(f, type == ND_NA ? 0x6000 : 0); /* solicited, override */
+	put16(f, 0);
+	put_bytes(f, nd_tgt, 16);
+	put8(f, type == ND_NA ? 2 : 1);
+	put8(f, 1);
+	put_fill(f, 6, 0x02);
+	finish(f);
+}
+
+static void
+build_v6_ns(struct frame *f)
+{
+	build_v6_nd(f, ND_NS);
+}
+
+static void
+build_v6_na(struct frame *f)
+{
+	build_v6_nd(f, ND_NA);
 }
 
 static void
@@ -887,6 +964,8 @@ test_dp_pkt_parse_non_ip(void **state)
 	w = want_l2(ET_ARP, 18);
 	w.n_vlans = 1;
 	w.vlan[0] = 7;
+	memcpy(w.src, v4_src, 4);
+	memcpy(w.dst, v4_dst, 4);
 	expect_ok(&f, &w);
 
 	/* ARP with exactly its 28 bytes and no padding. */
@@ -901,6 +980,138 @@ test_dp_pkt_parse_non_ip(void **state)
 	/* A bare Ethernet header of an unknown type. */
 	eth(&f, 0x88b5);
 	w = want_l2(0x88b5, 14);
+	expect_ok(&f, &w);
+}
+
+static void
+test_dp_pkt_parse_arp_addresses(void **state)
+{
+	struct frame f;
+	struct dp_pkt w;
+
+	(void)state;
+	/* A reply reads the same way as a request: sender and target IPv4 addresses. */
+	eth(&f, ET_ARP);
+	arp(&f, 1, ET_IPV4, 4, 2);
+	w = want_l2(ET_ARP, 14);
+	memcpy(w.src, v4_src, 4);
+	memcpy(w.dst, v4_dst, 4);
+	expect_ok(&f, &w);
+
+	/* Another hardware type, another protocol or another address length: passed on, with
+	 * no addresses, so it can never be taken for one of the node's. */
+	w = want_l2(ET_ARP, 14);
+	eth(&f, ET_ARP);
+	arp(&f, 6, ET_IPV4, 4, 1);
+	expect_ok(&f, &w);
+	eth(&f, ET_ARP);
+	arp(&f, 1, ET_IPV6, 4, 1);
+	expect_ok(&f, &w);
+	eth(&f, ET_ARP);
+	arp(&f, 1, ET_IPV4, 16, 1);
+	expect_ok(&f, &w);
+	eth(&f, ET_ARP);
+	arp(&f, 1, ET_IPV4, 4, 1);
+	f.b[14 + 4] = 8; /* hardware address length */
+	expect_ok(&f, &w);
+}
+
+static void
+test_dp_pkt_parse_vrrp(void **state)
+{
+	struct frame f;
+	struct dp_pkt w;
+
+	(void)state;
+	build_v4_vrrp(&f);
+	w = want_ip(4, P_VRRP, 14, 32, 34);
+	w.vrid = 51;
+	expect_ok(&f, &w);
+
+	build_v6_vrrp(&f);
+	w = want_ip(6, P_VRRP, 14, 64, 54);
+	w.vrid = 200;
+	expect_ok(&f, &w);
+
+	/* Exactly the fixed header, no address: the VRID is there, the count is the codec's
+	 * business. */
+	eth(&f, ET_IPV4);
+	ipv4(&f, P_VRRP, 0, NULL, 0);
+	vrrp(&f, 7, 0);
+	finish(&f);
+	w = want_ip(4, P_VRRP, 14, 28, 34);
+	w.vrid = 7;
+	expect_ok(&f, &w);
+
+	/* Seven bytes: no room for the fixed header. */
+	eth(&f, ET_IPV4);
+	ipv4(&f, P_VRRP, 0, NULL, 0);
+	vrrp(&f, 7, 0);
+	f.len--;
+	finish(&f);
+	expect_drop(&f, "l4_header");
+
+	eth(&f, ET_IPV6);
+	ipv6(&f, P_VRRP);
+	payload(&f, 4);
+	finish(&f);
+	expect_drop(&f, "l4_header");
+
+	/* A later fragment has no VRRP header to read. */
+	eth(&f, ET_IPV4);
+	ipv4(&f, P_VRRP, 3, NULL, 0);
+	vrrp(&f, 9, 4);
+	finish(&f);
+	w = want_ip(4, P_VRRP, 14, 32, 0);
+	w.frag = 2; /* DP_FRAG_LATER */
+	expect_ok(&f, &w);
+}
+
+static void
+test_dp_pkt_parse_nd_target(void **state)
+{
+	struct frame f;
+	struct dp_pkt w;
+
+	(void)state;
+	build_v6_ns(&f);
+	w = want_ip(6, P_ICMPV6, 14, 72, 54);
+	w.icmp_type = ND_NS;
+	memcpy(w.nd_target, nd_tgt, 16);
+	expect_ok(&f, &w);
+
+	build_v6_na(&f);
+	w.icmp_type = ND_NA;
+	expect_ok(&f, &w);
+
+	/* A solicitation too short for its target is not refused; it has no target. */
+	eth(&f, ET_IPV6);
+	ipv6(&f, P_ICMPV6);
+	icmp(&f, ND_NS, 0);
+	payload(&f, 8);
+	finish(&f);
+	w = want_ip(6, P_ICMPV6, 14, 56, 54);
+	w.icmp_type = ND_NS;
+	expect_ok(&f, &w);
+
+	/* Router solicitations and echo requests have no target either. */
+	eth(&f, ET_IPV6);
+	ipv6(&f, P_ICMPV6);
+	icmp(&f, 133, 0);
+	payload(&f, 24);
+	finish(&f);
+	w = want_ip(6, P_ICMPV6, 14, 72, 54);
+	w.icmp_type = 133;
+	expect_ok(&f, &w);
+
+	/* 135 is not neighbour discovery under IPv4's ICMP. */
+	eth(&f, ET_IPV4);
+	ipv4(&f, P_ICMP, 0, NULL, 0);
+	icmp(&f, ND_NS, 0);
+	payload(&f, 24);
+	finish(&f);
+	w = want_ip(4, P_ICMP, 14, 52, 34);
+	w.icmp_type = ND_NS;
 	expect_ok(&f, &w);
 }
 
@@ -1284,7 +1495,8 @@ static void (*const builders[])(struct frame *) = {
 	build_v4_tcp,      build_v4_tcp_options, build_v4_udp_padded, build_v4_icmp,
 	build_qinq_v4_tcp, build_v4_frag_first,  build_v4_frag_later, build_v6_tcp,
 	build_v6_icmp,     build_v6_ext_chain,   build_v6_frag_first, build_v6_frag_later,
-	build_vlan_arp,    build_lldp,
+	build_vlan_arp,    build_lldp,           build_v4_vrrp,       build_v6_vrrp,
+	build_v6_ns,       build_v6_na,
 };
 
 /* What a frame cut to @cut bytes must be dropped for, or "none" once its headers are all in. */
@@ -1382,6 +1594,9 @@ main(void)
 		cmocka_unit_test(test_dp_pkt_parse_ipv6_fragments),
 		cmocka_unit_test(test_dp_pkt_parse_ipv6_longest),
 		cmocka_unit_test(test_dp_pkt_parse_non_ip),
+		cmocka_unit_test(test_dp_pkt_parse_arp_addresses),
+		cmocka_unit_test(test_dp_pkt_parse_vrrp),
+		cmocka_unit_test(test_dp_pkt_parse_nd_target),
 		cmocka_unit_test(test_dp_pkt_parse_l4_measured_against_ip_length),
 		cmocka_unit_test(test_dp_pkt_parse_truncated),
 		cmocka_unit_test(test_dp_pkt_parse_vlan_depth),
