@@ -19,6 +19,8 @@ PACKAGES=(
 	python3 python3-scapy iproute2 ethtool tcpdump iputils-ping netcat-openbsd
 	procps psmisc coreutils util-linux findutils
 	netsniff-ng # trafgen, the benchmark's packet generator
+	# HA: keepalived is the peer of the interoperability test and the failover benchmark
+	keepalived
 	# the mitigation benchmark (tools/bench/mitigate.sh): callgrind, BPF_PROG_TEST_RUN,
 	# GNU time for dpdk-test-acl's peak memory
 	valgrind bpftool time
