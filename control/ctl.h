@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 /* The views read these; the header stays free of DPDK so the CLI builds without it. */
+struct byp;
 struct cfg_errors;
 struct cfg_node;
 struct dp;
@@ -142,6 +143,7 @@ struct ctl_node {
 			   struct dp_policy_info *info);
 	void *policy_load_arg;
 	struct ha_coord *ha;          /* [R] the HA coordinator, NULL when standalone */
+	struct byp *byp;              /* [R] the bypass manager; NULL: none (views say so) */
 };
 
 /* JSON views of the node, shared by the control socket and telemetry (new references). */
@@ -170,6 +172,26 @@ ctl_view_drops(const struct ctl_node *node);
 
 json_t *
 ctl_view_blocklist(const struct ctl_node *node, unsigned int limit);
+
+/*
+ * Bypass (control/ctl_bypass.c): the manager's state, reasons, device, heartbeat and counters,
+ * with the history of changes when @history (newest first). The brief form {driver, state,
+ * reason, ready} is the "bypass" member of the status view; the telemetry form keeps the eight
+ * most recent history records.
+ */
+json_t *
+ctl_view_bypass(const struct ctl_node *node, bool history);
+
+json_t *
+ctl_view_bypass_brief(const struct ctl_node *node);
+
+json_t *
+ctl_view_bypass_telemetry(const struct ctl_node *node);
+
+/* Register bypass.status, bypass.engage, bypass.disconnect and bypass.clear. @return 0 or
+ * -errno. */
+int
+ctl_bypass_register(struct ctl_server *srv, struct ctl_node *node);
 
 /*
  * The running policy and the blocklist change on the control thread while the telemetry
@@ -211,6 +233,16 @@ ctl_ha_register(struct ctl_server *srv, struct ctl_node *node);
  */
 int
 ctl_telemetry_register(struct ctl_node *node);
+
+/*
+ * Add one more telemetry command @name ("/rampart/bypass") answering with @view of the node
+ * given to ctl_telemetry_register(), flattened as the others are. Called before
+ * ctl_telemetry_register(), it is registered with the others; after, at once.
+ * @return 0 or -errno (-ENOSPC past a few extra commands, -ENAMETOOLONG).
+ */
+int
+ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node),
+		  const char *help);
 
 /*
  * Turn the telemetry commands away from now on and wait for those already running, so the

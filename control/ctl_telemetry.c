@@ -10,7 +10,8 @@
  * element: /rampart/stats,up0, /rampart/ports,down0, /rampart/rules,NAME, or a worker by its
  * lcore, /rampart/drops,1. An answer larger than a telemetry dict (256 entries, some nine
  * ports' worth of /rampart/ports) ends with "truncated": 1. /rampart/blocklist gives the
- * blocklist's counters only: its entries may number in the millions.
+ * blocklist's counters only: its entries may number in the millions. Other modules add
+ * commands of the same kind with ctl_telemetry_add() (/rampart/bypass).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -274,6 +275,48 @@ tel_ha(const char *cmd, const char *params, struct rte_tel_data *d)
 	return tel_answer(d, ctl_view_ha, "instances", params);
 }
 
+/* Commands other modules add with ctl_telemetry_add(); the callback finds its view by the
+ * command's name, which rte_telemetry passes. Written before the commands are registered and
+ * never after, so the telemetry thread reads them without a lock. */
+#define TEL_EXTRA_MAX 8
+
+static struct {
+	char name[RTE_TEL_MAX_STRING_LEN];
+	char help[RTE_TEL_MAX_STRING_LEN];
+	json_t *(*view)(const struct ctl_node *node);
+} tel_extra[TEL_EXTRA_MAX];
+static unsigned int tel_n_extra;
+
+static int
+tel_extra_cb(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)params;
+	for (unsigned int i = 0; i < __atomic_load_n(&tel_n_extra, __ATOMIC_ACQUIRE); i++)
+		if (strcmp(tel_extra[i].name, cmd) == 0)
+			return tel_answer(d, tel_extra[i].view, NULL, NULL);
+	return -EINVAL;
+}
+
+int
+ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node),
+		  const char *help)
+{
+	unsigned int n = tel_n_extra;
+
+	if (n >= TEL_EXTRA_MAX)
+		return -ENOSPC;
+	if (strlen(name) >= sizeof(tel_extra[n].name) || strlen(help) >= sizeof(tel_extra[n].help))
+		return -ENAMETOOLONG;
+	snprintf(tel_extra[n].name, sizeof(tel_extra[n].name), "%s", name);
+	snprintf(tel_extra[n].help, sizeof(tel_extra[n].help), "%s", help);
+	tel_extra[n].view = view;
+	__atomic_store_n(&tel_n_extra, n + 1, __ATOMIC_RELEASE);
+	/* Before ctl_telemetry_register(), that registers it with the others. */
+	if (tel_node == NULL)
+		return 0;
+	return rte_telemetry_register_cmd(name, tel_extra_cb, help);
+}
+
 int
 ctl_telemetry_register(struct ctl_node *node)
 {
@@ -304,6 +347,8 @@ ctl_telemetry_register(struct ctl_node *node)
 	tel_node = node;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]) && ret == 0; i++)
 		ret = rte_telemetry_register_cmd(cmds[i].name, cmds[i].fn, cmds[i].help);
+	for (unsigned int i = 0; i < tel_n_extra && ret == 0; i++)
+		ret = rte_telemetry_register_cmd(tel_extra[i].name, tel_extra_cb, tel_extra[i].help);
 	return ret;
 }
 

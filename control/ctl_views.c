@@ -95,7 +95,7 @@ ctl_view_status(const struct ctl_node *node)
 			    "errors", (json_int_t)cs.errors,
 			    "refused", (json_int_t)cs.refused,
 			    "malformed", (json_int_t)cs.malformed);
-	st = json_pack("{s:s, s:s, s:s, s:i, s:f, s:I, s:i, s:s, s:o, s:o, s:o, s:{s:s}, s:{s:s, s:s}}",
+	st = json_pack("{s:s, s:s, s:s, s:i, s:f, s:I, s:i, s:s, s:o, s:o, s:o, s:{s:s}, s:o}",
 		       "node_id", cfg->node.id,
 		       "stack", cfg->node.stack,
 		       "version", RP_VERSION,
@@ -108,7 +108,7 @@ ctl_view_status(const struct ctl_node *node)
 		       "workers", workers,
 		       "link_pairs", pairs,
 		       "ha", "role", ctl_ha_role(node),
-		       "bypass", "driver", "none", "state", byp_state_name(BYP_STATE_INLINE));
+		       "bypass", ctl_view_bypass_brief(node));
 	return st;
 }
 

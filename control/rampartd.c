@@ -16,12 +16,14 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_common.h>
 #include <rte_log.h>
 
+#include "byp.h"
 #include "cfg.h"
 #include "ctl.h"
 #include "dp.h"
@@ -60,7 +62,20 @@ struct daemon {
 	bool link_up[DP_MAX_PORTS];
 	bool link_known[DP_MAX_PORTS];
 	struct ha_coord *ha;
+	/* Bypass (the bypass_* functions below). */
+	struct byp *byp;                     /* [R] after bypass_setup() */
+	uint64_t ctl_ticks;                  /* [a] control thread: +1 every tick */
+	int64_t ctl_busy_until_ms;           /* [a] control thread: in a long operation */
+	uint64_t hb_loops[DP_MAX_WORKERS];   /* heartbeat thread only */
+	uint64_t hb_ctl_ticks;               /* heartbeat thread only */
+	int64_t hb_ctl_seen_ms;              /* heartbeat thread only */
+	uint64_t tick_loops[DP_MAX_WORKERS]; /* control thread only */
+	bool links_failed;                   /* control thread only */
+	bool healthy;                        /* control thread only */
 };
+
+static void
+bypass_ctl_busy(struct daemon *d, bool busy);
 
 /* Load the node config; print every problem. @return 0, or the process exit code. */
 static int
@@ -105,7 +120,9 @@ daemon_policy_load(void *arg, const char *path, struct cfg_errors *errs,
 	int ret;
 
 	ctl_dp_lock();
+	bypass_ctl_busy(d, true); /* a compile may take the control thread for a while */
 	ret = dp_policy_load(d->dp, path, errs, info);
+	bypass_ctl_busy(d, !d->dp->running); /* start-up stays one until ready */
 	ctl_dp_unlock();
 	if (ret < 0) {
 		unsigned int n = errs->count + errs->dropped;
@@ -219,6 +236,336 @@ links_watch(struct daemon *d)
 	}
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Bypass (docs/bypass.md): the driver from the config, the heartbeat's liveness test, health,
+ * link-failure trigger, ready, stop, the test-only fault hook, and what HA asks of the bypass.
+ */
+
+/*
+ * The control thread counts as alive while its 100 ms tick advanced within this window, or
+ * while it is inside an operation it declared long (start-up, a policy load). The window
+ * outlasts the longest legitimate pause of the event loop that is not declared: one slow
+ * control client (1 s to send its request, 1 s to take the reply). A control thread wedged
+ * for longer fails open.
+ */
+#define BYP_CTL_WINDOW_MS 3000
+#define BYP_BUSY_MAX_MS 60000 /* a declared long operation is not trusted for longer */
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The control thread starts (@busy) or ends a long operation. */
+static void
+bypass_ctl_busy(struct daemon *d, bool busy)
+{
+	__atomic_store_n(&d->ctl_busy_until_ms, busy ? mono_ms() + BYP_BUSY_MAX_MS : 0,
+			 __ATOMIC_RELEASE);
+}
+
+/*
+ * The heartbeat thread's test, every watchdog_ms / 4: every worker's loop counter moved since
+ * the last test, and the control thread is alive. Before the workers run there is nothing to
+ * check of them (start-up is a declared long operation of the control thread).
+ */
+static bool
+bypass_alive(void *arg)
+{
+	struct daemon *d = arg;
+	struct dp *dp = __atomic_load_n(&d->dp, __ATOMIC_ACQUIRE);
+	int64_t now = mono_ms();
+	uint64_t ticks = __atomic_load_n(&d->ctl_ticks, __ATOMIC_ACQUIRE);
+	bool ok = true;
+
+	if (dp != NULL && __atomic_load_n(&dp->running, __ATOMIC_ACQUIRE)) {
+		for (unsigned int w = 0; w < dp->n_workers; w++) {
+			uint64_t loops = dp_worker_loops(dp, w);
+
+			if (loops == d->hb_loops[w])
+				ok = false;
+			d->hb_loops[w] = loops;
+		}
+	}
+	if (ticks != d->hb_ctl_ticks || d->hb_ctl_seen_ms == 0) {
+		d->hb_ctl_ticks = ticks;
+		d->hb_ctl_seen_ms = now;
+	} else if (now - d->hb_ctl_seen_ms > BYP_CTL_WINDOW_MS &&
+		   now > __atomic_load_n(&d->ctl_busy_until_ms, __ATOMIC_ACQUIRE)) {
+		ok = false;
+	}
+	return ok;
+}
+
+/*
+ * Every change of the bypass state is logged once, here, whichever thread made it. Back inline
+ * (an operator's clear, a re-arm), HA's flap limit is reset so that its instances run again: a
+ * request to the HA thread, safe from any thread. Inline changes come from the control thread,
+ * which owns d->ha.
+ */
+static void
+bypass_changed(void *arg, enum byp_state state, enum byp_reason reason)
+{
+	struct daemon *d = arg;
+
+	if (state == BYP_STATE_INLINE) {
+		RP_LOG(NOTICE, "bypass: inline, traffic goes through the dataplane");
+		ha_coord_flaps_clear(d->ha);
+		return;
+	}
+	if (state == BYP_STATE_BYPASS)
+		RP_LOG(WARNING, "bypass: engaged (%s): upstream is wired to protected uninspected",
+		       byp_reason_name(reason));
+	else
+		RP_LOG(WARNING, "bypass: disconnected (%s): both sides dropped",
+		       byp_reason_name(reason));
+}
+/* The XDP driver's interfaces: the iface= of each link pair's two ports. */
+static int
+bypass_xdp_conf(const struct cfg_node *cfg, struct byp_xdp_conf *xc, char *err, size_t errlen)
+{
+	const struct cfg_bypass *bc = &cfg->bypass;
+
+	memset(xc, 0, sizeof(*xc));
+	snprintf(xc->pin_dir, sizeof(xc->pin_dir), "%s/%s",
+		 bc->pin_path[0] != '\0' ? bc->pin_path : "/sys/fs/bpf/rampart", cfg->node.id);
+	xc->watchdog_ns = (uint64_t)bc->watchdog_ms * 1000000ull;
+	xc->n_pairs = cfg->n_link_pairs;
+	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
+		const struct cfg_link_pair *lp = &cfg->link_pairs[i];
+		const struct cfg_port *ports[2] = { &cfg->ports[lp->upstream],
+						    &cfg->ports[lp->protected] };
+		char *names[2] = { xc->pairs[i].upstream, xc->pairs[i].protected };
+
+		for (unsigned int s = 0; s < 2; s++) {
+			int ret = cfg_port_iface(ports[s], names[s], BYP_IFNAME_MAX);
+
+			if (ret < 0) {
+				snprintf(err, errlen, "bypass driver xdp needs a kernel interface on "
+					 "every link-pair port, and port %s (%s) has %s", ports[s]->name,
+					 ports[s]->device, ret == -ENOENT ? "no iface= devarg"
+					 : "an invalid iface= devarg");
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Create the bypass manager for the configured driver, probe it and start the heartbeat. */
+static int
+bypass_setup(struct daemon *d)
+{
+	const struct cfg_bypass *bc = &d->cfg.bypass;
+	struct byp_driver *drv = NULL;
+	struct byp_xdp_conf xc;
+	char err[512] = "";
+	int ret;
+
+	/* Start-up until ready is a long operation of the control thread. */
+	bypass_ctl_busy(d, true);
+	switch (bc->driver) {
+	case CFG_BYPASS_XDP:
+		ret = bypass_xdp_conf(&d->cfg, &xc, err, sizeof(err));
+		if (ret < 0) {
+			RP_LOG(ERR, "%s", err);
+			return ret;
+		}
+		drv = byp_drv_xdp_create(&xc);
+		break;
+	case CFG_BYPASS_SYSFS:
+		drv = byp_drv_sysfs_create(bc);
+		break;
+	default:
+		drv = byp_drv_none_create();
+		break;
+	}
+	if (drv == NULL) {
+		ret = -errno;
+		RP_LOG(ERR, "bypass driver: %s", errno == ENOTSUP ? "this build has no XDP bypass "
+		       "(clang and bpftool were missing)" : strerror(errno));
+		return ret;
+	}
+	d->byp = byp_create(bc, drv, NULL, NULL);
+	if (d->byp == NULL) {
+		ret = -errno;
+		RP_LOG(ERR, "bypass manager: %s", strerror(errno));
+		return ret;
+	}
+	byp_on_change_set(d->byp, bypass_changed, d);
+	ret = byp_probe(d->byp, err, sizeof(err));
+	if (ret < 0) {
+		RP_LOG(ERR, "bypass: %s", err);
+		return ret;
+	}
+	ret = byp_hb_start(d->byp, bypass_alive, d);
+	if (ret < 0) {
+		RP_LOG(ERR, "bypass heartbeat thread: %s", strerror(-ret));
+		return ret;
+	}
+	{
+		struct byp_status st;
+
+		byp_status_get(d->byp, &st);
+		RP_LOG(NOTICE, "bypass driver %s: %s; watchdog %u ms, heartbeat %s, re-arm %s%s",
+		       st.driver, st.drv.detail, st.watchdog_ms,
+		       !st.hb_running ? "off" : st.hb_realtime ? "real-time" : "normal priority",
+		       st.rearm_auto ? "auto" : "manual", st.drv_ok ? "" : " (status unreadable)");
+	}
+	d->healthy = true;
+	return 0;
+}
+
+/*
+ * Each tick of the control thread: say it is alive, judge the node's health (every worker made
+ * progress since the last tick; with on_link_failure, enough link pairs up), engage for a link
+ * failure, and let the manager learn of watchdog expiries and re-arm.
+ */
+static void
+bypass_tick(struct daemon *d)
+{
+	const struct cfg_bypass *bc = &d->cfg.bypass;
+	char why[96] = "";
+	bool healthy = true, links_failed = false;
+
+	__atomic_add_fetch(&d->ctl_ticks, 1, __ATOMIC_RELEASE);
+	if (d->byp == NULL)
+		return;
+	if (d->dp != NULL && d->dp->running) {
+		for (unsigned int w = 0; w < d->dp->n_workers; w++) {
+			uint64_t loops = dp_worker_loops(d->dp, w);
+
+			if (loops == d->tick_loops[w] && healthy) {
+				healthy = false;
+				snprintf(why, sizeof(why), "worker on lcore %u makes no progress",
+					 d->dp->workers[w]->lcore);
+			}
+			d->tick_loops[w] = loops;
+		}
+	}
+	if (bc->on_link_failure && d->dp != NULL) {
+		unsigned int up = 0, need;
+
+		for (unsigned int i = 0; i < d->cfg.n_link_pairs; i++) {
+			struct dp_link a, b;
+			const struct cfg_link_pair *lp = &d->cfg.link_pairs[i];
+
+			if (dp_port_link_get(d->dp, lp->upstream, &a) == 0 && a.up &&
+			    dp_port_link_get(d->dp, lp->protected, &b) == 0 && b.up)
+				up++;
+		}
+		need = d->cfg.ha.enabled ? d->cfg.ha.min_active_links : d->cfg.n_link_pairs;
+		links_failed = up < need;
+		if (links_failed && healthy) {
+			healthy = false;
+			snprintf(why, sizeof(why), "%u of %u link pairs up, %u needed", up,
+				 d->cfg.n_link_pairs, need);
+		}
+	}
+	if (healthy != d->healthy) {
+		if (healthy)
+			RP_LOG(NOTICE, "bypass: the node is healthy again");
+		else
+			RP_LOG(WARNING, "bypass: the node is unhealthy: %s", why);
+		d->healthy = healthy;
+	}
+	byp_health_set(d->byp, healthy, why);
+	if (links_failed && !d->links_failed)
+		byp_engage(d->byp, BYP_REASON_LINK_FAILURE);
+	d->links_failed = links_failed;
+	byp_tick(d->byp);
+}
+
+/* The node is ready: the start-up bypass ends. */
+static void
+bypass_ready(struct daemon *d)
+{
+	bypass_ctl_busy(d, false);
+	if (d->byp != NULL)
+		byp_ready(d->byp);
+}
+
+/*
+ * A stop, clean or not: leave the wire as on_stop says, before the workers stop, and stop the
+ * heartbeat thread, which reads the workers' counters, before the dataplane is freed.
+ */
+static void
+bypass_stop(struct daemon *d)
+{
+	if (d->byp == NULL)
+		return;
+	if (byp_stop(d->byp) < 0)
+		RP_LOG(ERR, "bypass: applying on_stop failed: the device may be left inline");
+	byp_hb_stop(d->byp);
+}
+
+static void
+bypass_destroy(struct daemon *d)
+{
+	d->node.byp = NULL;
+	byp_destroy(d->byp);
+	d->byp = NULL;
+}
+
+/*
+ * fault.worker-stall {"worker": W, "ms": MS}: worker W stops making progress for MS ms, as a
+ * wedged one would. Integration tests only: registered when RAMPART_FAULT_HOOKS=1.
+ */
+static int
+fault_worker_stall(void *ctx, json_t *args, json_t **data, const char **error)
+{
+	struct daemon *d = ctx;
+	json_t *w = json_object_get(args, "worker"), *ms = json_object_get(args, "ms");
+	int ret;
+
+	if (!json_is_integer(w) || !json_is_integer(ms) || json_integer_value(w) < 0 ||
+	    json_integer_value(w) >= (json_int_t)d->dp->n_workers || json_integer_value(ms) < 0 ||
+	    json_integer_value(ms) > 60000 || json_object_size(args) != 2) {
+		*error = "takes {\"worker\": index, \"ms\": 0..60000}";
+		return -EINVAL;
+	}
+	ret = dp_worker_stall(d->dp, (unsigned int)json_integer_value(w),
+			      (unsigned int)json_integer_value(ms));
+	if (ret < 0) {
+		*error = "the dataplane refused the stall";
+		return ret;
+	}
+	RP_LOG(WARNING, "fault hook: worker %lld stalls for %lld ms", json_integer_value(w),
+	       json_integer_value(ms));
+	*data = json_pack("{s:I, s:I}", "worker", json_integer_value(w), "ms",
+			  json_integer_value(ms));
+	return *data != NULL ? 0 : -ENOMEM;
+}
+
+/* The bypass control commands, its telemetry, and the fault hook when asked for. */
+static int
+bypass_register(struct daemon *d)
+{
+	const char *hooks = getenv("RAMPART_FAULT_HOOKS");
+	int ret;
+
+	ret = ctl_bypass_register(d->srv, &d->node);
+	if (ret < 0)
+		return ret;
+	if (d->cfg.control.telemetry) {
+		ret = ctl_telemetry_add("/rampart/bypass", ctl_view_bypass_telemetry,
+					"Bypass state, reasons, device, heartbeat and recent history. "
+					"No parameters");
+		if (ret < 0)
+			RP_LOG(WARNING, "telemetry /rampart/bypass not registered: %s",
+			       strerror(-ret));
+	}
+	if (hooks == NULL || strcmp(hooks, "1") != 0)
+		return 0;
+	RP_LOG(WARNING, "RAMPART_FAULT_HOOKS=1: test-only fault commands are enabled");
+	return ctl_server_register(d->srv, "fault.worker-stall", fault_worker_stall, d);
+}
+
+
 /* The HA coordinator's log lines, on its own thread. */
 static void
 ha_log(void *arg, int level, const char *msg)
@@ -227,12 +574,28 @@ ha_log(void *arg, int level, const char *msg)
 	rte_log((uint32_t)level, rp_logtype, "rampartd: %s\n", msg);
 }
 
+/* HA's flap limit (or its link monitor) engages the bypass, by the reason's name. */
 static int
 ha_bypass_engage(void *arg, const char *reason)
 {
-	(void)arg;
-	RP_LOG(ERR, "bypass requested by HA (%s), but this node has no bypass driver", reason);
-	return -ENOTSUP;
+	struct daemon *d = arg;
+	int r = byp_reason_parse(reason);
+
+	if (d->byp == NULL)
+		return -ENODEV;
+	if (r < 0) {
+		RP_LOG(ERR, "bypass requested by HA for an unknown reason \"%s\"", reason);
+		return r;
+	}
+	return byp_engage(d->byp, (enum byp_reason)r);
+}
+
+static bool
+ha_bypass_engaged(void *arg)
+{
+	struct daemon *d = arg;
+
+	return d->byp != NULL && byp_state_get(d->byp) != BYP_STATE_INLINE;
 }
 
 /* Start the HA coordinator when the config asks for HA or has l3 link pairs. */
@@ -241,6 +604,7 @@ ha_start(struct daemon *d)
 {
 	struct ha_hooks hooks = {
 		.arg = d, .log = ha_log, .bypass_engage = ha_bypass_engage,
+		.bypass_engaged = ha_bypass_engaged,
 	};
 	char err[512];
 	int ret;
@@ -344,6 +708,7 @@ control_loop(struct daemon *d)
 				ctl_dp_lock();
 				dp_tick(d->dp);
 				ctl_dp_unlock();
+				bypass_tick(d);
 				if (++d->ticks % (1000 / TICK_MS) == 0)
 					links_watch(d);
 			} else {
@@ -387,6 +752,8 @@ run(struct daemon *d, const char *argv0)
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	rte_openlog_stream(stderr);
 	log_levels_set(d->cfg.log.level);
+	if (bypass_setup(d) < 0)
+		goto out;
 
 	d->dp = dp_create(&d->cfg, err, sizeof(err));
 	if (d->dp == NULL) {
@@ -403,7 +770,10 @@ run(struct daemon *d, const char *argv0)
 		.cfg = &d->cfg, .dp = d->dp, .srv = d->srv, .shutdown = &d->shutdown,
 		.started = time(NULL), .policy_load = daemon_policy_load, .policy_load_arg = d,
 	};
+	d->node.byp = d->byp;
 	ret = ctl_views_register(d->srv, &d->node);
+	if (ret == 0)
+		ret = bypass_register(d);
 	if (ret == 0)
 		ret = ctl_ha_register(d->srv, &d->node);
 	if (ret < 0) {
@@ -432,11 +802,13 @@ run(struct daemon *d, const char *argv0)
 	       d->cfg.node.id, d->dp->n_ports, d->cfg.n_link_pairs, d->dp->n_workers,
 	       d->cfg.control.socket);
 	links_watch(d);
+	bypass_ready(d);
 	control_loop(d);
 	/* Only a stop that was asked for is a success; a broken event loop is not. */
 	if (d->shutdown)
 		rc = EXIT_SUCCESS;
 out:
+	bypass_stop(d);
 	ctl_telemetry_close();
 	/* HA before the dataplane: a master's priority-0 adverts leave while the ports run. */
 	ha_coord_destroy(d->ha);
@@ -446,6 +818,7 @@ out:
 	d->dp = NULL;
 	ctl_server_destroy(d->srv);
 	d->srv = NULL;
+	bypass_destroy(d);
 	event_fds_close(d);
 	rte_eal_cleanup();
 	runtime_dir_remove(runtime_dir);

@@ -25,6 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctl_fmt_blocklist_add,   ctl_fmt_blocklist_del,  ctl_fmt_blocklist_list,
 		ctl_fmt_blocklist_flush, ctl_fmt_drops,          ctl_fmt_ha_status,
 		ctl_fmt_ha_history,      ctl_fmt_ha_maintenance, ctl_fmt_ha_simulate,
+		ctl_fmt_bypass_status,   ctl_fmt_bypass_change,
 	};
 	static FILE *sink;
 	json_t *reply;

@@ -732,3 +732,247 @@ rp_cleanup() {
 	rp_teardown
 	exit "$rc"
 }
+
+# ---------------------------------------------------------------------------------------------
+# Bypass: a private bpffs for the XDP bypass pins, the topology it needs, its config, its
+# state, and a paced UDP flow whose gaps show how long the wire was cut.
+
+: "${FLOWGAP:=$RAMPART_SRC/build/tools/bench/flowgap}"
+RP_BPFFS=      # the bpffs this run mounted (bypass.pin_path)
+# The tests' watchdog. The mechanism is the same at any value; 50 ms rather than the default 20
+# because a shared VM is stalled for tens of ms at times (its heartbeat thread wakes that late,
+# real-time or not), and a stall longer than 3/4 of the watchdog fails the node open, rightly,
+# in the middle of a test. tools/bench/failopen.sh measures 10, 20, 50 and 100 ms.
+RP_BYP_WATCHDOG_MS=${RP_WATCHDOG_MS:-50}
+RP_BYP_MARGIN_MS=${RP_GAP_MARGIN_MS:-10} # the flow's spacing and scheduling on top of the watchdog
+
+# rp_byp_init CODE: rp_init, plus a bpf filesystem of this run's own. `ip netns exec` gives a
+# process a /sys without /sys/fs/bpf, so the pins go to a directory outside /sys that the node's
+# namespace sees too. Its cleanup unmounts it after rp_teardown.
+rp_byp_init() {
+	rp_init "$1"
+	rp_require_tools bpftool
+	[ -x "$FLOWGAP" ] || rp_fail "flowgap not found at $FLOWGAP (build first)"
+	RP_BPFFS=$(mktemp -d "${TMPDIR:-/tmp}/rampart-bpf-$RP_TAG.XXXXXX")
+	if ! mount -t bpf bpf "$RP_BPFFS" 2>"$RP_TMP/bpffs.err"; then
+		rmdir "$RP_BPFFS"
+		RP_BPFFS=
+		rp_skip "cannot mount a bpf filesystem: $(cat "$RP_TMP/bpffs.err")"
+	fi
+	trap rp_byp_cleanup EXIT
+}
+
+rp_byp_cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM ERR
+	set +e
+	rp_teardown
+	if [ -n "$RP_BPFFS" ]; then
+		umount "$RP_BPFFS" 2>/dev/null || umount -l "$RP_BPFFS" 2>/dev/null ||
+			rp_log "could not unmount $RP_BPFFS"
+		rmdir "$RP_BPFFS" 2>/dev/null
+		RP_BPFFS=
+	fi
+	exit "$rc"
+}
+
+# rp_byp_topo: rp_topo_create with GRO on the hosts' ends (a frame the XDP bypass redirects into
+# a veth is taken only by a peer that runs NAPI: GRO on, or an XDP program of its own), and
+# static neighbours so that no ARP crosses a cut wire.
+rp_byp_topo() {
+	rp_topo_create
+	rp_nsx "$RP_NS_UP" ethtool -K "$RP_HOST_IF" gro on >/dev/null
+	rp_nsx "$RP_NS_DOWN" ethtool -K "$RP_HOST_IF" gro on >/dev/null
+	rp_topo_static_neigh
+}
+
+# rp_byp_write_config FILE WATCHDOG_MS [POLICY] [MORE BYPASS SETTINGS]: the mitigation config
+# (4096-frame rings; workers sleep 20 us when idle, which leaves the CPU to the traffic tools
+# while their loop counters still move) with the XDP bypass on this run's bpffs.
+rp_byp_write_config() {
+	local file=$1 wd=$2 policy=${3:-} extra=${4:-}
+	rp_write_mitigation_config "$file" "$policy" 20
+	cat >>"$file" <<EOC
+bypass = { driver = "xdp"; watchdog_ms = $wd; pin_path = "$RP_BPFFS"; $extra };
+EOC
+}
+
+# rp_byp_status [EXPR]: `rampartctl --json bypass status`, or EXPR of it (rp_json).
+rp_byp_status() {
+	if [ $# -eq 0 ]; then
+		rp_ctl --json bypass status
+	else
+		rp_ctl --json bypass status | rp_json "$1"
+	fi
+}
+
+# rp_byp_wait_state STATE [SECONDS]: wait (bounded, default 10 s) until the daemon reports
+# the bypass STATE; fail with the status otherwise.
+rp_byp_wait_state() {
+	local want=$1 limit=${2:-10} deadline st
+	deadline=$((SECONDS + limit))
+	while :; do
+		st=$(rp_byp_status 'd["state"]' 2>/dev/null || echo unreachable)
+		[ "$st" = "$want" ] && return 0
+		[ "$SECONDS" -le "$deadline" ] || break
+		sleep 0.1
+	done
+	rp_fail "bypass state is $st, not $want, after ${limit}s: $(rp_byp_status 2>&1 | head -c 2000)"
+}
+
+# rp_byp_pinned FIELD: a field of the pinned XDP state record, read with bpftool (the daemon
+# may be dead): mode (0 bypass, 1 inline, 2 disconnect), set_by, expiries...
+rp_byp_pinned() {
+	bpftool -j map lookup pinned "$RP_BPFFS/$RP_NODE_ID/byp_state" key 0 0 0 0 |
+		rp_json "d[\"formatted\"][\"value\"][\"$1\"] if \"formatted\" in d else d[\"value\"][\"$1\"]"
+}
+
+# rp_now: CLOCK_REALTIME in seconds with nanoseconds, as flowgap reports times.
+rp_now() {
+	date +%s.%N
+}
+
+# rp_flow_start PORT RATE SECONDS [DST]: a paced flow of numbered UDP datagrams from the
+# upstream host to the protected host (or DST), RATE per second for SECONDS; the receiver
+# writes its report to RP_FLOW_OUT when the flow ends. Sets RP_FLOW_SEND_PID, RP_FLOW_RECV_PID.
+rp_flow_start() {
+	local port=$1 rate=$2 secs=$3 dst=${4:-$RP_DOWN_IP4} ready i
+	ready=$RP_TMP/flow-ready.$port
+	RP_FLOW_OUT=$RP_TMP/flow-recv.$port.json
+	RP_FLOW_SECS=$secs
+	rm -f "$ready"
+	rp_bg "$RP_FLOW_OUT" "$RP_NS_DOWN" "$FLOWGAP" recv --port "$port" \
+		--seconds $((${secs%.*} + 15)) --ready "$ready" --gaps 8
+	RP_FLOW_RECV_PID=$RP_LAST_PID
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$ready" ] && break
+		sleep 0.1
+	done
+	[ -e "$ready" ] || rp_fail "flowgap receiver on port $port did not start"
+	rp_bg "$RP_TMP/flow-send.$port.json" "$RP_NS_UP" "$FLOWGAP" send --dst "$dst" \
+		--port "$port" --rate "$rate" --seconds "$secs"
+	RP_FLOW_SEND_PID=$RP_LAST_PID
+}
+
+# rp_flow_wait: wait (bounded) for the flow's two ends; RP_FLOW is the receiver's report.
+rp_flow_wait() {
+	rp_wait_exit "$RP_FLOW_SEND_PID" $((${RP_FLOW_SECS%.*} + 10))
+	[ "$RP_STATUS" = 0 ] || rp_fail "flowgap sender: status $RP_STATUS"
+	rp_wait_exit "$RP_FLOW_RECV_PID" 20
+	[ "$RP_STATUS" = 0 ] || rp_fail "flowgap receiver: status $RP_STATUS: $(cat "$RP_FLOW_OUT")"
+	RP_FLOW=$(cat "$RP_FLOW_OUT")
+	rp_log "flow: $(printf '%s' "$RP_FLOW" | rp_json '"received %d of %d, lost %d, longest gap %.1f ms" % (d["received"], d["sent"], d["lost"], d["max_gap_ms"])')"
+}
+
+# rp_flow_field EXPR: EXPR of the last flow's report (rp_json).
+rp_flow_field() {
+	printf '%s' "$RP_FLOW" | rp_json "$1"
+}
+
+# rp_ctl_raw CMD [ARGS_JSON]: one control request rampartctl has no word for (the test-only
+# fault commands); prints the whole reply.
+rp_ctl_raw() {
+	local args=${2:-}
+	[ -n "$args" ] || args='{}'
+	"$RP_PY" - "$RP_SOCK" "$1" "$args" <<'PYEOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall((json.dumps({"cmd": sys.argv[2], "args": json.loads(sys.argv[3])}) + "\n").encode())
+s.shutdown(socket.SHUT_WR)
+buf = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    buf += b
+print(buf.decode().strip())
+PYEOF
+}
+
+# rp_flow_gap_at T [T_END]: the longest of the last flow's longest gaps that began within 0.1 s
+# of T (or between T - 0.1 s and T_END + 0.1 s), in ms; 0 when none did. Times are
+# CLOCK_REALTIME seconds (rp_now). A test asserts the gap an event made, not the longest of the
+# whole flow: on a shared machine the flow has gaps of its own elsewhere.
+rp_flow_gap_at() {
+	local t0=$1 t1=${2:-$1}
+	rp_flow_field "max([g['ms'] for g in d['gaps'] if $t0 - 0.1 < g['from'] < $t1 + 0.1] or [0])"
+}
+
+# rp_flow_gap_check WHAT T [T_END] LIMIT_MS: fail unless the gap at T (rp_flow_gap_at) is
+# under LIMIT_MS; log it with the flow's longest gap and its losses.
+rp_flow_gap_check() {
+	local what=$1 t0=$2 t1 limit gap
+	if [ $# -eq 4 ]; then
+		t1=$3
+		limit=$4
+	else
+		t1=$2
+		limit=$3
+	fi
+	gap=$(rp_flow_gap_at "$t0" "$t1")
+	rp_check "$what: gap ${gap} ms < ${limit} ms (longest of the flow $(rp_flow_field 'd["max_gap_ms"]') ms, $(rp_flow_field 'd["lost"]') lost)" \
+		"$RP_PY" -c "import sys; sys.exit(0 if $gap < $limit else 1)"
+}
+
+# rp_flow_lost_at T [T_END]: datagrams of the last flow lost (never arrived) just after
+# something that arrived within 0.1 s of T (or between T - 0.1 s and T_END + 0.1 s). A cut wire
+# loses datagrams; a delay only makes a gap.
+rp_flow_lost_at() {
+	local t0=$1 t1=${2:-$1}
+	rp_flow_field "sum(l['count'] for l in d['losses'] if $t0 - 0.1 < l['after'] < $t1 + 0.1)"
+}
+
+# rp_flow_nothing_lost WHAT T [T_END]: fail unless nothing was lost around T (rp_flow_lost_at).
+rp_flow_nothing_lost() {
+	rp_expect_eq "$1: datagrams lost (gap there $(rp_flow_gap_at "$2" "${3:-$2}") ms)" 0 \
+		"$(rp_flow_lost_at "$2" "${3:-$2}")"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Bypass tests on a machine that stalls. A VM's threads are sometimes not run for tens or
+# hundreds of ms (steal time). A stall longer than 3/4 of the watchdog fails the node open by
+# itself, rightly, and a scenario that needed it inline cannot go on: the attempt is void. The
+# heartbeat thread's own lateness (or beats withheld because the workers did not run) is the
+# evidence; a watchdog expiry without it is a failure.
+
+RP_BYP_VOID=0
+
+# rp_byp_spurious [EXPECTED]: true (0) when the node failed open by itself more than EXPECTED
+# (default 0) times because the machine stalled, which voids the attempt (RP_BYP_VOID=1); false
+# when it did not fail open; fails the test when it did with no stall to explain it.
+rp_byp_spurious() {
+	local want=${1:-0} doc n late withheld
+	doc=$(rp_byp_status)
+	n=$(printf '%s' "$doc" | rp_json 'd["engages"]["watchdog"]')
+	[ "$n" -gt "$want" ] || return 1
+	late=$(printf '%s' "$doc" | rp_json 'd["heartbeat"]["max_late_ms"]')
+	withheld=$(printf '%s' "$doc" | rp_json 'd["heartbeat"]["withheld"]')
+	if "$RP_PY" -c "import sys; sys.exit(0 if $late > 0.75 * $RP_BYP_WATCHDOG_MS or $withheld > 0 else 1)"; then
+		rp_log "void: the node failed open by itself ($n watchdog expiries, $want expected): the machine stalled (heartbeat thread up to $late ms late, $withheld beats withheld for workers that did not run)"
+		RP_BYP_VOID=1
+		return 0
+	fi
+	rp_fail "the watchdog fired $n times ($want expected) with no stall to explain it (heartbeat thread at most $late ms late, no beat withheld)"
+}
+
+# rp_byp_attempts FUNC: run the scenario FUNC up to three times while it ends void
+# (RP_BYP_VOID=1 and return); between attempts its daemon and its flow are stopped. The pins
+# stay: the next daemon finds what the last one left, as after any restart.
+rp_byp_attempts() {
+	local fn=$1 i pid
+	for ((i = 1; i <= 3; i++)); do
+		RP_BYP_VOID=0
+		"$fn"
+		[ "$RP_BYP_VOID" = 1 ] || return 0
+		rp_log "attempt $i of 3 was void; starting again"
+		for pid in ${RP_FLOW_SEND_PID:-} ${RP_FLOW_RECV_PID:-} ${RP_DAEMON_PID:-}; do
+			rp_alive "$pid" && rp_stop "$pid" KILL 5
+		done
+		[ -z "${RP_DAEMON_LOG:-}" ] || [ ! -e "$RP_DAEMON_LOG" ] ||
+			mv "$RP_DAEMON_LOG" "$RP_TMP/rampartd-void-$i.log"
+		rp_wait_quiet 5 || true
+	done
+	rp_fail "three attempts in a row were void: this machine stalls for longer than 3/4 of the watchdog ($RP_BYP_WATCHDOG_MS ms) too often to measure fail-open"
+}

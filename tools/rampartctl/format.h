@@ -48,6 +48,12 @@ int ctl_fmt_blocklist_flush(FILE *out, json_t *data);
 
 int ctl_fmt_drops(FILE *out, json_t *data);
 
+/* Bypass: bypass status, and the state after bypass engage|disconnect|clear
+ * (format_bypass.c). */
+int ctl_fmt_bypass_status(FILE *out, json_t *data);
+
+int ctl_fmt_bypass_change(FILE *out, json_t *data);
+
 /* Any data as indented JSON (JSON_INDENT(2)) and a newline; NULL prints as null. */
 int ctl_fmt_json(FILE *out, json_t *data);
 

@@ -192,6 +192,30 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.build = ctl_cli_build_ha_simulate,
 		.print = ctl_fmt_ha_simulate,
 	},
+	{
+		.words = {"bypass", "status"},
+		.request = "bypass.status",
+		.help = "bypass state, reasons, device, heartbeat, history",
+		.print = ctl_fmt_bypass_status,
+	},
+	{
+		.words = {"bypass", "engage"},
+		.request = "bypass.engage",
+		.help = "wire upstream to protected, uninspected, until cleared",
+		.print = ctl_fmt_bypass_change,
+	},
+	{
+		.words = {"bypass", "disconnect"},
+		.request = "bypass.disconnect",
+		.help = "drop both sides (fail-closed) until cleared",
+		.print = ctl_fmt_bypass_change,
+	},
+	{
+		.words = {"bypass", "clear"},
+		.request = "bypass.clear",
+		.help = "back inline, if the node is healthy",
+		.print = ctl_fmt_bypass_change,
+	},
 };
 
 #define CTL_NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
