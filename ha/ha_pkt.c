@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ha_pkt.h"
+#include "ha_wire.h"
 
 #define ARP_BODY_LEN 28 /* ARP for IPv4 over Ethernet */
 #define ARP_HTYPE_ETHER 1
@@ -63,47 +64,13 @@ ha_pkt_err_name(enum ha_pkt_err err)
 	return err_names[err];
 }
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* The ones' complement sum of @n bytes taken as big-endian 16-bit words, added to @acc. */
-static uint64_t
-sum16(const uint8_t *p, size_t n, uint64_t acc)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		acc += rd16(p + i);
-	if (i < n)
-		acc += (uint64_t)p[i] << 8;
-	return acc;
-}
-
-static uint16_t
-fold(uint64_t acc)
-{
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
-}
-
 /* The sum of the IPv6 pseudo-header (RFC 8200 section 8.1) for ICMPv6 of @len bytes. */
 static uint64_t
 pseudo6_sum(const uint8_t *src, const uint8_t *dst, uint32_t len)
 {
-	uint64_t acc = sum16(src, 16, 0);
+	uint64_t acc = ha_sum16(src, 16, 0);
 
-	acc = sum16(dst, 16, acc);
+	acc = ha_sum16(dst, 16, acc);
 	return acc + (len >> 16) + (len & 0xffff) + IPPROTO_ICMP_V6;
 }
 
@@ -111,7 +78,7 @@ pseudo6_sum(const uint8_t *src, const uint8_t *dst, uint32_t len)
 static bool
 csum_ok(const uint8_t *p, size_t n, uint64_t acc)
 {
-	return fold(sum16(p, n, acc)) == 0xffff;
+	return ha_sum_fold(ha_sum16(p, n, acc)) == 0xffff;
 }
 
 static bool
@@ -155,7 +122,7 @@ eth_write(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint16_t type)
 {
 	memcpy(p, dst, HA_MAC_LEN);
 	memcpy(p + HA_MAC_LEN, src, HA_MAC_LEN);
-	wr16(p + 2 * HA_MAC_LEN, type);
+	ha_wr16(p + 2 * HA_MAC_LEN, type);
 }
 
 static void
@@ -178,7 +145,7 @@ ip6_check(const uint8_t *frame, size_t len, uint16_t *plen)
 		return HA_PKT_TRUNCATED;
 	if (ip[0] >> 4 != 6)
 		return HA_PKT_IP_HEADER;
-	*plen = rd16(ip + 4);
+	*plen = ha_rd16(ip + 4);
 	if ((size_t)*plen > len - HA_ETH_HLEN - IPV6_HDR_LEN)
 		return HA_PKT_TRUNCATED;
 	if (ip[6] != IPPROTO_ICMP_V6)
@@ -193,16 +160,16 @@ ha_arp_parse(const uint8_t *frame, size_t len, struct ha_arp *arp)
 
 	if (len < HA_ETH_HLEN)
 		return HA_PKT_TRUNCATED;
-	if (rd16(frame + 12) != HA_ETHERTYPE_ARP)
+	if (ha_rd16(frame + 12) != HA_ETHERTYPE_ARP)
 		return HA_PKT_ETHERTYPE;
 	if (len < HA_ARP_FRAME_LEN)
 		return HA_PKT_TRUNCATED;
 	a = frame + HA_ETH_HLEN;
 	eth_read(frame, arp->eth_dst, arp->eth_src);
-	if (rd16(a) != ARP_HTYPE_ETHER || rd16(a + 2) != HA_ETHERTYPE_IPV4 || a[4] != HA_MAC_LEN ||
+	if (ha_rd16(a) != ARP_HTYPE_ETHER || ha_rd16(a + 2) != HA_ETHERTYPE_IPV4 || a[4] != HA_MAC_LEN ||
 	    a[5] != 4)
 		return HA_PKT_ARP_FORMAT;
-	arp->op = rd16(a + 6);
+	arp->op = ha_rd16(a + 6);
 	if (arp->op != HA_ARP_OP_REQUEST && arp->op != HA_ARP_OP_REPLY)
 		return HA_PKT_ARP_OP;
 	memcpy(arp->sha, a + 8, HA_MAC_LEN);
@@ -254,7 +221,7 @@ ha_nd_parse(const uint8_t *frame, size_t len, struct ha_nd *nd)
 
 	if (len < HA_ETH_HLEN)
 		return HA_PKT_TRUNCATED;
-	if (rd16(frame + 12) != HA_ETHERTYPE_IPV6)
+	if (ha_rd16(frame + 12) != HA_ETHERTYPE_IPV6)
 		return HA_PKT_ETHERTYPE;
 	err = ip6_check(frame, len, &plen);
 	if (err != HA_PKT_OK)
@@ -329,7 +296,7 @@ echo4_parse(const uint8_t *frame, size_t len, struct ha_echo *echo)
 		return HA_PKT_IP_HEADER;
 	if (ihl > len - HA_ETH_HLEN)
 		return HA_PKT_TRUNCATED;
-	tot = rd16(ip + 2);
+	tot = ha_rd16(ip + 2);
 	if (tot < ihl)
 		return HA_PKT_IP_HEADER;
 	if (tot > len - HA_ETH_HLEN)
@@ -338,7 +305,7 @@ echo4_parse(const uint8_t *frame, size_t len, struct ha_echo *echo)
 		return HA_PKT_IP_CHECKSUM;
 	memcpy(echo->src, ip + 12, 4);
 	memcpy(echo->dst, ip + 16, 4);
-	if (rd16(ip + 6) & IPV4_FRAG_MASK)
+	if (ha_rd16(ip + 6) & IPV4_FRAG_MASK)
 		return HA_PKT_FRAGMENT;
 	if (ip[9] != IPPROTO_ICMP_V4)
 		return HA_PKT_PROTO;
@@ -401,7 +368,7 @@ ha_echo_parse(const uint8_t *frame, size_t len, struct ha_echo *echo)
 	eth_read(frame, echo->eth_dst, echo->eth_src);
 	memset(echo->src, 0, sizeof(echo->src));
 	memset(echo->dst, 0, sizeof(echo->dst));
-	switch (rd16(frame + 12)) {
+	switch (ha_rd16(frame + 12)) {
 	case HA_ETHERTYPE_IPV4:
 		echo->family = 4;
 		err = echo4_parse(frame, len, echo);
@@ -417,8 +384,8 @@ ha_echo_parse(const uint8_t *frame, size_t len, struct ha_echo *echo)
 		return err;
 	if (!mac_is_unicast(echo->eth_src))
 		return HA_PKT_ADDRESS;
-	echo->id = rd16(frame + echo->icmp_off + 4);
-	echo->seq = rd16(frame + echo->icmp_off + 6);
+	echo->id = ha_rd16(frame + echo->icmp_off + 4);
+	echo->seq = ha_rd16(frame + echo->icmp_off + 6);
 	return HA_PKT_OK;
 }
 
@@ -431,7 +398,7 @@ ha_ip_dst_parse(const uint8_t *frame, size_t len, uint8_t *family, uint8_t dst[1
 		return HA_PKT_TRUNCATED;
 	ip = frame + HA_ETH_HLEN;
 	memset(dst, 0, 16);
-	switch (rd16(frame + 12)) {
+	switch (ha_rd16(frame + 12)) {
 	case HA_ETHERTYPE_IPV4:
 		if (len < HA_ETH_HLEN + IPV4_HDR_LEN)
 			return HA_PKT_TRUNCATED;
@@ -461,11 +428,11 @@ ha_arp_build(uint8_t *buf, size_t size, const struct ha_arp *arp)
 	if (size < HA_ARP_FRAME_LEN)
 		return -ENOSPC;
 	eth_write(buf, arp->eth_dst, arp->eth_src, HA_ETHERTYPE_ARP);
-	wr16(a, ARP_HTYPE_ETHER);
-	wr16(a + 2, HA_ETHERTYPE_IPV4);
+	ha_wr16(a, ARP_HTYPE_ETHER);
+	ha_wr16(a + 2, HA_ETHERTYPE_IPV4);
 	a[4] = HA_MAC_LEN;
 	a[5] = 4;
-	wr16(a + 6, arp->op);
+	ha_wr16(a + 6, arp->op);
 	memcpy(a + 8, arp->sha, HA_MAC_LEN);
 	memcpy(a + 14, arp->spa, 4);
 	memcpy(a + 18, arp->tha, HA_MAC_LEN);
@@ -521,7 +488,7 @@ ip6_write(uint8_t *buf, const uint8_t *smac, const uint8_t *dmac, const uint8_t 
 	eth_write(buf, dmac, smac, HA_ETHERTYPE_IPV6);
 	memset(ip, 0, 4);
 	ip[0] = 0x60;
-	wr16(ip + 4, plen);
+	ha_wr16(ip + 4, plen);
 	ip[6] = IPPROTO_ICMP_V6;
 	ip[7] = hops;
 	memcpy(ip + 8, src, 16);
@@ -532,8 +499,8 @@ ip6_write(uint8_t *buf, const uint8_t *smac, const uint8_t *dmac, const uint8_t 
 static void
 icmp6_csum_set(uint8_t *icmp, const uint8_t *src, const uint8_t *dst, uint16_t plen)
 {
-	wr16(icmp + 2, 0);
-	wr16(icmp + 2, (uint16_t)~fold(sum16(icmp, plen, pseudo6_sum(src, dst, plen))));
+	ha_wr16(icmp + 2, 0);
+	ha_wr16(icmp + 2, (uint16_t)~ha_sum_fold(ha_sum16(icmp, plen, pseudo6_sum(src, dst, plen))));
 }
 
 /* An NS or NA body: type, code 0, flags, target, and one link-layer address option. */
@@ -638,18 +605,18 @@ ha_echo_reply_build(uint8_t *buf, size_t size, const uint8_t *req, size_t req_le
 		eth_write(buf, echo->eth_src, mac, HA_ETHERTYPE_IPV4);
 		ip[0] = 0x45;
 		ip[1] = rip[1];
-		wr16(ip + 2, (uint16_t)(IPV4_HDR_LEN + echo->icmp_len));
+		ha_wr16(ip + 2, (uint16_t)(IPV4_HDR_LEN + echo->icmp_len));
 		memcpy(ip + 4, rip + 4, 2);
-		wr16(ip + 6, 0);
+		ha_wr16(ip + 6, 0);
 		ip[8] = REPLY_TTL;
 		ip[9] = IPPROTO_ICMP_V4;
-		wr16(ip + 10, 0);
+		ha_wr16(ip + 10, 0);
 		memcpy(ip + 12, echo->dst, 4);
 		memcpy(ip + 16, echo->src, 4);
-		wr16(ip + 10, (uint16_t)~fold(sum16(ip, IPV4_HDR_LEN, 0)));
+		ha_wr16(ip + 10, (uint16_t)~ha_sum_fold(ha_sum16(ip, IPV4_HDR_LEN, 0)));
 		icmp[0] = ICMP_ECHO_REPLY;
-		wr16(icmp + 2, 0);
-		wr16(icmp + 2, (uint16_t)~fold(sum16(icmp, echo->icmp_len, 0)));
+		ha_wr16(icmp + 2, 0);
+		ha_wr16(icmp + 2, (uint16_t)~ha_sum_fold(ha_sum16(icmp, echo->icmp_len, 0)));
 	} else {
 		ip6_write(buf, mac, echo->eth_src, echo->dst, echo->src, echo->icmp_len, REPLY_TTL);
 		memcpy(ip, rip, 4);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ha_vrrp.h"
+#include "ha_wire.h"
 
 #define ETH_HLEN 14
 #define ETHERTYPE_IPV4 0x0800
@@ -56,40 +57,6 @@ ha_vrrp_err_name(int err)
 	}
 }
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* Add @len bytes to a one's complement sum (RFC 1071); an odd last byte is padded with 0. */
-static uint32_t
-sum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += rd16(p + i);
-	if (i < len)
-		sum += (uint32_t)p[i] << 8;
-	return sum;
-}
-
-static uint16_t
-sum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /*
  * The VRRP checksum of @msg (@len bytes, its checksum field as it stands) with the
  * pseudo-header @mode and @family call for: RFC 8200 8.1 for IPv6 (addresses, 32-bit length,
@@ -101,20 +68,20 @@ static uint16_t
 vrrp_sum(uint8_t family, const uint8_t *src, const uint8_t *dst, const uint8_t *msg, size_t len,
          enum ha_vrrp_csum mode)
 {
-	uint32_t sum = 0;
+	uint64_t sum = 0;
 
 	if (family == 6) {
-		sum = sum_add(sum, src, 16);
-		sum = sum_add(sum, dst, 16);
+		sum = ha_sum16(src, 16, sum);
+		sum = ha_sum16(dst, 16, sum);
 		sum += (uint32_t)len; /* below 65536: the upper half of the 32-bit length is 0 */
 		sum += HA_VRRP_PROTO;
 	} else if (mode == HA_VRRP_CSUM_RFC) {
-		sum = sum_add(sum, src, 4);
-		sum = sum_add(sum, dst, 4);
+		sum = ha_sum16(src, 4, sum);
+		sum = ha_sum16(dst, 4, sum);
 		sum += HA_VRRP_PROTO;
 		sum += (uint32_t)len;
 	}
-	return sum_fold(sum_add(sum, msg, len));
+	return (uint16_t)~ha_sum_fold(ha_sum16(msg, len, sum));
 }
 
 int
@@ -152,13 +119,13 @@ parse_ipv4(const uint8_t *ip, size_t avail, struct l3_view *v)
 	if (ip[0] >> 4 != 4)
 		return -HA_VRRP_ERR_NOT_VRRP;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	total = rd16(ip + 2);
+	total = ha_rd16(ip + 2);
 	if (ihl < IPV4_HLEN || ihl > avail || total < ihl || total > avail)
 		return -HA_VRRP_ERR_LENGTH;
 	/* A fragment cannot be checked on its own, and VRRP never needs fragmenting. */
-	if ((rd16(ip + 6) & 0x3fff) != 0 || ip[9] != HA_VRRP_PROTO)
+	if ((ha_rd16(ip + 6) & 0x3fff) != 0 || ip[9] != HA_VRRP_PROTO)
 		return -HA_VRRP_ERR_NOT_VRRP;
-	if (sum_fold(sum_add(0, ip, ihl)) != 0)
+	if (ha_sum_fold(ha_sum16(ip, ihl, 0)) != 0xffff)
 		return -HA_VRRP_ERR_CHECKSUM;
 	if (memcmp(ip + 16, group4, 4) != 0)
 		return -HA_VRRP_ERR_DEST;
@@ -180,7 +147,7 @@ parse_ipv6(const uint8_t *ip, size_t avail, struct l3_view *v)
 		return -HA_VRRP_ERR_LENGTH;
 	if (ip[0] >> 4 != 6)
 		return -HA_VRRP_ERR_NOT_VRRP;
-	payload = rd16(ip + 4);
+	payload = ha_rd16(ip + 4);
 	if (payload > avail - IPV6_HLEN)
 		return -HA_VRRP_ERR_LENGTH;
 	/* VRRP sends no extension header (RFC 9568 5.1.2), so 112 comes straight after. */
@@ -212,7 +179,7 @@ ha_vrrp_pkt_decode(const uint8_t *frame, size_t len, enum ha_vrrp_csum mode,
 	memset(out, 0, sizeof(*out));
 	if (len < ETH_HLEN)
 		return -HA_VRRP_ERR_LENGTH;
-	type = rd16(frame + 12);
+	type = ha_rd16(frame + 12);
 	if (type == ETHERTYPE_IPV4)
 		ret = parse_ipv4(frame + ETH_HLEN, len - ETH_HLEN, &v);
 	else if (type == ETHERTYPE_IPV6)
@@ -243,7 +210,7 @@ ha_vrrp_pkt_decode(const uint8_t *frame, size_t len, enum ha_vrrp_csum mode,
 	if (v.msg[3] == 0)
 		return -HA_VRRP_ERR_ADDR_LIST;
 	/* The 4 reserved bits are ignored (5.2.6); a zero interval is invalid (erratum 8301). */
-	if ((rd16(v.msg + 4) & 0x0fff) == 0)
+	if ((ha_rd16(v.msg + 4) & 0x0fff) == 0)
 		return -HA_VRRP_ERR_INTERVAL;
 
 	out->family = v.family;
@@ -252,7 +219,7 @@ ha_vrrp_pkt_decode(const uint8_t *frame, size_t len, enum ha_vrrp_csum mode,
 	out->vrid = v.msg[1];
 	out->priority = v.msg[2];
 	out->count = v.msg[3];
-	out->max_adver_int = rd16(v.msg + 4) & 0x0fff;
+	out->max_adver_int = ha_rd16(v.msg + 4) & 0x0fff;
 	out->ttl = v.ttl;
 	memcpy(out->src_mac, frame + 6, 6);
 	memcpy(out->src, v.src, alen);
@@ -284,7 +251,7 @@ ha_vrrp_pkt_encode(uint8_t *buf, size_t size, const struct ha_vrrp_advert *adv,
 	/* Ethernet: to the group's MAC from the virtual router MAC (RFC 9568 7.2, 7.3). */
 	memcpy(buf, adv->family == 4 ? group4_mac : group6_mac, 6);
 	ha_vrrp_pkt_vmac(adv->family, adv->vrid, buf + 6);
-	wr16(buf + 12, adv->family == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);
+	ha_wr16(buf + 12, adv->family == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);
 
 	ip = buf + ETH_HLEN;
 	if (adv->family == 4) {
@@ -292,15 +259,15 @@ ha_vrrp_pkt_encode(uint8_t *buf, size_t size, const struct ha_vrrp_advert *adv,
 		dst = group4;
 		ip[0] = 0x45;
 		ip[1] = TCLASS_CS6;
-		wr16(ip + 2, (uint16_t)ip_len);
-		wr16(ip + 4, 0); /* identification: no fragment will ever need it */
-		wr16(ip + 6, 0);
+		ha_wr16(ip + 2, (uint16_t)ip_len);
+		ha_wr16(ip + 4, 0); /* identification: no fragment will ever need it */
+		ha_wr16(ip + 6, 0);
 		ip[8] = HA_VRRP_TTL;
 		ip[9] = HA_VRRP_PROTO;
-		wr16(ip + 10, 0);
+		ha_wr16(ip + 10, 0);
 		memcpy(ip + 12, adv->src, 4);
 		memcpy(ip + 16, dst, 4);
-		wr16(ip + 10, sum_fold(sum_add(0, ip, IPV4_HLEN)));
+		ha_wr16(ip + 10, (uint16_t)~ha_sum_fold(ha_sum16(ip, IPV4_HLEN, 0)));
 		msg = ip + IPV4_HLEN;
 	} else {
 		/* RFC 9568 5.1.2: hop limit 255, next header 112, to ff02::12. */
@@ -309,7 +276,7 @@ ha_vrrp_pkt_encode(uint8_t *buf, size_t size, const struct ha_vrrp_advert *adv,
 		ip[1] = (uint8_t)((TCLASS_CS6 & 0x0f) << 4);
 		ip[2] = 0;
 		ip[3] = 0;
-		wr16(ip + 4, (uint16_t)msg_len);
+		ha_wr16(ip + 4, (uint16_t)msg_len);
 		ip[6] = HA_VRRP_PROTO;
 		ip[7] = HA_VRRP_TTL;
 		memcpy(ip + 8, adv->src, 16);
@@ -322,10 +289,10 @@ ha_vrrp_pkt_encode(uint8_t *buf, size_t size, const struct ha_vrrp_advert *adv,
 	msg[1] = adv->vrid;
 	msg[2] = adv->priority;
 	msg[3] = adv->count;
-	wr16(msg + 4, adv->max_adver_int);
-	wr16(msg + 6, 0);
+	ha_wr16(msg + 4, adv->max_adver_int);
+	ha_wr16(msg + 6, 0);
 	memcpy(msg + HA_VRRP_HDR_LEN, adv->addrs, (size_t)adv->count * alen);
-	wr16(msg + 6,
+	ha_wr16(msg + 6,
 	     vrrp_sum(adv->family, ip + (adv->family == 4 ? 12 : 8), dst, msg, msg_len, mode));
 	return (int)frame_len;
 }
