@@ -173,58 +173,12 @@ cfg_bypass_driver_name(enum cfg_bypass_driver d)
  * Interface addresses.
  */
 
-/* Why a string is not an interface address. */
-enum ifaddr_fault {
-	IFA_OK,
-	IFA_NOT_ADDRESS, /* not an IPv4 or IPv6 address before the '/' */
-	IFA_BAD_LENGTH,  /* the length is not a number within the family's range */
-};
-
-static enum ifaddr_fault
-ifaddr_parse(const char *s, struct cfg_ifaddr *out)
-{
-	char buf[ADDR_TEXT_MAX];
-	unsigned int plen, max;
-	size_t len = strlen(s);
-	uint8_t addr[16];
-	char *slash;
-	int family;
-
-	if (len == 0 || len >= sizeof(buf))
-		return IFA_NOT_ADDRESS;
-	memcpy(buf, s, len + 1);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	family = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(family, buf, addr) != 1)
-		return IFA_NOT_ADDRESS;
-	max = family == AF_INET ? 32 : 128;
-	plen = max;
-	if (slash != NULL) {
-		const char *p = slash + 1;
-		size_t n = strlen(p);
-
-		/* One to three digits and nothing else: "/24", not "/+24", "/ 24" or "/0024". */
-		if (n == 0 || n > 3 || strspn(p, "0123456789") != n)
-			return IFA_BAD_LENGTH;
-		plen = (unsigned int)atoi(p);
-		if (plen > max)
-			return IFA_BAD_LENGTH;
-	}
-	memset(out, 0, sizeof(*out));
-	out->family = family == AF_INET ? 4 : 6;
-	out->len = (uint8_t)plen;
-	memcpy(out->addr, addr, max / 8);
-	return IFA_OK;
-}
-
 int
 cfg_ifaddr_parse(const char *s, struct cfg_ifaddr *out)
 {
 	struct cfg_ifaddr a;
 
-	if (s == NULL || out == NULL || ifaddr_parse(s, &a) != IFA_OK)
+	if (s == NULL || out == NULL || cfg_addr_text_parse(s, strlen(s), &a) != CFG_ADDR_OK)
 		return -EINVAL;
 	*out = a;
 	return 0;
@@ -366,10 +320,10 @@ addr_check(struct cfg_schema *sc, int line, const char *path, const char *v, enu
 	struct cfg_ifaddr a;
 	unsigned int max;
 
-	switch (ifaddr_parse(v, &a)) {
-	case IFA_OK:
+	switch (cfg_addr_text_parse(v, strlen(v), &a)) {
+	case CFG_ADDR_OK:
 		break;
-	case IFA_BAD_LENGTH:
+	case CFG_ADDR_BAD_LENGTH:
 		cfg_error_add(
 			sc->errs, line,
 			"%s: %s has an invalid prefix length; an IPv4 address takes /1 to /32 "

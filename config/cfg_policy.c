@@ -129,45 +129,26 @@ enum prefix_fault {
 static enum prefix_fault
 prefix_parse(const char *s, size_t len, struct cfg_prefix *out)
 {
-	char buf[PREFIX_TEXT_MAX];
-	const char *slash;
-	unsigned int plen, max;
+	struct cfg_ifaddr a;
 	bool host_bits = false;
-	uint8_t addr[16];
-	int family;
 
-	if (len == 0 || len >= sizeof(buf))
+	switch (cfg_addr_text_parse(s, len, &a)) {
+	case CFG_ADDR_OK:
+		break;
+	case CFG_ADDR_BAD_LENGTH:
+		return PFX_BAD_LENGTH;
+	default:
 		return PFX_NOT_ADDRESS;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	slash = memchr(buf, '/', len);
-	if (slash != NULL)
-		buf[slash - buf] = '\0';
-	family = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(family, buf, addr) != 1)
-		return PFX_NOT_ADDRESS;
-	max = family == AF_INET ? 32 : 128;
-	plen = max;
-	if (slash != NULL) {
-		const char *p = slash + 1;
-		size_t n = strlen(p);
-
-		/* One to three digits, nothing else: "/24", not "/+24", "/ 24" or "/0024". */
-		if (n == 0 || n > 3 || strspn(p, "0123456789") != n)
-			return PFX_BAD_LENGTH;
-		plen = (unsigned int)atoi(p);
-		if (plen > max)
-			return PFX_BAD_LENGTH;
 	}
 	memset(out, 0, sizeof(*out));
-	out->family = family == AF_INET ? 4 : 6;
-	out->len = (uint8_t)plen;
-	for (unsigned int i = 0; i < max / 8; i++) {
-		unsigned int keep = plen >= (i + 1) * 8 ? 8 : (plen > i * 8 ? plen - i * 8 : 0);
+	out->family = a.family;
+	out->len = a.len;
+	for (unsigned int i = 0; i < (a.family == 4 ? 4u : 16u); i++) {
+		unsigned int keep = a.len >= (i + 1) * 8 ? 8 : (a.len > i * 8 ? a.len - i * 8 : 0);
 		uint8_t mask = (uint8_t)(0xff00u >> keep);
 
-		out->addr[i] = addr[i] & mask;
-		host_bits |= (addr[i] & (uint8_t)~mask) != 0;
+		out->addr[i] = a.addr[i] & mask;
+		host_bits |= (a.addr[i] & (uint8_t)~mask) != 0;
 	}
 	return host_bits ? PFX_HOST_BITS : PFX_OK;
 }

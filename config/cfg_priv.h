@@ -173,4 +173,20 @@ cfg_ha_parse(struct cfg_schema *sc, const config_setting_t *root, struct cfg_nod
 void
 cfg_bypass_parse(struct cfg_schema *sc, const config_setting_t *root, struct cfg_node *cfg);
 
+#define CFG_ADDR_TEXT_MAX 64 /* longer than any address with a length: 45 of IPv6, "/128" */
+
+/* Why a text is not an address with an optional prefix length. */
+enum cfg_addr_fault {
+	CFG_ADDR_OK,
+	CFG_ADDR_NOT_ADDRESS, /* not an IPv4 or IPv6 address before the '/' */
+	CFG_ADDR_BAD_LENGTH,  /* the length is not one to three digits within the family's range */
+};
+
+/*
+ * Parse the @len bytes at @s as "198.51.100.1/24", "2001:db8::1/64" or a bare address (the
+ * full length). Host bits are kept: prefixes and interface addresses both start here.
+ */
+enum cfg_addr_fault
+cfg_addr_text_parse(const char *s, size_t len, struct cfg_ifaddr *out);
+
 #endif /* RAMPART_CFG_PRIV_H */

@@ -3,6 +3,7 @@
  * Small pieces of the config module that do not need libconfig: the error list, log level
  * names, the EAL core list syntax and the paths one config file gives relative to itself.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -175,4 +176,43 @@ cfg_path_join(char *buf, size_t size, const char *dir, const char *name)
 		n = snprintf(buf, size, "%s%s%s", dir, dir[dlen - 1] == '/' ? "" : "/", name);
 	}
 	return n >= 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+enum cfg_addr_fault
+cfg_addr_text_parse(const char *s, size_t len, struct cfg_ifaddr *out)
+{
+	char buf[CFG_ADDR_TEXT_MAX];
+	unsigned int plen, max;
+	uint8_t addr[16];
+	char *slash;
+	int family;
+
+	if (len == 0 || len >= sizeof(buf))
+		return CFG_ADDR_NOT_ADDRESS;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	family = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(family, buf, addr) != 1)
+		return CFG_ADDR_NOT_ADDRESS;
+	max = family == AF_INET ? 32 : 128;
+	plen = max;
+	if (slash != NULL) {
+		const char *p = slash + 1;
+		size_t n = strlen(p);
+
+		/* One to three digits and nothing else: "/24", not "/+24", "/ 24" or "/0024". */
+		if (n == 0 || n > 3 || strspn(p, "0123456789") != n)
+			return CFG_ADDR_BAD_LENGTH;
+		plen = (unsigned int)atoi(p);
+		if (plen > max)
+			return CFG_ADDR_BAD_LENGTH;
+	}
+	memset(out, 0, sizeof(*out));
+	out->family = family == AF_INET ? 4 : 6;
+	out->len = (uint8_t)plen;
+	memcpy(out->addr, addr, max / 8);
+	return CFG_ADDR_OK;
 }
