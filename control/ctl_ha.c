@@ -253,27 +253,22 @@ need_ha(const struct ctl_node *node, const char **error)
 	return -ENOTSUP;
 }
 
+/* ha.status and ha.history: a view, no arguments. */
+struct ha_view_cmd {
+	const struct ctl_node *node;
+	json_t *(*view)(const struct ctl_node *node);
+};
+
 static int
-handle_ha_status(void *ctx, json_t *args, json_t **data, const char **error)
+handle_ha_view(void *ctx, json_t *args, json_t **data, const char **error)
 {
 	static const char *const none[] = { NULL };
+	const struct ha_view_cmd *cmd = ctx;
 	int ret = ctl_args_only(args, none, error);
 
 	if (ret < 0)
 		return ret;
-	*data = ctl_view_ha(ctx);
-	return 0;
-}
-
-static int
-handle_ha_history(void *ctx, json_t *args, json_t **data, const char **error)
-{
-	static const char *const none[] = { NULL };
-	int ret = ctl_args_only(args, none, error);
-
-	if (ret < 0)
-		return ret;
-	*data = ctl_view_ha_history(ctx);
+	*data = cmd->view(cmd->node);
 	return 0;
 }
 
@@ -358,17 +353,24 @@ handle_ha_simulate(void *ctx, json_t *args, json_t **data, const char **error)
 int
 ctl_ha_register(struct ctl_server *srv, struct ctl_node *node)
 {
+	/* One node per process: the bindings live as long as the program. */
+	static struct ha_view_cmd views[] = {
+		{ .view = ctl_view_ha },
+		{ .view = ctl_view_ha_history },
+	};
 	static const struct {
 		const char *name;
 		ctl_handler_t handler;
 	} commands[] = {
-		{ "ha.status", handle_ha_status },
-		{ "ha.history", handle_ha_history },
 		{ "ha.maintenance", handle_ha_maintenance },
 		{ "ha.simulate", handle_ha_simulate },
 	};
-	int ret = 0;
+	int ret;
 
+	views[0].node = views[1].node = node;
+	ret = ctl_server_register(srv, "ha.status", handle_ha_view, &views[0]);
+	if (ret == 0)
+		ret = ctl_server_register(srv, "ha.history", handle_ha_view, &views[1]);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]) && ret == 0; i++)
 		ret = ctl_server_register(srv, commands[i].name, commands[i].handler, node);
 	return ret;
