@@ -23,7 +23,9 @@ scenario() {
 	local in0 t_engage t_clear out rx0 rx1 rx2 text tel
 	rp_daemon_start "$RP_TMP/node.conf"
 	rp_byp_wait_state inline 15
-	rp_flow_start 5501 10000 6
+	# Long enough to outlast every check below on a loaded machine (telemetry alone may take
+	# seconds): the flow must still run when the bypass is cleared.
+	rp_flow_start 5501 10000 15
 	sleep 1
 	if rp_byp_spurious 0; then
 		return 0
