@@ -15,9 +15,25 @@
 #      and DNS reflection, an ICMP flood, the blocked source...: tests/integration/attack.py),
 #      counts per class what reached the protected host (a capture there), shows
 #      `rampartctl rules` and `drops`, and says what the policy did;
-#   7. stops rampartd with `rampartctl shutdown` and removes everything, also on Ctrl-C or error.
-# Needs root. Exits 0 when every packet crossed in step 4, and in step 6 the legitimate traffic
-# all arrived and the attacks were held back as the policy says.
+#   7. stops rampartd with `rampartctl shutdown`;
+#   8. fail-open: starts rampartd again with the XDP software bypass (`bypass.driver = "xdp"`,
+#      watchdog 20 ms or $RP_WATCHDOG_MS, its pins on a bpffs the demo mounts), kills it with
+#      SIGKILL while a paced UDP flow crosses (tools/bench/flowgap), and shows the gap and the
+#      datagrams lost at the kill, the pinned state record the XDP program latched by itself, and
+#      pings crossing with no process; then restarts rampartd under another flow and shows it
+#      finding the pinned bypass and arming again (`rampartctl bypass status`), with nothing lost;
+#   9. HA: replaces the topology with two nodes in parallel (tests/integration/ha_lib.sh), A the
+#      VRRP master of the VIP 198.51.100.100 and B its backup, shows who answers ARP for the VIP,
+#      kills A's host (links down, kill -9) while the upstream host pings the VIP every 5 ms,
+#      and shows the longest gap in replies and B's `rampartctl ha status` and `ha history`;
+#  10. removes everything, also on Ctrl-C or error, and prints a summary.
+# Needs root. Exits 0 when every packet crossed in step 4; in step 6 the legitimate traffic all
+# arrived and the attacks were held back as the policy says; in step 8 the wire was cut at the
+# kill for no longer than the watchdog plus 10 ms, the XDP program latched the bypass itself,
+# and the restarted node went back inline without losing a datagram; and in step 9 node B
+# became master and the VIP answered again within B's Master_Down_Interval plus 100 ms.
+# A machine that stalls rampartd for 3/4 of the watchdog fails the node open by itself before
+# the kill; the demo says so and tries again (five times at most).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -333,7 +349,7 @@ fo_summary="kill -9: a gap of $fo_gap ms and $fo_lost datagrams lost at $RATE/s"
 step "Restarting rampartd: it finds the pinned bypass and goes back inline"
 mv "$RP_DAEMON_LOG" "$RP_TMP/rampartd-killed.log"
 echo "  a flow of 2000 datagrams/s runs across the restart"
-rp_flow_start 5310 2000 5
+rp_flow_start 5310 2000 4
 sleep 0.3
 rp_daemon_start "$RP_TMP/failopen.conf"
 found=$(sed -n 's/.*\(found pinned state[^;]*\).*/\1/p' "$RP_DAEMON_LOG" | head -1)
@@ -357,14 +373,9 @@ if [ "$armed" = 0 ]; then
 	not_expected "the node did not stay inline for half a second in three tries (is the machine busy?)"
 	fo_ok=0
 fi
-echo "  # rampartctl bypass status"
-rp_ctl bypass status | sed 's/^/  /'
-rp_flow_wait
-fo_lost=$(rp_flow_field 'd["lost"]')
-echo "  the flow across the restart: $(rp_flow_field 'd["received"]') of $(rp_flow_field 'd["sent"]') received, $fo_lost lost"
-if [ "$fo_lost" != 0 ]; then
-	not_expected "the restart lost datagrams"
-	fo_ok=0
+if [ "$(rp_byp_pinned mode)" != 1 ]; then
+	echo "  (the watchdog fired again since: the machine stalled rampartd; # rampartctl bypass clear)"
+	byp_clear
 fi
 rx0=$(rp_port_stat up0 rx_packets)
 n=$(rp_ping "$RP_NS_UP" "$RP_DOWN_IP4" 20)
@@ -372,6 +383,15 @@ rx1=$(rp_port_stat up0 rx_packets)
 echo "  20 pings: $n answered, and rampartd's dataplane read $((rx1 - rx0)) frames on up0 for them"
 if [ "$n" != 20 ] || [ $((rx1 - rx0)) -lt 20 ]; then
 	not_expected "the traffic does not go through the dataplane again"
+	fo_ok=0
+fi
+echo "  # rampartctl bypass status"
+rp_ctl bypass status | sed 's/^/  /'
+rp_flow_wait
+fo_lost=$(rp_flow_field 'd["lost"]')
+echo "  the flow across the restart: $(rp_flow_field 'd["received"]') of $(rp_flow_field 'd["sent"]') received, $fo_lost lost"
+if [ "$fo_lost" != 0 ]; then
+	not_expected "the restart lost datagrams"
 	fo_ok=0
 fi
 rp_ctl shutdown >/dev/null
