@@ -474,8 +474,8 @@ cat <<EOF
   sooner, and B took over once no advert had come for an advert interval and a quarter)
 EOF
 if [ "$before_kill" != 0 ]; then
-	echo "  (before the kill the machine stalled node A for longer than that $before_kill time(s), and"
-	echo "   B took over until A's next advert: see the history below)"
+	echo "  (before the kill, B took over $before_kill time(s) for a moment: the machine held node A up"
+	echo "   for longer than that, and A took the VIP back with its next advert; see the history)"
 fi
 if [ -z "$HA_GAP_MS" ] || ! holds "$HA_GAP_MS <= $MD_B + 100"; then
 	not_expected "the VIP did not answer again within Master_Down_Interval + 100 ms"
