@@ -470,9 +470,13 @@ print(len(pre), "%.0f" % ((t(post[0]) - kill) * 1000) if post else "-", post[0][
 cat <<EOF
   node B: $state_b; it became master $took ms after the kill (reason: $reason)
   the longest gap between two replies from the VIP: ${HA_GAP_MS:-no reply since} ms
-  (VRRP alone would wait for Master_Down_Interval, $MD_B ms; the peer checks found A dead
-  sooner, and B took over once no advert had come for an advert interval and a quarter)
 EOF
+if [ "$reason" = fast-failover ]; then
+	echo "  (VRRP alone would wait for Master_Down_Interval, $MD_B ms; the peer checks found A dead"
+	echo "   sooner, and B took over once no advert had come for an advert interval and a quarter)"
+else
+	echo "  (B's Master_Down_Interval: $MD_B ms)"
+fi
 if [ "$before_kill" != 0 ]; then
 	echo "  (before the kill, B took over $before_kill time(s) for a moment: the machine held node A up"
 	echo "   for longer than that, and A took the VIP back with its next advert; see the history)"
