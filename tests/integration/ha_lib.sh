@@ -707,3 +707,21 @@ ha_failover_measure() {
 	fi
 	rp_log "failover gap: ${HA_GAP_MS:-never recovered} ms ($HA_GAP_JSON)"
 }
+
+# ---------------------------------------------------------------------------------------------
+# A run that began with lib.sh's single node
+
+# ha_names: what ha_init sets, for a script that has already called rp_init (tools/run-demo.sh
+# shows a single node first, under the same tag). The host namespaces of ha_topo_create take
+# the single node's names, so rp_topo_destroy must have removed that topology first.
+ha_names() {
+	HA_NS_USW=rp-usw-$RP_TAG
+	HA_NS_PSW=rp-psw-$RP_TAG
+	HA_NS_HSW=rp-hsw-$RP_TAG
+	HA_NS[a]=rp-na-$RP_TAG
+	HA_NS[b]=rp-nb-$RP_TAG
+	HA_ID[a]=rp-$RP_TAG-a
+	HA_ID[b]=rp-$RP_TAG-b
+	HA_SOCK[a]=$RP_TMP/a.sock
+	HA_SOCK[b]=$RP_TMP/b.sock
+}

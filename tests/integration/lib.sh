@@ -976,3 +976,31 @@ rp_byp_attempts() {
 	done
 	rp_fail "three attempts in a row were void: this machine stalls for longer than 3/4 of the watchdog ($RP_BYP_WATCHDOG_MS ms) too often to measure fail-open"
 }
+
+# ---------------------------------------------------------------------------------------------
+# One run, two topologies
+
+# rp_topo_destroy: end every process this script started that still runs, and delete the three
+# namespaces of rp_topo_create (and with them both veth pairs), so that the run can build
+# another topology under the same tag: tools/run-demo.sh shows a single node, then ha_lib.sh's
+# pair. The work directory, a bpffs and the DPDK prefixes stay for rp_teardown.
+rp_topo_destroy() {
+	local pid ns keep=()
+	for pid in "${RP_PIDS[@]}"; do
+		rp_stop "$pid" TERM 5
+	done
+	for ns in "$RP_NS_NODE" "$RP_NS_UP" "$RP_NS_DOWN"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null || true
+		done
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	for ns in "${RP_NAMESPACES[@]}"; do
+		case $ns in
+		"$RP_NS_NODE" | "$RP_NS_UP" | "$RP_NS_DOWN") ;;
+		*) keep+=("$ns") ;;
+		esac
+	done
+	RP_NAMESPACES=("${keep[@]}")
+	rp_log "topology $RP_TAG removed"
+}
