@@ -103,6 +103,11 @@ struct byp_driver_ops {
 	int (*engage)(struct byp_driver *drv);
 	int (*disconnect)(struct byp_driver *drv);
 	int (*status)(struct byp_driver *drv, struct byp_drv_status *st);
+	/* Optional: what the device's own watchdog must do when it fires, BYP_STATE_BYPASS or
+	 * BYP_STATE_DISCONNECT (byp_failsafe_set()). May come before probe, which then applies
+	 * it. NULL: the device only knows bypass, and disconnect is refused. @return 0,
+	 * -EOPNOTSUPP (the device cannot disconnect) or -errno. */
+	int (*failsafe)(struct byp_driver *drv, enum byp_state state);
 	void (*heartbeat)(struct byp_driver *drv, uint64_t now_ns);
 	/* Let the device go as it is (it keeps bypassing or disconnecting after the process
 	 * is gone) and free the driver. Accepts a driver whose probe failed or never ran. */
@@ -135,6 +140,7 @@ enum byp_rec_op {
 	BYP_REC_STATUS,
 	BYP_REC_HEARTBEAT,
 	BYP_REC_RELEASE,
+	BYP_REC_FAILSAFE,
 	BYP_REC__MAX,
 };
 
@@ -151,6 +157,7 @@ struct byp_rec_log {
 	uint64_t count[BYP_REC__MAX]; /* every call, heartbeats included */
 	uint64_t last_heartbeat_ns;
 	enum byp_state state; /* what the pretend device does */
+	enum byp_state failsafe; /* where its watchdog goes: bypass when inline (zeroed) */
 	bool released;
 };
 
@@ -166,7 +173,8 @@ byp_drv_rec_create(struct byp_rec_log *log, uint64_t (*clock)(void *arg), void *
 void
 byp_drv_rec_fail(struct byp_driver *drv, enum byp_rec_op op, int err);
 
-/* The pretend device's watchdog expires at @at_ns: it goes to bypass by itself. */
+/* The pretend device's watchdog expires at @at_ns: it goes to its fail-safe state (bypass
+ * unless told disconnect) by itself. */
 void
 byp_drv_rec_fire(struct byp_driver *drv, uint64_t at_ns);
 
@@ -261,10 +269,12 @@ enum byp_event_kind {
 	BYP_EV_HEALTH,     /* the node's health is now @healthy */
 	BYP_EV_TICK,       /* time passes: automatic re-arm is checked */
 	BYP_EV_STOP,       /* a clean stop: on_stop applies and the latch stops moving */
+	BYP_EV_FAILSAFE,   /* what leaving inline means is now @failsafe */
 	BYP_EV__MAX,
 };
 
-/* "engage", "disconnect", "watchdog", "ready", "clear", "health", "tick", "stop". */
+/* "engage", "disconnect", "watchdog", "ready", "clear", "health", "auto-rearm", "stop",
+ * "failsafe". */
 const char *
 byp_event_name(enum byp_event_kind kind);
 
@@ -272,6 +282,7 @@ struct byp_event {
 	enum byp_event_kind kind;
 	enum byp_reason reason; /* ENGAGE, DISCONNECT */
 	bool healthy;           /* HEALTH */
+	enum byp_state failsafe; /* FAILSAFE: BYP_STATE_BYPASS or BYP_STATE_DISCONNECT */
 	uint64_t at_ns;         /* WATCHDOG: when the device latched; 0: now */
 };
 
@@ -288,6 +299,8 @@ struct byp_latch_conf {
 	bool rearm_auto;         /* rearm = auto */
 	uint64_t rearm_after_ns; /* stable health needed before an automatic re-arm */
 	bool stop_disconnect;    /* on_stop = inline-down */
+	/* The fail-safe state at start: BYP_STATE_DISCONNECT, or bypass for anything else. */
+	enum byp_state failsafe;
 };
 
 /* Reasons an automatic re-arm may clear; the others need the operator (or, start-up, ready). */
@@ -295,9 +308,17 @@ struct byp_latch_conf {
 	((1u << BYP_REASON_WATCHDOG) | (1u << BYP_REASON_MAX_FLAPS) | \
 	 (1u << BYP_REASON_LINK_FAILURE))
 
+/*
+ * The fail-safe state: what the wire does when something other than the operator takes it out
+ * of inline (start-up, watchdog, max-flaps, link failure, a clean stop with on_stop = bypass).
+ * BYP_STATE_BYPASS by default; BYP_STATE_DISCONNECT on a node whose bypass would make a second
+ * path beside another node that forwards (an HA standby, docs/ha.md). The operator's engage
+ * always means bypass (byp_operator_engage() refuses it on a disconnect node unless forced).
+ */
 struct byp_latch {
 	struct byp_latch_conf conf;
-	enum byp_state state; /* what the device must do */
+	enum byp_state state;    /* what the device must do */
+	enum byp_state failsafe; /* BYP_STATE_BYPASS or BYP_STATE_DISCONNECT */
 	uint32_t reasons;     /* bit (1 << reason) for each reason holding bypass */
 	bool disconnected;    /* the operator asked for disconnect */
 	bool ready;           /* BYP_EV_READY seen */
@@ -389,6 +410,28 @@ byp_heartbeat(struct byp *b);
 int
 byp_engage(struct byp *b, enum byp_reason reason);
 
+/*
+ * The operator's engage (rampartctl bypass engage): bypass for BYP_REASON_OPERATOR. On a node
+ * whose fail-safe state is disconnect it is refused with -EPERM and a sentence in @err unless
+ * @force. Otherwise the returns of byp_engage().
+ */
+int
+byp_operator_engage(struct byp *b, bool force, char *err, size_t errlen);
+
+/*
+ * Say what a fail-open event does on this node: @state BYP_STATE_BYPASS (the default) or
+ * BYP_STATE_DISCONNECT. The device's watchdog is told (before probe too), and a wire held out
+ * of inline by a reason other than the operator moves to it at once.
+ * @return 0; -EINVAL for another state; -ESHUTDOWN after byp_stop(); -EOPNOTSUPP when the
+ *         driver cannot disconnect (nothing changes); the driver's -errno.
+ */
+int
+byp_failsafe_set(struct byp *b, enum byp_state state);
+
+/* The fail-safe state (lock-free; any thread). */
+enum byp_state
+byp_failsafe_get(const struct byp *b);
+
 /* Disconnect both sides for @reason. Same returns. */
 int
 byp_disconnect(struct byp *b, enum byp_reason reason);
@@ -439,6 +482,7 @@ byp_on_change_set(struct byp *b,
 struct byp_status {
 	const char *driver;     /* the driver's name */
 	enum byp_state state;   /* what the device must do */
+	enum byp_state failsafe; /* what a fail-open event does: bypass or disconnect */
 	enum byp_reason reason; /* the last reason that engaged (NONE when never) */
 	uint32_t reasons;       /* every reason holding bypass now */
 	bool disconnected;

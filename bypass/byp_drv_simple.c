@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The two drivers without a device: "none" (the node has no fail-open hardware and no XDP
- * bypass; bypass then only means that the dataplane forwards uninspected) and the recording
+ * bypass; rampartd makes bypass real in the dataplane, which forwards uninspected, and
+ * disconnect, which drops; it has no watchdog, so any fail-safe state is fine) and the recording
  * driver that the unit tests put under the manager.
  */
 #include <errno.h>
@@ -60,8 +61,17 @@ none_status(struct byp_driver *drv, struct byp_drv_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->state = ((struct drv_none *)drv)->state;
-	strcpy(st->detail, "no bypass device: bypass forwards uninspected in the dataplane");
+	strcpy(st->detail, "no bypass device: the dataplane forwards uninspected in bypass and "
+	                   "drops in disconnect");
 	return 0;
+}
+
+static int
+none_failsafe(struct byp_driver *drv, enum byp_state state)
+{
+	(void)drv;
+	(void)state;
+	return 0; /* no watchdog; the latch and the dataplane do the rest */
 }
 
 static void
@@ -84,6 +94,7 @@ static const struct byp_driver_ops none_ops = {
 	.engage = none_engage,
 	.disconnect = none_disconnect,
 	.status = none_status,
+	.failsafe = none_failsafe,
 	.heartbeat = none_heartbeat,
 	.release = none_release,
 };
@@ -195,6 +206,17 @@ rec_status(struct byp_driver *drv, struct byp_drv_status *st)
 	return 0;
 }
 
+static int
+rec_failsafe(struct byp_driver *drv, enum byp_state state)
+{
+	struct drv_rec *d = (struct drv_rec *)drv;
+	int ret = rec_call(d, BYP_REC_FAILSAFE);
+
+	if (ret == 0)
+		d->log->failsafe = state;
+	return ret;
+}
+
 static void
 rec_heartbeat(struct byp_driver *drv, uint64_t now_ns)
 {
@@ -219,6 +241,7 @@ static const struct byp_driver_ops rec_ops = {
 	.engage = rec_engage,
 	.disconnect = rec_disconnect,
 	.status = rec_status,
+	.failsafe = rec_failsafe,
 	.heartbeat = rec_heartbeat,
 	.release = rec_release,
 };
@@ -258,7 +281,8 @@ byp_drv_rec_fire(struct byp_driver *drv, uint64_t at_ns)
 
 	if (d->log->state != BYP_STATE_INLINE)
 		return;
-	d->log->state = BYP_STATE_BYPASS;
+	d->log->state = d->log->failsafe == BYP_STATE_DISCONNECT ? BYP_STATE_DISCONNECT
+	                                                         : BYP_STATE_BYPASS;
 	d->by_watchdog = true;
 	d->latched_ns = at_ns;
 	d->expiries++;

@@ -213,6 +213,19 @@ sysfs_disconnect(struct byp_driver *drv)
 	return sysfs_set((struct drv_sysfs *)drv, BYP_STATE_DISCONNECT);
 }
 
+/* The adapter's own watchdog throws the relay to bypass, whatever this says; what follows the
+ * fail-safe state is the rest (start-up, flaps, link failure, stop), through the disconnect
+ * switch, so there must be one. */
+static int
+sysfs_failsafe(struct byp_driver *drv, enum byp_state state)
+{
+	struct drv_sysfs *d = (struct drv_sysfs *)drv;
+
+	if (state == BYP_STATE_DISCONNECT && d->cfg.sysfs.disconnect_path[0] == '\0')
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 static int
 sysfs_status(struct byp_driver *drv, struct byp_drv_status *st)
 {
@@ -263,6 +276,7 @@ static const struct byp_driver_ops sysfs_ops = {
 	.engage = sysfs_engage,
 	.disconnect = sysfs_disconnect,
 	.status = sysfs_status,
+	.failsafe = sysfs_failsafe,
 	.heartbeat = sysfs_heartbeat,
 	.release = sysfs_release,
 };

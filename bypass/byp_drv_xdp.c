@@ -56,7 +56,8 @@ struct drv_xdp {
 	unsigned int n_if;
 	struct xdp_if ifs[XDP_MAX_IFS];
 	int ncpus;
-	char found[96]; /* what probe found: for status */
+	uint32_t wd_mode; /* BYP_XDP_MODE_*: where the watchdog latches, written at probe */
+	char found[96];   /* what probe found: for status */
 };
 
 /* libbpf's own messages: nothing is printed; the first warning since the last reset is kept to
@@ -534,11 +535,12 @@ xdp_probe(struct byp_driver *drv, char *err, size_t errlen)
 		         found.mode == BYP_XDP_MODE_INLINE       ? "inline"
 		         : found.mode == BYP_XDP_MODE_DISCONNECT ? "disconnect"
 		                                                 : "bypass",
-		         found.mode == BYP_XDP_MODE_BYPASS && found.set_by == BYP_XDP_BY_WATCHDOG
+		         found.mode != BYP_XDP_MODE_INLINE && found.set_by == BYP_XDP_BY_WATCHDOG
 		                 ? " (watchdog)"
 		                 : "",
 		         (unsigned long long)found.expiries);
 	}
+	__atomic_store_n(&d->st->wd_mode, d->wd_mode, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&d->st->watchdog_ns, d->conf.watchdog_ns, __ATOMIC_SEQ_CST);
 
 	ret = maps_fill(d, err, errlen);
@@ -601,6 +603,17 @@ xdp_disconnect(struct byp_driver *drv)
 	return 0;
 }
 
+static int
+xdp_failsafe(struct byp_driver *drv, enum byp_state state)
+{
+	struct drv_xdp *d = (struct drv_xdp *)drv;
+
+	d->wd_mode = state == BYP_STATE_DISCONNECT ? BYP_XDP_MODE_DISCONNECT : BYP_XDP_MODE_BYPASS;
+	if (d->st != NULL)
+		__atomic_store_n(&d->st->wd_mode, d->wd_mode, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 static void
 xdp_heartbeat(struct byp_driver *drv, uint64_t now_ns)
 {
@@ -644,7 +657,7 @@ xdp_status(struct byp_driver *drv, struct byp_drv_status *st)
 	st->state = mode == BYP_XDP_MODE_INLINE       ? BYP_STATE_INLINE
 	            : mode == BYP_XDP_MODE_DISCONNECT ? BYP_STATE_DISCONNECT
 	                                              : BYP_STATE_BYPASS;
-	st->by_watchdog = mode == BYP_XDP_MODE_BYPASS && d->st->set_by == BYP_XDP_BY_WATCHDOG;
+	st->by_watchdog = mode != BYP_XDP_MODE_INLINE && d->st->set_by == BYP_XDP_BY_WATCHDOG;
 	st->expiries = __atomic_load_n(&d->st->expiries, __ATOMIC_RELAXED);
 	st->latched_ns = d->st->latched_ns;
 	st->heartbeat_ns = __atomic_load_n(&d->st->heartbeat_ns, __ATOMIC_RELAXED);
@@ -684,6 +697,7 @@ static const struct byp_driver_ops xdp_ops = {
 	.engage = xdp_engage,
 	.disconnect = xdp_disconnect,
 	.status = xdp_status,
+	.failsafe = xdp_failsafe,
 	.heartbeat = xdp_heartbeat,
 	.release = xdp_release,
 };

@@ -12,6 +12,10 @@
  * The operator's clear is refused while the node is unhealthy, so a clear cannot put the
  * wire back through a dataplane that does not work. Disconnect is an operator state on top:
  * while set, the device drops both ways whatever the reasons are, until a clear.
+ *
+ * Out of inline, the wire is bypassed only when the node's fail-safe state says so, or the
+ * operator engaged: on an HA standby the fail-safe state is disconnect, so that a watchdog, a
+ * start-up or a flap limit never wires a second path beside the node that forwards.
  */
 #include <errno.h>
 #include <string.h>
@@ -39,10 +43,15 @@ static enum byp_state
 wanted(const struct byp_latch *l)
 {
 	if (l->stopped)
-		return l->conf.stop_disconnect ? BYP_STATE_DISCONNECT : BYP_STATE_BYPASS;
+		return l->conf.stop_disconnect ? BYP_STATE_DISCONNECT : l->failsafe;
 	if (l->disconnected)
 		return BYP_STATE_DISCONNECT;
-	return l->reasons != 0 ? BYP_STATE_BYPASS : BYP_STATE_INLINE;
+	if (l->reasons == 0)
+		return BYP_STATE_INLINE;
+	/* A person who engaged asked for bypass, and was told what it means. */
+	if (l->reasons & (1u << BYP_REASON_OPERATOR))
+		return BYP_STATE_BYPASS;
+	return l->failsafe;
 }
 
 /* Move to what the reasons now say; record it when the state changes, or always when @force
@@ -78,14 +87,15 @@ byp_latch_init(struct byp_latch *l, const struct byp_latch_conf *conf, uint64_t 
 	l->healthy_since_ns = now_ns;
 	l->since_ns = now_ns;
 	l->state = BYP_STATE_INLINE;
+	l->failsafe =
+		conf->failsafe == BYP_STATE_DISCONNECT ? BYP_STATE_DISCONNECT : BYP_STATE_BYPASS;
 	if (conf->start_in_bypass) {
 		l->reasons = 1u << BYP_REASON_START_UP;
 		l->engaged_ns = now_ns;
 		l->last_reason = BYP_REASON_START_UP;
 		l->engages[BYP_REASON_START_UP]++;
-		l->state = BYP_STATE_BYPASS;
-		record(l, now_ns, BYP_EV_ENGAGE, BYP_REASON_START_UP, BYP_STATE_INLINE,
-		       BYP_STATE_BYPASS);
+		l->state = l->failsafe;
+		record(l, now_ns, BYP_EV_ENGAGE, BYP_REASON_START_UP, BYP_STATE_INLINE, l->state);
 	}
 }
 
@@ -172,6 +182,18 @@ step_ready(struct byp_latch *l, uint64_t now_ns, bool *changed)
 }
 
 static int
+step_failsafe(struct byp_latch *l, const struct byp_event *ev, uint64_t now_ns, bool *changed)
+{
+	if (ev->failsafe != BYP_STATE_BYPASS && ev->failsafe != BYP_STATE_DISCONNECT)
+		return -EINVAL;
+	if (ev->failsafe == l->failsafe)
+		return 0;
+	l->failsafe = ev->failsafe;
+	*changed = settle(l, now_ns, now_ns, BYP_EV_FAILSAFE, BYP_REASON_NONE, false);
+	return 0;
+}
+
+static int
 step_tick(struct byp_latch *l, uint64_t now_ns, bool *changed)
 {
 	uint64_t at = byp_latch_rearm_at(l);
@@ -221,6 +243,8 @@ byp_latch_step(struct byp_latch *l, const struct byp_event *ev, uint64_t now_ns,
 		l->last_reason = BYP_REASON_STOP;
 		*changed = settle(l, now_ns, now_ns, BYP_EV_STOP, BYP_REASON_STOP, true);
 		return 0;
+	case BYP_EV_FAILSAFE:
+		return step_failsafe(l, ev, now_ns, changed);
 	case BYP_EV__MAX:
 		break;
 	}

@@ -36,6 +36,7 @@ struct byp {
 	void *clock_arg;        /* [R] */
 	struct byp_latch latch; /* [L] */
 	enum byp_state state;   /* [a] latch.state, for lock-free readers */
+	enum byp_state failsafe; /* [a] latch.failsafe, kept across byp_probe()'s new latch */
 	bool probed;            /* [L] */
 	enum byp_state applied; /* [L] what the device was last told, successfully */
 	bool applied_ok;        /* [L] false: the device must be told again */
@@ -109,7 +110,9 @@ byp_create(const struct cfg_bypass *cfg, struct byp_driver *drv, byp_clock_fn cl
 	b->drv = drv;
 	b->clock = clock != NULL ? clock : mono_ns;
 	b->clock_arg = clock_arg;
+	b->failsafe = BYP_STATE_BYPASS;
 	latch_conf(cfg, &lc);
+	lc.failsafe = b->failsafe;
 	byp_latch_init(&b->latch, &lc, now_ns(b), NULL);
 	b->state = b->latch.state;
 	b->hb_period_ns = (uint64_t)cfg->watchdog_ms * NS_PER_MS / 4;
@@ -227,15 +230,22 @@ byp_probe(struct byp *b, char *err, size_t errlen)
 	b->probed = true;
 	now = now_ns(b);
 	latch_conf(&b->cfg, &lc);
+	lc.failsafe = b->failsafe;
+	if (b->drv->ops->failsafe != NULL) {
+		/* Told before probe too; a device found afresh must hear it again. */
+		ret = b->drv->ops->failsafe(b->drv, b->failsafe);
+		if (ret < 0)
+			drv_error(b, "failsafe", ret);
+	}
 	if (b->drv->ops->status(b->drv, &st) == 0) {
 		b->expiries_seen = st.expiries;
 		/* Left by the process before this one: history, not a reason to hold. */
-		inherited = st.state == BYP_STATE_BYPASS && st.by_watchdog;
+		inherited = st.state != BYP_STATE_INLINE && st.by_watchdog;
 		rec.at_ns = st.latched_ns != 0 && st.latched_ns <= now ? st.latched_ns : now;
 		rec.kind = BYP_EV_WATCHDOG;
 		rec.reason = BYP_REASON_WATCHDOG;
 		rec.from = BYP_STATE_INLINE;
-		rec.to = BYP_STATE_BYPASS;
+		rec.to = st.state;
 	}
 	byp_latch_init(&b->latch, &lc, now, inherited ? &rec : NULL);
 	__atomic_store_n(&b->state, b->latch.state, __ATOMIC_RELEASE);
@@ -255,6 +265,79 @@ byp_engage(struct byp *b, enum byp_reason reason)
 	struct byp_event ev = { .kind = BYP_EV_ENGAGE, .reason = reason };
 
 	return event(b, &ev);
+}
+
+int
+byp_operator_engage(struct byp *b, bool force, char *err, size_t errlen)
+{
+	struct byp_event ev = { .kind = BYP_EV_ENGAGE, .reason = BYP_REASON_OPERATOR };
+	enum byp_reason reason;
+	enum byp_state state;
+	bool changed = false;
+	int ret;
+
+	pthread_mutex_lock(&b->lock);
+	if (!force && b->latch.failsafe == BYP_STATE_DISCONNECT && !b->latch.stopped) {
+		pthread_mutex_unlock(&b->lock);
+		snprintf(err, errlen,
+		         "this node is an HA standby (its fail-safe state is disconnect): engaging "
+		         "bypass would make a second path between upstream and protected beside "
+		         "the node that forwards; use bypass disconnect, or engage with force");
+		return -EPERM;
+	}
+	ret = feed(b, &ev, &changed);
+	if (ret == -ESHUTDOWN)
+		snprintf(err, errlen, "the node is stopping");
+	else if (ret < 0)
+		snprintf(err, errlen, "%s", b->last_error);
+	state = b->latch.state;
+	reason = b->latch.last_reason;
+	pthread_mutex_unlock(&b->lock);
+	notify(b, changed, state, reason);
+	return ret;
+}
+
+int
+byp_failsafe_set(struct byp *b, enum byp_state fs)
+{
+	struct byp_event ev = { .kind = BYP_EV_FAILSAFE, .failsafe = fs };
+	enum byp_reason reason;
+	enum byp_state state;
+	bool changed = false;
+	int ret = 0;
+
+	if (fs != BYP_STATE_BYPASS && fs != BYP_STATE_DISCONNECT)
+		return -EINVAL;
+	pthread_mutex_lock(&b->lock);
+	if (b->latch.stopped) {
+		pthread_mutex_unlock(&b->lock);
+		return -ESHUTDOWN;
+	}
+	if (fs == b->failsafe) {
+		pthread_mutex_unlock(&b->lock);
+		return 0;
+	}
+	if (b->drv->ops->failsafe != NULL)
+		ret = b->drv->ops->failsafe(b->drv, fs);
+	else if (fs == BYP_STATE_DISCONNECT)
+		ret = -EOPNOTSUPP;
+	if (ret < 0) {
+		pthread_mutex_unlock(&b->lock);
+		return ret;
+	}
+	__atomic_store_n(&b->failsafe, fs, __ATOMIC_RELEASE);
+	ret = feed(b, &ev, &changed);
+	state = b->latch.state;
+	reason = b->latch.last_reason;
+	pthread_mutex_unlock(&b->lock);
+	notify(b, changed, state, reason);
+	return ret;
+}
+
+enum byp_state
+byp_failsafe_get(const struct byp *b)
+{
+	return __atomic_load_n(&b->failsafe, __ATOMIC_ACQUIRE);
 }
 
 int
@@ -331,16 +414,18 @@ byp_tick(struct byp *b)
 	if (ret < 0) {
 		drv_error(b, "status", ret);
 	} else if (b->latch.state == BYP_STATE_INLINE && b->applied_ok &&
-	           b->applied == BYP_STATE_INLINE && st.state == BYP_STATE_BYPASS) {
-		/* The device left inline by itself: its watchdog. It is where the latch is
-		 * about to be, so nothing needs telling. */
+	           b->applied == BYP_STATE_INLINE && st.state != BYP_STATE_INLINE) {
+		/* The device left inline by itself: its watchdog, to the fail-safe state it
+		 * was given. It is where the latch is about to be, so nothing needs telling
+		 * unless the fail-safe state changed in between. */
 		struct byp_event wev = {
 			.kind = BYP_EV_WATCHDOG,
 			.at_ns = st.latched_ns != 0 && st.latched_ns <= now ? st.latched_ns : 0,
 		};
 
 		byp_latch_step(&b->latch, &wev, now, &wd);
-		b->applied = BYP_STATE_BYPASS;
+		b->applied = st.state;
+		b->applied_ok = st.state == b->latch.state;
 		__atomic_store_n(&b->state, b->latch.state, __ATOMIC_RELEASE);
 	} else if (st.state != b->latch.state) {
 		/* Our last write failed, or something else moved the device: say it again. */
@@ -390,6 +475,7 @@ byp_status_get(struct byp *b, struct byp_status *st)
 	pthread_mutex_lock(&b->lock);
 	st->driver = b->drv->ops->name;
 	st->state = l->state;
+	st->failsafe = l->failsafe;
 	st->reason = l->last_reason;
 	st->reasons = l->reasons;
 	st->disconnected = l->disconnected;

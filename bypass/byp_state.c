@@ -51,6 +51,7 @@ byp_event_name(enum byp_event_kind kind)
 		[BYP_EV_WATCHDOG] = "watchdog", [BYP_EV_READY] = "ready",
 		[BYP_EV_CLEAR] = "clear",       [BYP_EV_HEALTH] = "health",
 		[BYP_EV_TICK] = "auto-rearm",   [BYP_EV_STOP] = "stop",
+		[BYP_EV_FAILSAFE] = "failsafe",
 	};
 
 	if ((unsigned int)kind >= BYP_EV__MAX)

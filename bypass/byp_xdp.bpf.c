@@ -9,7 +9,8 @@
  *   disconnect  XDP_DROP on both sides (fail-closed).
  *
  * The watchdog lives here: while inline, a heartbeat older than watchdog_ns makes the program
- * switch the record to bypass itself (one compare-and-swap, so a concurrent write by rampartd
+ * switch the record itself to the fail-safe mode rampartd left in wd_mode (bypass, or
+ * disconnect on an HA standby, whose bypass would be a second path beside the master) (one compare-and-swap, so a concurrent write by rampartd
  * wins or loses whole) and count the expiry. A daemon that was killed or hangs therefore keeps
  * the wire up with no other process involved: the first frame after the deadline latches.
  */
@@ -80,8 +81,11 @@ byp_xdp(struct xdp_md *ctx)
 
 		/* Signed: a heartbeat written after now was read is fresh, not 2^64 ns old. */
 		if (wd != 0 && (__s64)(now - hb) > (__s64)wd) {
-			if (__sync_val_compare_and_swap(&st->mode, BYP_XDP_MODE_INLINE,
-			                                BYP_XDP_MODE_BYPASS) ==
+			__u32 to = *(volatile __u32 *)&st->wd_mode == BYP_XDP_MODE_DISCONNECT
+			                   ? BYP_XDP_MODE_DISCONNECT
+			                   : BYP_XDP_MODE_BYPASS;
+
+			if (__sync_val_compare_and_swap(&st->mode, BYP_XDP_MODE_INLINE, to) ==
 			    BYP_XDP_MODE_INLINE) {
 				st->set_by = BYP_XDP_BY_WATCHDOG;
 				st->latched_ns = now;

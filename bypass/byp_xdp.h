@@ -15,7 +15,7 @@
 
 /* "RPBX" in the state record: the pinned map is a Rampart bypass map of this layout. */
 #define BYP_XDP_MAGIC 0x52504258u
-#define BYP_XDP_LAYOUT 1u /* bump whenever struct byp_xdp_state or a map changes */
+#define BYP_XDP_LAYOUT 2u /* bump whenever struct byp_xdp_state or a map changes */
 
 /*
  * What the program does with every frame. Bypass is 0 on purpose: a state record that
@@ -31,9 +31,9 @@
 
 /*
  * The state record. Writers: rampartd writes mode (with a plain store: it owns every
- * transition but one), heartbeat_ns, watchdog_ns, magic and layout; the program writes mode
- * only with a compare-and-swap from inline to bypass, and then latched_ns, set_by and
- * expiries. Times are CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns()).
+ * transition but one), heartbeat_ns, watchdog_ns, wd_mode, magic and layout; the program
+ * writes mode only with a compare-and-swap from inline to wd_mode (bypass or disconnect), and
+ * then latched_ns, set_by and expiries. Times are CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns()).
  */
 struct byp_xdp_state {
 	__u32 magic;        /* BYP_XDP_MAGIC once initialised */
@@ -45,7 +45,10 @@ struct byp_xdp_state {
 	__u64 latched_ns;   /* when the program last latched bypass itself */
 	__u64 expiries;     /* how many times it did */
 	__u64 mode_ns;      /* when rampartd last wrote mode */
-	__u64 spare[3];
+	__u32 wd_mode;      /* where the watchdog latches: BYP_XDP_MODE_BYPASS (0, the default)
+	                     * or BYP_XDP_MODE_DISCONNECT on an HA standby (layout 2) */
+	__u32 pad;
+	__u64 spare[2];
 };
 
 /* Where a frame received on one port goes in bypass, and which way that is. */

@@ -165,9 +165,10 @@ ctl_view_bypass(const struct ctl_node *node, bool history)
 	c.wall_s = (double)ts.tv_sec + (double)ts.tv_nsec / NS_PER_S;
 	c.mono_ns = st.now_ns;
 	o = json_pack(
-		"{s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:b, s:b, s:I, s:s, s:I, s:o, "
+		"{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:b, s:b, s:I, s:s, s:I, s:o, "
 		"s:o, s:I, s:o, s:o, s:I, s:o}",
-		"driver", st.driver, "state", byp_state_name(st.state), "reason",
+		"driver", st.driver, "state", byp_state_name(st.state), "failsafe",
+		byp_state_name(st.failsafe), "reason",
 		byp_reason_name(st.reason), "reasons", reasons_json(st.reasons), "since",
 		iso_json(&c, st.since_ns), "since_ago_s", ago_json(st.now_ns, st.since_ns), "ready",
 		st.ready, "healthy", st.healthy, "health", text_json(st.health_why), "pending",
@@ -205,9 +206,9 @@ ctl_view_bypass_brief(const struct ctl_node *node)
 	if (node->byp == NULL)
 		return json_pack("{s:s, s:s}", "driver", "none", "state", "unavailable");
 	byp_status_get(node->byp, &st);
-	return json_pack("{s:s, s:s, s:s, s:b}", "driver", st.driver, "state",
-	                 byp_state_name(st.state), "reason", byp_reason_name(st.reason), "ready",
-	                 st.ready);
+	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "driver", st.driver, "state",
+	                 byp_state_name(st.state), "failsafe", byp_state_name(st.failsafe),
+	                 "reason", byp_reason_name(st.reason), "ready", st.ready);
 }
 
 /* The bypass commands take no arguments. */
@@ -249,8 +250,20 @@ handle_change(void *ctx, json_t *args, json_t **data, const char **error)
 	static char msg[256];
 	const struct bypass_binding *bb = ctx;
 	struct byp *b = bb->node->byp;
-	int ret = no_args(args, error);
+	json_t *force = NULL;
+	int ret;
 
+	/* bypass.engage takes {"force": true}: bypass even on an HA standby. */
+	if (bb->cmd == CMD_ENGAGE && json_is_object(args) && json_object_size(args) == 1 &&
+	    (force = json_object_get(args, "force")) != NULL) {
+		if (!json_is_boolean(force)) {
+			*error = "takes no arguments, or {\"force\": true|false}";
+			return -EINVAL;
+		}
+		ret = 0;
+	} else {
+		ret = no_args(args, error);
+	}
 	if (ret < 0)
 		return ret;
 	if (b == NULL) {
@@ -260,7 +273,7 @@ handle_change(void *ctx, json_t *args, json_t **data, const char **error)
 	msg[0] = '\0';
 	switch (bb->cmd) {
 	case CMD_ENGAGE:
-		ret = byp_engage(b, BYP_REASON_OPERATOR);
+		ret = byp_operator_engage(b, json_is_true(force), msg, sizeof(msg));
 		break;
 	case CMD_DISCONNECT:
 		ret = byp_disconnect(b, BYP_REASON_OPERATOR);
@@ -273,7 +286,7 @@ handle_change(void *ctx, json_t *args, json_t **data, const char **error)
 		*error = "the node is stopping";
 		return ret;
 	}
-	if (ret < 0 && bb->cmd == CMD_CLEAR && msg[0] != '\0') {
+	if (ret < 0 && (bb->cmd == CMD_CLEAR || ret == -EPERM) && msg[0] != '\0') {
 		*error = msg;
 		return ret;
 	}

@@ -72,6 +72,9 @@ struct daemon {
 	uint64_t tick_loops[DP_MAX_WORKERS]; /* control thread only */
 	bool links_failed;                   /* control thread only */
 	bool healthy;                        /* control thread only */
+	/* Driver none without a coordinator: the control thread publishes the bypass to the
+	 * dataplane (bypass_dp_sync()); any thread that changes the bypass marks it. */
+	bool byp_dp_dirty;                   /* [a] */
 };
 
 static void
@@ -307,11 +310,55 @@ bypass_alive(void *arg)
  * request to the HA thread, safe from any thread. Inline changes come from the control thread,
  * which owns d->ha.
  */
+/*
+ * What the bypass asks of the dataplane and of HA: with driver none the workers forward
+ * uninspected in bypass and drop in disconnect (nothing else would); a disconnected wire
+ * (but for start-up, which ends in a moment) holds HA down, since a master must forward.
+ * HA's coordinator publishes it with its own view when it runs; otherwise the control thread
+ * does, in bypass_dp_sync(), so the heartbeat thread never waits for a grace period.
+ */
+static void
+bypass_view_push(struct daemon *d, enum byp_state state, enum byp_reason reason)
+{
+	bool none = d->cfg.bypass.driver == CFG_BYPASS_NONE;
+
+	if (d->ha != NULL)
+		ha_coord_bypass_view(d->ha, none && state == BYP_STATE_BYPASS,
+				     none && state == BYP_STATE_DISCONNECT,
+				     state == BYP_STATE_DISCONNECT && reason != BYP_REASON_START_UP);
+	else if (none)
+		__atomic_store_n(&d->byp_dp_dirty, true, __ATOMIC_RELEASE);
+}
+
+/* Driver none and no coordinator: publish the bypass state to the workers. Control thread. */
+static void
+bypass_dp_sync(struct daemon *d)
+{
+	static struct dp_ha_conf hc; /* control thread only; large */
+	enum byp_state state;
+
+	if (d->byp == NULL || d->ha != NULL || d->dp == NULL || !d->dp->running ||
+	    !__atomic_exchange_n(&d->byp_dp_dirty, false, __ATOMIC_ACQ_REL))
+		return;
+	state = byp_state_get(d->byp);
+	memset(&hc, 0, sizeof(hc));
+	for (unsigned int p = 0; p < d->cfg.n_link_pairs; p++) {
+		hc.pair_uninspected[p] = state == BYP_STATE_BYPASS;
+		hc.pair_standby[p] = state == BYP_STATE_DISCONNECT;
+	}
+	if (dp_ha_set(d->dp, &hc) < 0) {
+		RP_LOG(ERR, "bypass: cannot tell the dataplane to %s; retried next tick",
+		       state == BYP_STATE_BYPASS ? "forward uninspected" : "drop or forward");
+		__atomic_store_n(&d->byp_dp_dirty, true, __ATOMIC_RELEASE);
+	}
+}
+
 static void
 bypass_changed(void *arg, enum byp_state state, enum byp_reason reason)
 {
 	struct daemon *d = arg;
 
+	bypass_view_push(d, state, reason);
 	if (state == BYP_STATE_INLINE) {
 		RP_LOG(NOTICE, "bypass: inline, traffic goes through the dataplane");
 		ha_coord_flaps_clear(d->ha);
@@ -397,6 +444,14 @@ bypass_setup(struct daemon *d)
 		return ret;
 	}
 	byp_on_change_set(d->byp, bypass_changed, d);
+	/* An HA node that may be a standby starts failing closed, until HA has elected. */
+	if (d->cfg.ha.enabled && d->cfg.ha.mode != CFG_HA_ACTIVE_ACTIVE) {
+		ret = byp_failsafe_set(d->byp, BYP_STATE_DISCONNECT);
+		if (ret < 0)
+			RP_LOG(WARNING, "bypass: driver %s cannot disconnect (%s): a fail-open event "
+			       "on this HA node may make a second path beside its peer",
+			       cfg_bypass_driver_name(bc->driver), strerror(-ret));
+	}
 	ret = byp_probe(d->byp, err, sizeof(err));
 	if (ret < 0) {
 		RP_LOG(ERR, "bypass: %s", err);
@@ -478,6 +533,7 @@ bypass_tick(struct daemon *d)
 		byp_engage(d->byp, BYP_REASON_LINK_FAILURE);
 	d->links_failed = links_failed;
 	byp_tick(d->byp);
+	bypass_dp_sync(d);
 }
 
 /* The node is ready: the start-up bypass ends. */
@@ -485,8 +541,10 @@ static void
 bypass_ready(struct daemon *d)
 {
 	bypass_ctl_busy(d, false);
-	if (d->byp != NULL)
-		byp_ready(d->byp);
+	if (d->byp == NULL)
+		return;
+	byp_ready(d->byp);
+	bypass_dp_sync(d);
 }
 
 /*
@@ -590,6 +648,25 @@ ha_bypass_engage(void *arg, const char *reason)
 	return byp_engage(d->byp, (enum byp_reason)r);
 }
 
+/* HA says what a fail-open event must do on this node: disconnect while it may be a standby,
+ * or a master whose peer would take over; bypass when it is the only path. */
+static int
+ha_bypass_failsafe(void *arg, bool disconnect)
+{
+	struct daemon *d = arg;
+	int ret;
+
+	if (d->byp == NULL)
+		return -ENODEV;
+	ret = byp_failsafe_set(d->byp, disconnect ? BYP_STATE_DISCONNECT : BYP_STATE_BYPASS);
+	if (ret == 0)
+		RP_LOG(NOTICE, "bypass: fail-safe state %s (%s)",
+		       disconnect ? "disconnect" : "bypass",
+		       disconnect ? "another node forwards or would take over"
+				  : "this node is the only path");
+	return ret;
+}
+
 static bool
 ha_bypass_engaged(void *arg)
 {
@@ -604,7 +681,7 @@ ha_start(struct daemon *d)
 {
 	struct ha_hooks hooks = {
 		.arg = d, .log = ha_log, .bypass_engage = ha_bypass_engage,
-		.bypass_engaged = ha_bypass_engaged,
+		.bypass_engaged = ha_bypass_engaged, .bypass_failsafe = ha_bypass_failsafe,
 	};
 	char err[512];
 	int ret;
@@ -615,6 +692,12 @@ ha_start(struct daemon *d)
 	if (d->ha == NULL) {
 		RP_LOG(ERR, "%s", err);
 		return -errno;
+	}
+	if (d->byp != NULL) {
+		struct byp_status st;
+
+		byp_status_get(d->byp, &st);
+		bypass_view_push(d, st.state, st.reason);
 	}
 	ret = ha_coord_start(d->ha);
 	if (ret < 0) {
@@ -713,6 +796,7 @@ control_loop(struct daemon *d)
 					links_watch(d);
 			} else {
 				ctl_server_process(d->srv);
+				bypass_dp_sync(d); /* an operator's engage, at once */
 			}
 		}
 	}

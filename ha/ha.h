@@ -43,6 +43,10 @@ struct ha_hooks {
 	int (*bypass_engage)(void *arg, const char *reason);
 	/* Is the bypass engaged (for any reason)? */
 	bool (*bypass_engaged)(void *arg);
+	/* What a fail-open event must do on this node now: disconnect (@disconnect) or bypass
+	 * (ha_failsafe_disconnect() in ha_health.h). Called when it changes, and once at
+	 * start. @return 0 or -errno (logged once by the coordinator). */
+	int (*bypass_failsafe)(void *arg, bool disconnect);
 };
 
 #define HA_HISTORY_MAX 128
@@ -187,6 +191,15 @@ ha_coord_maintenance(struct ha_coord *c, bool on);
  */
 int
 ha_coord_simulate(struct ha_coord *c, const char *what, unsigned int seconds);
+
+/*
+ * The node's bypass changed (any thread): @dp_uninspected and @dp_drop tell the workers to
+ * forward every link pair uninspected or drop on every link pair (driver none, which has no
+ * device to do it), on top of what HA publishes; @hold_down holds every VRRP instance down
+ * (the wire is disconnected, so this node must not be master).
+ */
+void
+ha_coord_bypass_view(struct ha_coord *c, bool dp_uninspected, bool dp_drop, bool hold_down);
 
 /* Flapping was latched into bypass: the operator cleared the bypass, or it re-armed. Reset
  * the flap window and let the instances run again. */

@@ -65,6 +65,7 @@ enum {
 	REQ_SIM_LOW_BW = 1u << 4,
 	REQ_SIM_FLAP = 1u << 5,
 	REQ_FLAPS_CLEAR = 1u << 6,
+	REQ_BYPASS_VIEW = 1u << 7,
 };
 
 /* One VRRP instance and what the coordinator keeps beside its state machine. */
@@ -135,6 +136,10 @@ struct ha_coord {
 	unsigned int req;                  /* [req_lock] REQ_* bits */
 	unsigned int req_seconds;          /* [req_lock] duration of the drill asked for */
 	bool req_maintenance;              /* [req_lock] what maintenance will be */
+	bool req_byp_uninspected, req_byp_drop, req_byp_hold; /* [req_lock] bypass view */
+	bool byp_uninspected, byp_drop;    /* driver none: the dataplane bypasses or drops */
+	bool byp_hold;                     /* the node's wire is disconnected: hold down */
+	int failsafe_sent;                 /* -1 never, else 1 disconnect / 0 bypass */
 
 	pthread_mutex_t st_lock;           /* guards the snapshot and the history */
 	struct ha_status st;               /* [st_lock] */
@@ -406,6 +411,10 @@ hold_wanted(const struct ha_coord *c, enum ha_vrrp_reason *why)
 		*why = HA_VRRP_R_LINKS_DOWN;
 		return HA_VRRP_HOLD_DOWN;
 	}
+	if (c->byp_hold) {
+		*why = HA_VRRP_R_DISCONNECTED;
+		return HA_VRRP_HOLD_DOWN;
+	}
 	if (c->flaps_latched && !c->cfg->ha.primary) {
 		*why = HA_VRRP_R_MAX_FLAPS;
 		return HA_VRRP_HOLD_DOWN;
@@ -437,6 +446,55 @@ holds_apply(struct ha_coord *c, uint64_t now)
 	}
 }
 
+/* A peer that would take over if this node stopped: healthy, and saying nothing that holds
+ * it down or takes it out of the path. */
+static bool
+peer_able(const struct peer *p)
+{
+	return p->h.state == HA_HEALTH_HEALTHY && p->have_last &&
+	       !(p->last.flags & (HA_PEER_F_MAINTENANCE | HA_PEER_F_LINKS_DOWN | HA_PEER_F_BYPASS));
+}
+
+/* Tell the bypass what a fail-open event must do now, when that changed. */
+static void
+failsafe_update(struct ha_coord *c)
+{
+	const struct cfg_ha *h = &c->cfg->ha;
+	struct ha_failsafe_input in = {
+		.ha_enabled = h->enabled,
+		.active_active = h->mode == CFG_HA_ACTIVE_ACTIVE,
+		.elected = true,
+		.flaps_primary = c->flaps_latched && h->primary,
+	};
+	bool pair_has_vr[CFG_MAX_LINK_PAIRS] = { false };
+	bool pair_master[CFG_MAX_LINK_PAIRS] = { false };
+	bool disc;
+	int ret;
+
+	for (unsigned int i = 0; i < c->n_vr; i++) {
+		enum ha_vrrp_state s = ha_vrrp_state_get(&c->vr[i].m);
+
+		in.elected &= s != HA_VRRP_INIT;
+		pair_has_vr[c->vr[i].pair] = true;
+		pair_master[c->vr[i].pair] |= s == HA_VRRP_MASTER;
+	}
+	if (!h->enabled || c->hooks.bypass_failsafe == NULL)
+		return;
+	/* HA's own standby, as conf_publish() has it before the bypass view overrides it. */
+	for (unsigned int p = 0; p < c->cfg->n_link_pairs; p++)
+		in.any_standby |= pair_has_vr[p] && !pair_master[p];
+	for (unsigned int i = 0; i < c->n_peers; i++)
+		in.peers_able += peer_able(&c->peers[i]);
+	disc = ha_failsafe_disconnect(&in);
+	if (c->failsafe_sent == (int)disc)
+		return;
+	c->failsafe_sent = disc;
+	ret = c->hooks.bypass_failsafe(c->hooks.arg, disc);
+	if (ret < 0)
+		logf_(c, RTE_LOG_ERR, "ha: the bypass cannot take fail-safe state %s: %s",
+		      disc ? "disconnect" : "bypass", strerror(-ret));
+}
+
 /* Flapping beyond the limit: the primary engages the bypass and stays master; the others
  * hold down, so the mastership stops moving. */
 static void
@@ -446,6 +504,8 @@ flaps_check(struct ha_coord *c, uint64_t now)
 		return;
 	c->flaps_latched = true;
 	c->saw_peer_bypass = false;
+	/* The primary's bypass must be a bypass, not the disconnect of a master with a peer. */
+	failsafe_update(c);
 	if (c->cfg->ha.primary) {
 		int ret = c->hooks.bypass_engage != NULL
 				  ? c->hooks.bypass_engage(c->hooks.arg, "max-flaps")
@@ -861,6 +921,12 @@ conf_publish(struct ha_coord *c)
 
 		hc->pair_standby[p] = cfg->ha.enabled && cfg->ha.mode != CFG_HA_ACTIVE_ACTIVE &&
 				      pair_has_vr[p] && !pair_master[p];
+		/* Driver none: the bypass is the dataplane's to do. */
+		if (c->byp_drop)
+			hc->pair_standby[p] = true;
+		else if (c->byp_uninspected)
+			hc->pair_standby[p] = false;
+		hc->pair_uninspected[p] = c->byp_uninspected;
 		if (lp->mode != CFG_PAIR_L3)
 			continue;
 		for (unsigned int s = 0; s < 2; s++) {
@@ -1048,16 +1114,33 @@ static void
 requests_take(struct ha_coord *c, uint64_t now)
 {
 	unsigned int req, seconds;
-	bool maint;
+	bool maint, uninspected, drop, hold;
 
 	pthread_mutex_lock(&c->req_lock);
 	req = c->req;
 	seconds = c->req_seconds;
 	maint = c->req_maintenance;
+	uninspected = c->req_byp_uninspected;
+	drop = c->req_byp_drop;
+	hold = c->req_byp_hold;
 	c->req = 0;
 	pthread_mutex_unlock(&c->req_lock);
 	if (req == 0)
 		return;
+	if (req & REQ_BYPASS_VIEW) {
+		if (uninspected != c->byp_uninspected || drop != c->byp_drop)
+			c->conf_dirty = true;
+		c->byp_uninspected = uninspected;
+		c->byp_drop = drop;
+		if (hold != c->byp_hold) {
+			c->byp_hold = hold;
+			node_event(c, hold ? RTE_LOG_WARNING : RTE_LOG_NOTICE,
+				   hold ? "running" : "disconnected", hold ? "disconnected" : "running",
+				   hold ? "bypass disconnected the wire: holding down"
+					: "bypass no longer disconnects the wire");
+			holds_apply(c, now);
+		}
+	}
 	if ((req & (REQ_MAINT_ON | REQ_MAINT_OFF)) && maint != c->maintenance) {
 		c->maintenance = maint;
 		node_event(c, RTE_LOG_NOTICE, maint ? "running" : "maintenance",
@@ -1147,6 +1230,7 @@ pass(struct ha_coord *c, uint64_t now)
 	ha_notify_reap(&c->notify, now);
 	if (c->conf_dirty)
 		conf_publish(c);
+	failsafe_update(c);
 	if (now >= c->next_snapshot || c->conf_dirty)
 		snapshot(c, now);
 	for (unsigned int i = 0; i < c->n_peers; i++)
@@ -1162,6 +1246,7 @@ coord_main(void *arg)
 	uint64_t now = now_ns();
 	struct pollfd pfd = { .fd = c->sock, .events = POLLIN };
 
+	requests_take(c, now); /* the bypass view rampartd posted before the start */
 	for (unsigned int i = 0; i < c->n_vr; i++) {
 		struct ha_vrrp_actions a;
 
@@ -1170,6 +1255,7 @@ coord_main(void *arg)
 	}
 	holds_apply(c, now);
 	conf_publish(c);
+	failsafe_update(c);
 	snapshot(c, now);
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
 		uint64_t next = pass(c, now);
@@ -1343,6 +1429,7 @@ ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks
 	c->dp = dp;
 	c->hooks = *hooks;
 	c->sock = -1;
+	c->failsafe_sent = -1;
 	pthread_mutex_init(&c->req_lock, NULL);
 	pthread_mutex_init(&c->st_lock, NULL);
 	c->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -1516,6 +1603,19 @@ ha_coord_simulate(struct ha_coord *c, const char *what, unsigned int seconds)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+void
+ha_coord_bypass_view(struct ha_coord *c, bool dp_uninspected, bool dp_drop, bool hold_down)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->req_lock);
+	c->req_byp_uninspected = dp_uninspected;
+	c->req_byp_drop = dp_drop;
+	c->req_byp_hold = hold_down;
+	c->req |= REQ_BYPASS_VIEW;
+	pthread_mutex_unlock(&c->req_lock);
 }
 
 void

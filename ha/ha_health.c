@@ -389,3 +389,15 @@ ha_ff_allowed(const struct ha_ff_input *in, uint64_t now)
 	from = ha_ff_deadline(in);
 	return from != HA_TIME_NEVER && now >= from;
 }
+
+bool
+ha_failsafe_disconnect(const struct ha_failsafe_input *in)
+{
+	if (!in->ha_enabled || in->active_active)
+		return false;
+	if (!in->elected || in->any_standby)
+		return true;
+	if (in->flaps_primary)
+		return false;
+	return in->peers_able > 0;
+}

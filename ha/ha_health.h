@@ -267,4 +267,31 @@ ha_ff_allowed(const struct ha_ff_input *in, uint64_t now);
 uint64_t
 ha_ff_deadline(const struct ha_ff_input *in);
 
+/*
+ * The fail-safe state of the node's bypass (docs/ha.md, "A standby fails closed"): what its
+ * wire does if the node stops inspecting (its watchdog fires, it restarts, it flaps):
+ * bypass (fail open) or disconnect (fail closed). Two parallel nodes must never both
+ * forward, so a node fails open only when nobody else will forward in its place:
+ *  - no ha block, or active-active: bypass (every node forwards anyway);
+ *  - before the first election, or while a link pair is on standby (a backup): disconnect,
+ *    because the master forwards;
+ *  - the primary holding master in bypass for flapping: bypass (the others are held);
+ *  - master, with a peer that is healthy and able to take over (not in maintenance, links
+ *    up, not in bypass itself): disconnect, because that peer takes over once this node's
+ *    adverts stop, and its path would be the second one;
+ *  - master, alone (no peer, or none able): bypass, the only path left.
+ */
+struct ha_failsafe_input {
+	bool ha_enabled;
+	bool active_active;
+	bool elected;          /* the first election has run */
+	bool any_standby;      /* a link pair is on standby */
+	bool flaps_primary;    /* flapping latched on the primary: it holds master in bypass */
+	unsigned int peers_able; /* healthy peers able to take over */
+};
+
+/* @return true for disconnect, false for bypass. Pure. */
+bool
+ha_failsafe_disconnect(const struct ha_failsafe_input *in);
+
 #endif /* RAMPART_HA_HEALTH_H */

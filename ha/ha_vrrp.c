@@ -34,6 +34,7 @@ static const char *const reason_names[HA_VRRP_R_MAX] = {
 	[HA_VRRP_R_RESIGN] = "resign",
 	[HA_VRRP_R_SIMULATE] = "simulate",
 	[HA_VRRP_R_MAX_FLAPS] = "max-flaps",
+	[HA_VRRP_R_DISCONNECTED] = "disconnected",
 };
 
 const char *

@@ -167,6 +167,7 @@ enum ha_vrrp_reason {
 	HA_VRRP_R_RESIGN,          /* coordinator: a resign without a more precise reason */
 	HA_VRRP_R_SIMULATE,        /* coordinator: `ha simulate` */
 	HA_VRRP_R_MAX_FLAPS,       /* coordinator: flapping latched (primary holds master) */
+	HA_VRRP_R_DISCONNECTED,    /* coordinator: the node's bypass disconnected its wire */
 	HA_VRRP_R_MAX,
 };
 

@@ -130,6 +130,11 @@ summary(FILE *out, json_t *d)
 	json_t *v;
 
 	kv(out, "state", str_of(d, "state", a, sizeof(a)));
+	v = json_object_get(d, "failsafe");
+	if (json_is_string(v) && strcmp(json_string_value(v), "disconnect") == 0)
+		kv(out, "fail-safe", "disconnect (an HA standby: a fail-open event drops both ways)");
+	else
+		kv(out, "fail-safe", str_of(d, "failsafe", a, sizeof(a)));
 	kv(out, "holding", list_of(d, "reasons", a, sizeof(a)));
 	kv(out, "last-reason", str_of(d, "reason", a, sizeof(a)));
 	snprintf(line, sizeof(line), "%s (%s ago)", str_of(d, "since", a, sizeof(a)),

@@ -50,6 +50,20 @@ build_port_filter(int argc, char *const *argv, json_t **args, char *err, size_t 
 	return 0;
 }
 
+/* bypass engage [--force]: {"force": true} engages even where the fail-safe is disconnect. */
+static int
+build_bypass_engage(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
+{
+	if (argc == 0)
+		return 0;
+	if (argc != 1 || strcmp(argv[0], "--force") != 0) {
+		ctl_errf(err, errlen, "'bypass engage' takes only --force");
+		return -EINVAL;
+	}
+	*args = json_pack("{s:b}", "force", 1);
+	return *args != NULL ? 0 : -ENOMEM;
+}
+
 static const struct ctl_cli_cmd ctl_cmds[] = {
 	{
 		.words = {"status"},
@@ -201,7 +215,11 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 	{
 		.words = {"bypass", "engage"},
 		.request = "bypass.engage",
-		.help = "wire upstream to protected, uninspected, until cleared",
+		.max_args = 1,
+		.synopsis = "[--force]",
+		.help = "wire upstream to protected, uninspected, until cleared (--force: also on "
+			"an HA standby)",
+		.build = build_bypass_engage,
 		.print = ctl_fmt_bypass_change,
 	},
 	{

@@ -204,6 +204,31 @@ test_ctl_bypass_device_not_following(void **state)
 }
 
 static void
+test_ctl_bypass_engage_refused_on_standby(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r;
+
+	byp_ready(f->node.byp);
+	assert_int_equal(byp_failsafe_set(f->node.byp, BYP_STATE_DISCONNECT), 0);
+	r = ask_ok(f, "{\"cmd\": \"bypass.status\"}");
+	assert_string_equal(data_str(r, "failsafe"), "disconnect");
+	json_decref(r);
+	r = ask(f, "{\"cmd\": \"bypass.engage\"}");
+	assert_true(json_is_false(json_object_get(r, "ok")));
+	assert_non_null(strstr(json_string_value(json_object_get(r, "error")), "HA standby"));
+	json_decref(r);
+	r = ask(f, "{\"cmd\": \"bypass.engage\", \"args\": {\"force\": false}}");
+	assert_true(json_is_false(json_object_get(r, "ok")));
+	json_decref(r);
+	assert_int_equal(f->log.state, BYP_STATE_INLINE);
+	r = ask_ok(f, "{\"cmd\": \"bypass.engage\", \"args\": {\"force\": true}}");
+	assert_string_equal(data_str(r, "state"), "bypass");
+	json_decref(r);
+	assert_int_equal(f->log.state, BYP_STATE_BYPASS);
+}
+
+static void
 test_ctl_bypass_args_refused(void **state)
 {
 	static const char *const reqs[] = {
@@ -211,6 +236,9 @@ test_ctl_bypass_args_refused(void **state)
 		"{\"cmd\": \"bypass.engage\", \"args\": {\"reason\": \"watchdog\"}}",
 		"{\"cmd\": \"bypass.clear\", \"args\": [1]}",
 		"{\"cmd\": \"bypass.disconnect\", \"args\": \"now\"}",
+		"{\"cmd\": \"bypass.engage\", \"args\": {\"force\": 1}}",
+		"{\"cmd\": \"bypass.engage\", \"args\": {\"force\": true, \"x\": 1}}",
+		"{\"cmd\": \"bypass.clear\", \"args\": {\"force\": true}}",
 	};
 	struct fixture *f = *state;
 
@@ -264,6 +292,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ctl_bypass_status_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_bypass_engage_refused_on_standby, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_bypass_engage_disconnect_clear, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_bypass_clear_refused_unhealthy, setup,

@@ -469,6 +469,115 @@ test_byp_latch_init_earlier_is_history_only(void **state)
 	assert_int_equal(l.state, BYP_STATE_INLINE);
 }
 
+static void
+failsafe(struct byp_latch *l, enum byp_state fs, uint64_t now, bool *changed)
+{
+	struct byp_event ev = { .kind = BYP_EV_FAILSAFE, .failsafe = fs };
+
+	assert_int_equal(byp_latch_step(l, &ev, now, changed), 0);
+}
+
+static void
+test_byp_latch_failsafe_start_up_disconnects(void **state)
+{
+	struct byp_latch_conf conf = manual;
+	struct byp_latch l;
+	struct byp_record r;
+	bool changed = false;
+
+	(void)state;
+	conf.failsafe = BYP_STATE_DISCONNECT;
+	byp_latch_init(&l, &conf, 5, NULL);
+	assert_int_equal(l.state, BYP_STATE_DISCONNECT);
+	assert_true(byp_latch_history(&l, 0, &r));
+	assert_int_equal(r.to, BYP_STATE_DISCONNECT);
+	/* Ready ends start-up whatever the fail-safe state held. */
+	assert_int_equal(step(&l, BYP_EV_READY, BYP_REASON_NONE, 1 * S, &changed), 0);
+	assert_true(changed);
+	assert_int_equal(l.state, BYP_STATE_INLINE);
+}
+
+static void
+test_byp_latch_failsafe_watchdog_follows(void **state)
+{
+	struct byp_latch l;
+	struct byp_record r;
+	bool changed = false;
+
+	(void)state;
+	ready_latch(&l, &manual);
+	failsafe(&l, BYP_STATE_DISCONNECT, 2 * S, &changed);
+	/* Inline stays inline: the fail-safe state only says where a fail-open event goes. */
+	assert_false(changed);
+	assert_int_equal(l.state, BYP_STATE_INLINE);
+	assert_int_equal(step(&l, BYP_EV_WATCHDOG, BYP_REASON_NONE, 3 * S, &changed), 0);
+	assert_true(changed);
+	assert_int_equal(l.state, BYP_STATE_DISCONNECT);
+	assert_true(byp_latch_history(&l, 0, &r));
+	assert_int_equal(r.kind, BYP_EV_WATCHDOG);
+	assert_int_equal(r.to, BYP_STATE_DISCONNECT);
+	/* The node becomes the only one forwarding: the held wire is bypassed now. */
+	failsafe(&l, BYP_STATE_BYPASS, 4 * S, &changed);
+	assert_true(changed);
+	assert_int_equal(l.state, BYP_STATE_BYPASS);
+	assert_true(byp_latch_history(&l, 0, &r));
+	assert_int_equal(r.kind, BYP_EV_FAILSAFE);
+	assert_int_equal(r.from, BYP_STATE_DISCONNECT);
+	assert_int_equal(r.to, BYP_STATE_BYPASS);
+	/* The same state again is no change and no record. */
+	failsafe(&l, BYP_STATE_BYPASS, 5 * S, &changed);
+	assert_false(changed);
+	assert_true(byp_latch_history(&l, 0, &r));
+	assert_int_equal(r.at_ns, 4 * S);
+}
+
+static void
+test_byp_latch_failsafe_triggers_follow(void **state)
+{
+	static const enum byp_reason reasons[] = { BYP_REASON_MAX_FLAPS,
+		                                   BYP_REASON_LINK_FAILURE };
+	bool changed = false;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		struct byp_latch l;
+
+		ready_latch(&l, &manual);
+		failsafe(&l, BYP_STATE_DISCONNECT, 2 * S, &changed);
+		assert_int_equal(step(&l, BYP_EV_ENGAGE, reasons[i], 3 * S, &changed), 0);
+		assert_true(changed);
+		assert_int_equal(l.state, BYP_STATE_DISCONNECT);
+		/* The operator's engage is bypass, even on top. */
+		assert_int_equal(step(&l, BYP_EV_ENGAGE, BYP_REASON_OPERATOR, 4 * S, &changed), 0);
+		assert_true(changed);
+		assert_int_equal(l.state, BYP_STATE_BYPASS);
+		assert_int_equal(step(&l, BYP_EV_CLEAR, BYP_REASON_NONE, 5 * S, &changed), 0);
+		assert_int_equal(l.state, BYP_STATE_INLINE);
+	}
+}
+
+static void
+test_byp_latch_failsafe_stop_and_invalid(void **state)
+{
+	struct byp_event ev = { .kind = BYP_EV_FAILSAFE, .failsafe = BYP_STATE_INLINE };
+	struct byp_latch l;
+	bool changed = false;
+
+	(void)state;
+	ready_latch(&l, &manual);
+	assert_int_equal(byp_latch_step(&l, &ev, 2 * S, &changed), -EINVAL);
+	ev.failsafe = (enum byp_state)7;
+	assert_int_equal(byp_latch_step(&l, &ev, 2 * S, &changed), -EINVAL);
+	assert_int_equal(l.failsafe, BYP_STATE_BYPASS);
+	failsafe(&l, BYP_STATE_DISCONNECT, 3 * S, &changed);
+	/* on_stop = bypass leaves a standby disconnected, and nothing moves it after. */
+	assert_int_equal(step(&l, BYP_EV_STOP, BYP_REASON_NONE, 4 * S, &changed), 0);
+	assert_int_equal(l.state, BYP_STATE_DISCONNECT);
+	ev.failsafe = BYP_STATE_BYPASS;
+	assert_int_equal(byp_latch_step(&l, &ev, 5 * S, &changed), -ESHUTDOWN);
+	assert_int_equal(l.state, BYP_STATE_DISCONNECT);
+}
+
 int
 main(void)
 {
@@ -494,6 +603,10 @@ main(void)
 		cmocka_unit_test(test_byp_latch_stop_inline_down_disconnects),
 		cmocka_unit_test(test_byp_latch_history_wraps_newest_first),
 		cmocka_unit_test(test_byp_latch_init_earlier_is_history_only),
+		cmocka_unit_test(test_byp_latch_failsafe_start_up_disconnects),
+		cmocka_unit_test(test_byp_latch_failsafe_watchdog_follows),
+		cmocka_unit_test(test_byp_latch_failsafe_triggers_follow),
+		cmocka_unit_test(test_byp_latch_failsafe_stop_and_invalid),
 	};
 
 	return cmocka_run_group_tests_name("bypass_latch", tests, NULL, NULL);

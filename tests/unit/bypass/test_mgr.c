@@ -490,6 +490,140 @@ test_byp_hb_none_without_watchdog(void **state)
 	assert_false(st.hb_running);
 }
 
+static void
+test_byp_failsafe_before_probe_disconnects_start_up(void **state)
+{
+	struct fixture *f = *state;
+	struct byp_status st;
+
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_DISCONNECT), 0);
+	assert_int_equal(byp_failsafe_get(f->b), BYP_STATE_DISCONNECT);
+	/* Told before probe, and again once the device is there. */
+	assert_int_equal(f->log.failsafe, BYP_STATE_DISCONNECT);
+	probe_ok(f);
+	assert_true(f->log.count[BYP_REC_FAILSAFE] >= 2);
+	assert_int_equal(last_op(f), BYP_REC_DISCONNECT);
+	assert_int_equal(f->log.state, BYP_STATE_DISCONNECT);
+	byp_status_get(f->b, &st);
+	assert_int_equal(st.failsafe, BYP_STATE_DISCONNECT);
+	assert_int_equal(st.reason, BYP_REASON_START_UP);
+	assert_int_equal(f->last_state, BYP_STATE_DISCONNECT);
+	assert_int_equal(byp_ready(f->b), 0);
+	assert_int_equal(f->log.state, BYP_STATE_INLINE);
+}
+
+static void
+test_byp_failsafe_watchdog_disconnects(void **state)
+{
+	struct fixture *f = *state;
+	struct byp_record r;
+
+	probe_ok(f);
+	assert_int_equal(byp_ready(f->b), 0);
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_DISCONNECT), 0);
+	assert_int_equal(f->log.state, BYP_STATE_INLINE);
+	/* The device latches by itself into what it was told, and the manager learns it. */
+	f->now = 5 * S;
+	byp_drv_rec_fire(f->drv, 4 * S);
+	assert_int_equal(f->log.state, BYP_STATE_DISCONNECT);
+	byp_tick(f->b);
+	assert_int_equal(byp_state_get(f->b), BYP_STATE_DISCONNECT);
+	assert_true(byp_history_get(f->b, 0, &r));
+	assert_int_equal(r.kind, BYP_EV_WATCHDOG);
+	assert_int_equal(r.to, BYP_STATE_DISCONNECT);
+	assert_int_equal(r.at_ns, 4 * S);
+	assert_int_equal(f->last_state, BYP_STATE_DISCONNECT);
+	/* Alone now: the held wire goes to bypass at once. */
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_BYPASS), 0);
+	assert_int_equal(last_op(f), BYP_REC_ENGAGE);
+	assert_int_equal(f->log.state, BYP_STATE_BYPASS);
+	assert_int_equal(f->last_state, BYP_STATE_BYPASS);
+}
+
+static void
+test_byp_failsafe_changed_between_fire_and_tick(void **state)
+{
+	struct fixture *f = *state;
+
+	probe_ok(f);
+	assert_int_equal(byp_ready(f->b), 0);
+	byp_drv_rec_fire(f->drv, 2 * S); /* bypass: the fail-safe state was bypass then */
+	/* Told disconnect before the tick: the latch learns first, then the device follows. */
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_DISCONNECT), 0);
+	byp_tick(f->b);
+	assert_int_equal(byp_state_get(f->b), BYP_STATE_DISCONNECT);
+	byp_tick(f->b);
+	assert_int_equal(f->log.state, BYP_STATE_DISCONNECT);
+}
+
+static void
+test_byp_operator_engage_refused_on_standby(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+
+	probe_ok(f);
+	assert_int_equal(byp_ready(f->b), 0);
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_DISCONNECT), 0);
+	assert_int_equal(byp_operator_engage(f->b, false, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "HA standby"));
+	assert_int_equal(f->log.state, BYP_STATE_INLINE);
+	assert_int_equal(byp_state_get(f->b), BYP_STATE_INLINE);
+	err[0] = '\0';
+	assert_int_equal(byp_operator_engage(f->b, true, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(f->log.state, BYP_STATE_BYPASS);
+	/* Where the fail-safe state is bypass, no force is needed. */
+	assert_int_equal(byp_clear(f->b, err, sizeof(err)), 0);
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_BYPASS), 0);
+	assert_int_equal(byp_operator_engage(f->b, false, err, sizeof(err)), 0);
+	assert_int_equal(f->log.state, BYP_STATE_BYPASS);
+}
+
+static void
+test_byp_failsafe_refusals(void **state)
+{
+	struct fixture *f = *state;
+
+	probe_ok(f);
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_INLINE), -EINVAL);
+	byp_drv_rec_fail(f->drv, BYP_REC_FAILSAFE, EIO);
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_DISCONNECT), -EIO);
+	/* A device that was not told keeps the old state, and so does the manager. */
+	assert_int_equal(byp_failsafe_get(f->b), BYP_STATE_BYPASS);
+	assert_int_equal(f->log.state, BYP_STATE_BYPASS);
+	byp_drv_rec_fail(f->drv, BYP_REC_FAILSAFE, 0);
+	assert_int_equal(byp_stop(f->b), 0);
+	assert_int_equal(byp_failsafe_set(f->b, BYP_STATE_DISCONNECT), -ESHUTDOWN);
+}
+
+static void
+test_byp_failsafe_sysfs_needs_disconnect_path(void **state)
+{
+	struct cfg_bypass cfg;
+	struct byp *b;
+
+	(void)state;
+	cfg_fill(&cfg, false);
+	cfg.driver = CFG_BYPASS_SYSFS;
+	snprintf(cfg.sysfs.bypass_path, sizeof(cfg.sysfs.bypass_path), "/nonexistent/relay");
+	b = byp_create(&cfg, byp_drv_sysfs_create(&cfg), NULL, NULL);
+	assert_non_null(b);
+	assert_int_equal(byp_failsafe_set(b, BYP_STATE_DISCONNECT), -EOPNOTSUPP);
+	assert_int_equal(byp_failsafe_get(b), BYP_STATE_BYPASS);
+	byp_destroy(b);
+	snprintf(cfg.sysfs.disconnect_path, sizeof(cfg.sysfs.disconnect_path), "/nonexistent/d");
+	b = byp_create(&cfg, byp_drv_sysfs_create(&cfg), NULL, NULL);
+	assert_non_null(b);
+	assert_int_equal(byp_failsafe_set(b, BYP_STATE_DISCONNECT), 0);
+	byp_destroy(b);
+	/* The none driver disconnects in the dataplane: always accepted. */
+	b = byp_create(&cfg, byp_drv_none_create(), NULL, NULL);
+	assert_non_null(b);
+	assert_int_equal(byp_failsafe_set(b, BYP_STATE_DISCONNECT), 0);
+	byp_destroy(b);
+}
+
 int
 main(void)
 {
@@ -524,6 +658,16 @@ main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_byp_hb_none_without_watchdog, setup_manual,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(test_byp_failsafe_before_probe_disconnects_start_up,
+		                                setup_manual, teardown),
+		cmocka_unit_test_setup_teardown(test_byp_failsafe_watchdog_disconnects, setup_manual,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_byp_failsafe_changed_between_fire_and_tick,
+		                                setup_manual, teardown),
+		cmocka_unit_test_setup_teardown(test_byp_operator_engage_refused_on_standby,
+		                                setup_manual, teardown),
+		cmocka_unit_test_setup_teardown(test_byp_failsafe_refusals, setup_manual, teardown),
+		cmocka_unit_test(test_byp_failsafe_sysfs_needs_disconnect_path),
 	};
 
 	return cmocka_run_group_tests_name("bypass_mgr", tests, NULL, NULL);

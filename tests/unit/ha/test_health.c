@@ -809,6 +809,39 @@ test_ha_ff_allowed_degenerate_inputs(void **state)
 	assert_false(ha_ff_allowed(&in, T0));
 }
 
+static void
+test_ha_failsafe_disconnect_rules(void **state)
+{
+	struct ha_failsafe_input in = { .ha_enabled = true, .elected = true };
+
+	(void)state;
+	/* A master alone is the only path: it fails open. */
+	assert_false(ha_failsafe_disconnect(&in));
+	/* With a peer able to take over, its bypass would be the second path. */
+	in.peers_able = 1;
+	assert_true(ha_failsafe_disconnect(&in));
+	/* The primary holding master in bypass for flapping: the others are held. */
+	in.flaps_primary = true;
+	assert_false(ha_failsafe_disconnect(&in));
+	in.flaps_primary = false;
+	in.peers_able = 0;
+	/* A standby, or a node not yet elected, fails closed whoever else is there. */
+	in.any_standby = true;
+	assert_true(ha_failsafe_disconnect(&in));
+	in.any_standby = false;
+	in.elected = false;
+	assert_true(ha_failsafe_disconnect(&in));
+	in.any_standby = true;
+	in.flaps_primary = true;
+	assert_true(ha_failsafe_disconnect(&in));
+	/* Active-active and no ha block: every node forwards anyway. */
+	in.active_active = true;
+	assert_false(ha_failsafe_disconnect(&in));
+	in.active_active = false;
+	in.ha_enabled = false;
+	assert_false(ha_failsafe_disconnect(&in));
+}
+
 int
 main(void)
 {
@@ -853,6 +886,7 @@ main(void)
 		cmocka_unit_test(test_ha_ff_allowed_truth_table),
 		cmocka_unit_test(test_ha_ff_allowed_silence_boundary),
 		cmocka_unit_test(test_ha_ff_allowed_degenerate_inputs),
+		cmocka_unit_test(test_ha_failsafe_disconnect_rules),
 	};
 
 	return cmocka_run_group_tests_name("ha_health", tests, NULL, NULL);
