@@ -186,22 +186,35 @@ notify(struct byp *b, bool changed, enum byp_state state, enum byp_reason reason
 		b->on_change(b->on_change_arg, state, reason);
 }
 
-/* Run one event and call back outside the lock. */
+/*
+ * Run one event with b->lock held, then release the lock and call back outside it. A failure
+ * leaves its sentence in @err when given (copied while the lock is held).
+ */
 static int
-event(struct byp *b, const struct byp_event *ev)
+feed_unlock(struct byp *b, const struct byp_event *ev, char *err, size_t errlen)
 {
 	enum byp_state state;
 	enum byp_reason reason;
 	bool changed = false;
 	int ret;
 
-	pthread_mutex_lock(&b->lock);
 	ret = feed(b, ev, &changed);
+	if (ret < 0 && err != NULL)
+		snprintf(err, errlen, "%s",
+			 ret == -ESHUTDOWN ? "the node is stopping" : b->last_error);
 	state = b->latch.state;
 	reason = b->latch.last_reason;
 	pthread_mutex_unlock(&b->lock);
 	notify(b, changed, state, reason);
 	return ret;
+}
+
+/* Run one event and call back outside the lock. */
+static int
+event(struct byp *b, const struct byp_event *ev)
+{
+	pthread_mutex_lock(&b->lock);
+	return feed_unlock(b, ev, NULL, 0);
 }
 
 int
@@ -271,10 +284,6 @@ int
 byp_operator_engage(struct byp *b, bool force, char *err, size_t errlen)
 {
 	struct byp_event ev = { .kind = BYP_EV_ENGAGE, .reason = BYP_REASON_OPERATOR };
-	enum byp_reason reason;
-	enum byp_state state;
-	bool changed = false;
-	int ret;
 
 	pthread_mutex_lock(&b->lock);
 	if (!force && b->latch.failsafe == BYP_STATE_DISCONNECT && !b->latch.stopped) {
@@ -285,25 +294,13 @@ byp_operator_engage(struct byp *b, bool force, char *err, size_t errlen)
 		         "the node that forwards; use bypass disconnect, or engage with force");
 		return -EPERM;
 	}
-	ret = feed(b, &ev, &changed);
-	if (ret == -ESHUTDOWN)
-		snprintf(err, errlen, "the node is stopping");
-	else if (ret < 0)
-		snprintf(err, errlen, "%s", b->last_error);
-	state = b->latch.state;
-	reason = b->latch.last_reason;
-	pthread_mutex_unlock(&b->lock);
-	notify(b, changed, state, reason);
-	return ret;
+	return feed_unlock(b, &ev, err, errlen);
 }
 
 int
 byp_failsafe_set(struct byp *b, enum byp_state fs)
 {
 	struct byp_event ev = { .kind = BYP_EV_FAILSAFE, .failsafe = fs };
-	enum byp_reason reason;
-	enum byp_state state;
-	bool changed = false;
 	int ret = 0;
 
 	if (fs != BYP_STATE_BYPASS && fs != BYP_STATE_DISCONNECT)
@@ -326,12 +323,7 @@ byp_failsafe_set(struct byp *b, enum byp_state fs)
 		return ret;
 	}
 	__atomic_store_n(&b->failsafe, fs, __ATOMIC_RELEASE);
-	ret = feed(b, &ev, &changed);
-	state = b->latch.state;
-	reason = b->latch.last_reason;
-	pthread_mutex_unlock(&b->lock);
-	notify(b, changed, state, reason);
-	return ret;
+	return feed_unlock(b, &ev, NULL, 0);
 }
 
 enum byp_state
