@@ -244,9 +244,15 @@ ctl_view_ha_history(const struct ctl_node *node)
 	return json_pack("{s:o}", "events", list);
 }
 
+/* The arguments of a command that acts on the coordinator: only @allowed, and an ha block. */
 static int
-need_ha(const struct ctl_node *node, const char **error)
+ha_action_args(const struct ctl_node *node, json_t *args, const char *const *allowed,
+	       const char **error)
 {
+	int ret = ctl_args_only(args, allowed, error);
+
+	if (ret < 0)
+		return ret;
 	if (node->ha != NULL && node->cfg->ha.enabled)
 		return 0;
 	*error = "this node runs standalone: its config has no ha block";
@@ -280,9 +286,7 @@ handle_ha_maintenance(void *ctx, json_t *args, json_t **data, const char **error
 	json_t *on = json_object_get(args, "on");
 	int ret;
 
-	ret = ctl_args_only(args, allowed, error);
-	if (ret == 0)
-		ret = need_ha(node, error);
+	ret = ha_action_args(node, args, allowed, error);
 	if (ret < 0)
 		return ret;
 	if (!json_is_boolean(on)) {
@@ -311,9 +315,7 @@ handle_ha_simulate(void *ctx, json_t *args, json_t **data, const char **error)
 	bool known = false;
 	int ret;
 
-	ret = ctl_args_only(args, allowed, error);
-	if (ret == 0)
-		ret = need_ha(node, error);
+	ret = ha_action_args(node, args, allowed, error);
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; json_is_string(what) && i < sizeof(drills) / sizeof(drills[0]); i++)
