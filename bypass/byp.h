@@ -156,7 +156,7 @@ struct byp_rec_log {
 	struct byp_rec_call calls[BYP_REC_MAX_CALLS];
 	uint64_t count[BYP_REC__MAX]; /* every call, heartbeats included */
 	uint64_t last_heartbeat_ns;
-	enum byp_state state; /* what the pretend device does */
+	enum byp_state state;    /* what the pretend device does */
 	enum byp_state failsafe; /* where its watchdog goes: bypass when inline (zeroed) */
 	bool released;
 };
@@ -280,10 +280,10 @@ byp_event_name(enum byp_event_kind kind);
 
 struct byp_event {
 	enum byp_event_kind kind;
-	enum byp_reason reason; /* ENGAGE, DISCONNECT */
-	bool healthy;           /* HEALTH */
+	enum byp_reason reason;  /* ENGAGE, DISCONNECT */
+	bool healthy;            /* HEALTH */
 	enum byp_state failsafe; /* FAILSAFE: BYP_STATE_BYPASS or BYP_STATE_DISCONNECT */
-	uint64_t at_ns;         /* WATCHDOG: when the device latched; 0: now */
+	uint64_t at_ns;          /* WATCHDOG: when the device latched; 0: now */
 };
 
 /* One change of state, as the history shows it. */
@@ -319,10 +319,10 @@ struct byp_latch {
 	struct byp_latch_conf conf;
 	enum byp_state state;    /* what the device must do */
 	enum byp_state failsafe; /* BYP_STATE_BYPASS or BYP_STATE_DISCONNECT */
-	uint32_t reasons;     /* bit (1 << reason) for each reason holding bypass */
-	bool disconnected;    /* the operator asked for disconnect */
-	bool ready;           /* BYP_EV_READY seen */
-	bool stopped;         /* BYP_EV_STOP seen: nothing moves any more */
+	uint32_t reasons;        /* bit (1 << reason) for each reason holding bypass */
+	bool disconnected;       /* the operator asked for disconnect */
+	bool ready;              /* BYP_EV_READY seen */
+	bool stopped;            /* BYP_EV_STOP seen: nothing moves any more */
 	bool healthy;
 	uint64_t healthy_since_ns; /* last change to healthy */
 	uint64_t engaged_ns;       /* last engage, watchdog or disconnect */
@@ -480,11 +480,11 @@ byp_on_change_set(struct byp *b,
                   void (*cb)(void *arg, enum byp_state state, enum byp_reason reason), void *arg);
 
 struct byp_status {
-	const char *driver;     /* the driver's name */
-	enum byp_state state;   /* what the device must do */
+	const char *driver;      /* the driver's name */
+	enum byp_state state;    /* what the device must do */
 	enum byp_state failsafe; /* what a fail-open event does: bypass or disconnect */
-	enum byp_reason reason; /* the last reason that engaged (NONE when never) */
-	uint32_t reasons;       /* every reason holding bypass now */
+	enum byp_reason reason;  /* the last reason that engaged (NONE when never) */
+	uint32_t reasons;        /* every reason holding bypass now */
 	bool disconnected;
 	bool ready;
 	bool healthy;

@@ -281,8 +281,8 @@ byp_drv_rec_fire(struct byp_driver *drv, uint64_t at_ns)
 
 	if (d->log->state != BYP_STATE_INLINE)
 		return;
-	d->log->state = d->log->failsafe == BYP_STATE_DISCONNECT ? BYP_STATE_DISCONNECT
-	                                                         : BYP_STATE_BYPASS;
+	d->log->state =
+		d->log->failsafe == BYP_STATE_DISCONNECT ? BYP_STATE_DISCONNECT : BYP_STATE_BYPASS;
 	d->by_watchdog = true;
 	d->latched_ns = at_ns;
 	d->expiries++;

@@ -30,20 +30,20 @@
 
 struct byp {
 	pthread_mutex_t lock;
-	struct cfg_bypass cfg;  /* [R] */
-	struct byp_driver *drv; /* [L] except ops->heartbeat: [H] */
-	byp_clock_fn clock;     /* [R] */
-	void *clock_arg;        /* [R] */
-	struct byp_latch latch; /* [L] */
-	enum byp_state state;   /* [a] latch.state, for lock-free readers */
+	struct cfg_bypass cfg;   /* [R] */
+	struct byp_driver *drv;  /* [L] except ops->heartbeat: [H] */
+	byp_clock_fn clock;      /* [R] */
+	void *clock_arg;         /* [R] */
+	struct byp_latch latch;  /* [L] */
+	enum byp_state state;    /* [a] latch.state, for lock-free readers */
 	enum byp_state failsafe; /* [a] latch.failsafe, kept across byp_probe()'s new latch */
-	bool probed;            /* [L] */
-	enum byp_state applied; /* [L] what the device was last told, successfully */
-	bool applied_ok;        /* [L] false: the device must be told again */
-	uint64_t expiries_seen; /* [L] the device's watchdog expiries at the last tick */
-	char health_why[96];    /* [L] */
-	uint64_t drv_errors;    /* [L] */
-	char last_error[160];   /* [L] */
+	bool probed;             /* [L] */
+	enum byp_state applied;  /* [L] what the device was last told, successfully */
+	bool applied_ok;         /* [L] false: the device must be told again */
+	uint64_t expiries_seen;  /* [L] the device's watchdog expiries at the last tick */
+	char health_why[96];     /* [L] */
+	uint64_t drv_errors;     /* [L] */
+	char last_error[160];    /* [L] */
 	/* [L] called after every change of state, without the lock */
 	void (*on_change)(void *arg, enum byp_state state, enum byp_reason reason);
 	void *on_change_arg; /* [L] */
@@ -201,7 +201,7 @@ feed_unlock(struct byp *b, const struct byp_event *ev, char *err, size_t errlen)
 	ret = feed(b, ev, &changed);
 	if (ret < 0 && err != NULL)
 		snprintf(err, errlen, "%s",
-			 ret == -ESHUTDOWN ? "the node is stopping" : b->last_error);
+		         ret == -ESHUTDOWN ? "the node is stopping" : b->last_error);
 	state = b->latch.state;
 	reason = b->latch.last_reason;
 	pthread_mutex_unlock(&b->lock);

@@ -17,15 +17,15 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define CFG_NAME_MAX 32          /* port and link-pair names, incl. NUL */
-#define CFG_ID_MAX 64            /* node id and stack name, incl. NUL */
-#define CFG_DEVICE_MAX 256       /* PCI address or vdev devargs */
-#define CFG_PATH_MAX 108         /* sun_path of a Unix socket */
-#define CFG_LCORES_MAX 128       /* the EAL core list string */
+#define CFG_NAME_MAX 32    /* port and link-pair names, incl. NUL */
+#define CFG_ID_MAX 64      /* node id and stack name, incl. NUL */
+#define CFG_DEVICE_MAX 256 /* PCI address or vdev devargs */
+#define CFG_PATH_MAX 108   /* sun_path of a Unix socket */
+#define CFG_LCORES_MAX 128 /* the EAL core list string */
 #define CFG_MAX_PORTS 32
 #define CFG_MAX_LINK_PAIRS 16
 #define CFG_MAX_WORKERS 64
-#define CFG_MAX_LCORE 128        /* lcore ids are below this (RTE_MAX_LCORE) */
+#define CFG_MAX_LCORE 128 /* lcore ids are below this (RTE_MAX_LCORE) */
 #define CFG_MAX_EXTRA_ARGS 32
 #define CFG_EXTRA_ARG_MAX 256
 #define CFG_MAX_ERRORS 64
@@ -56,27 +56,27 @@ struct cfg_error {
 };
 
 struct cfg_errors {
-	char file[CFG_PATH_MAX * 2];   /* the file name errors are reported against */
-	unsigned int count;            /* errors recorded, at most CFG_MAX_ERRORS */
-	unsigned int dropped;          /* errors found beyond CFG_MAX_ERRORS */
+	char file[CFG_PATH_MAX * 2]; /* the file name errors are reported against */
+	unsigned int count;          /* errors recorded, at most CFG_MAX_ERRORS */
+	unsigned int dropped;        /* errors found beyond CFG_MAX_ERRORS */
 	struct cfg_error err[CFG_MAX_ERRORS];
 };
 
 struct cfg_port {
 	char name[CFG_NAME_MAX];
-	char device[CFG_DEVICE_MAX];   /* "0000:03:00.0" or "net_af_packet0,iface=rpv-up0" */
-	uint16_t rx_desc;              /* rx descriptors per queue, default 1024 */
-	uint16_t tx_desc;              /* tx descriptors per queue, default 1024 */
-	bool promiscuous;              /* default true: a bump in the wire sees every frame */
+	char device[CFG_DEVICE_MAX]; /* "0000:03:00.0" or "net_af_packet0,iface=rpv-up0" */
+	uint16_t rx_desc;            /* rx descriptors per queue, default 1024 */
+	uint16_t tx_desc;            /* tx descriptors per queue, default 1024 */
+	bool promiscuous;            /* default true: a bump in the wire sees every frame */
 	int line;
 };
 
 /* An address of an interface with its prefix length: "198.51.100.1/24", "2001:db8::1/64".
  * Unlike a struct cfg_prefix, host bits are kept; a bare address has the full length. */
 struct cfg_ifaddr {
-	uint8_t family;      /* 4 or 6 */
-	uint8_t len;         /* 0..32 or 0..128 */
-	uint8_t addr[16];    /* network byte order, IPv4 in the first 4 bytes */
+	uint8_t family;   /* 4 or 6 */
+	uint8_t len;      /* 0..32 or 0..128 */
+	uint8_t addr[16]; /* network byte order, IPv4 in the first 4 bytes */
 };
 
 #define CFG_MAX_PAIR_ADDRS 4 /* addresses on one side of an l3 link pair */
@@ -93,19 +93,19 @@ enum cfg_side {
 
 /* What the node has on one side of an l3 link pair. */
 struct cfg_pair_side {
-	unsigned int n_addrs;                          /* at least one in l3 mode */
-	struct cfg_ifaddr addrs[CFG_MAX_PAIR_ADDRS];   /* "upstream_address", "protected_address" */
-	bool has_gw4, has_gw6;                         /* "upstream_gateway" etc., optional */
-	uint8_t gw4[4], gw6[16];                       /* next hop for destinations off the
-							* side's subnets; without one they drop */
+	unsigned int n_addrs;                        /* at least one in l3 mode */
+	struct cfg_ifaddr addrs[CFG_MAX_PAIR_ADDRS]; /* "upstream_address", "protected_address" */
+	bool has_gw4, has_gw6;                       /* "upstream_gateway" etc., optional */
+	uint8_t gw4[4], gw6[16];                     /* next hop for destinations off the
+	                                              * side's subnets; without one they drop */
 };
 
 struct cfg_link_pair {
 	char name[CFG_NAME_MAX];
-	unsigned int upstream;         /* index into cfg_node.ports */
-	unsigned int protected;        /* index into cfg_node.ports */
-	enum cfg_pair_mode mode;       /* "l2" (default) or "l3" */
-	struct cfg_pair_side side[2];  /* l3 only, indexed by enum cfg_side */
+	unsigned int upstream;        /* index into cfg_node.ports */
+	unsigned int protected;       /* index into cfg_node.ports */
+	enum cfg_pair_mode mode;      /* "l2" (default) or "l3" */
+	struct cfg_pair_side side[2]; /* l3 only, indexed by enum cfg_side */
 	int line;
 };
 
@@ -124,116 +124,119 @@ enum cfg_ha_mode {
 
 enum cfg_vrrp_checksum {
 	CFG_VRRP_CSUM_RFC = 0,   /* "rfc": IPv4 adverts checksummed with the IPv4 pseudo-header,
-				  * as RFC 5798 was read by keepalived (2.2.7 knows only this),
-				  * Wireshark and scapy */
+	                          * as RFC 5798 was read by keepalived (2.2.7 knows only this),
+	                          * Wireshark and scapy */
 	CFG_VRRP_CSUM_V2_COMPAT, /* "v2-compatible": over the VRRP message alone, as VRRPv2 and
-				  * RFC 9568 section 5.2.8 do */
+	                          * RFC 9568 section 5.2.8 do */
 };
 
 struct cfg_ha_peer {
-	char id[CFG_ID_MAX];          /* the peer's node.id */
-	struct cfg_ifaddr address;    /* host address (len 32 or 128) on the HA network */
-	uint16_t port;                /* default ha.port */
+	char id[CFG_ID_MAX];       /* the peer's node.id */
+	struct cfg_ifaddr address; /* host address (len 32 or 128) on the HA network */
+	uint16_t port;             /* default ha.port */
 	int line;
 };
 
 struct cfg_vrrp {
-	uint8_t vrid;                 /* 1..255, required, unique per (link pair, side, family) */
-	unsigned int link_pair;       /* index into link_pairs; required */
-	enum cfg_side side;           /* default upstream */
-	uint8_t priority;             /* 1..255, default 100; 255 only for the address owner */
+	uint8_t vrid;           /* 1..255, required, unique per (link pair, side, family) */
+	unsigned int link_pair; /* index into link_pairs; required */
+	enum cfg_side side;     /* default upstream */
+	uint8_t priority;       /* 1..255, default 100; 255 only for the address owner */
 	unsigned int advert_interval_ms; /* 10..40950, a multiple of 10 (centiseconds on the
-					   * wire), default 1000 */
-	bool preempt;                 /* default true */
-	unsigned int preempt_delay_s; /* 0..3600, default 0 */
-	bool accept;                  /* default false */
-	unsigned int version;         /* 3 (the only one supported) */
+	                                  * wire), default 1000 */
+	bool preempt;                    /* default true */
+	unsigned int preempt_delay_s;    /* 0..3600, default 0 */
+	bool accept;                     /* default false */
+	unsigned int version;            /* 3 (the only one supported) */
 	enum cfg_vrrp_checksum checksum;
-	uint8_t family;               /* 4 or 6 when every VIP is of that family; 0 when both
-				       * are listed: the coordinator then runs one VRRP
-				       * instance per family with the same vrid */
-	unsigned int n_vips;          /* 1..CFG_MAX_VIPS */
+	uint8_t family;      /* 4 or 6 when every VIP is of that family; 0 when both
+	                      * are listed: the coordinator then runs one VRRP
+	                      * instance per family with the same vrid */
+	unsigned int n_vips; /* 1..CFG_MAX_VIPS */
 	struct cfg_ifaddr vips[CFG_MAX_VIPS];
 	int line;
 };
 
 struct cfg_ha {
-	bool enabled;                 /* an `ha` block is present */
-	enum cfg_ha_mode mode;        /* default active-passive */
-	bool primary;                 /* default false */
-	struct cfg_ifaddr address;    /* required: this node on the HA network (host address) */
-	uint16_t port;                /* default 7410 */
+	bool enabled;              /* an `ha` block is present */
+	enum cfg_ha_mode mode;     /* default active-passive */
+	bool primary;              /* default false */
+	struct cfg_ifaddr address; /* required: this node on the HA network (host address) */
+	uint16_t port;             /* default 7410 */
 	unsigned int n_peers;
 	struct cfg_ha_peer peers[CFG_MAX_HA_PEERS];
-	unsigned int peer_check_interval_ms;   /* 1..60000, default 100 */
-	unsigned int peer_failure_threshold;   /* 1..1000, default 3 */
-	unsigned int peer_recovery_threshold;  /* 1..1000, default 5 */
-	unsigned int max_flaps;                /* 0 (no limit) or 1..1000, default 6 */
-	unsigned int flap_window_s;            /* 1..86400, default 60 */
+	unsigned int peer_check_interval_ms;  /* 1..60000, default 100 */
+	unsigned int peer_failure_threshold;  /* 1..1000, default 3 */
+	unsigned int peer_recovery_threshold; /* 1..1000, default 5 */
+	unsigned int max_flaps;               /* 0 (no limit) or 1..1000, default 6 */
+	unsigned int flap_window_s;           /* 1..86400, default 60 */
 	struct {
-		bool enabled;                  /* default false */
-		uint64_t min_bps;              /* default 1024 */
-		unsigned int interval_s;       /* 1..3600, default 10 */
+		bool enabled;            /* default false */
+		uint64_t min_bps;        /* default 1024 */
+		unsigned int interval_s; /* 1..3600, default 10 */
 	} bandwidth;
 	unsigned int link_monitor_interval_ms; /* 10..60000, default 100 */
 	unsigned int min_active_links;         /* 0..n_link_pairs, default 1 */
 	unsigned int n_vrrp;
 	struct cfg_vrrp vrrp[CFG_MAX_VRRP];
-	char notify[CFG_PATH_MAX * 2];         /* default "": no script */
-	bool allow_simulation;                 /* default false: `ha simulate` refused */
+	char notify[CFG_PATH_MAX * 2]; /* default "": no script */
+	bool allow_simulation;         /* default false: `ha simulate` refused */
 };
 
 /*
  * Bypass (docs/bypass.md): what happens to the wire when the node cannot inspect traffic.
  */
 enum cfg_bypass_driver {
-	CFG_BYPASS_NONE = 0, /* no fail-open device: bypass only stops inspection in the dataplane */
-	CFG_BYPASS_XDP,      /* XDP program on the link pairs' kernel interfaces */
-	CFG_BYPASS_SYSFS,    /* a bypass adapter's relay and watchdog through sysfs/GPIO files */
+	CFG_BYPASS_NONE =
+		0,        /* no fail-open device: bypass only stops inspection in the dataplane */
+	CFG_BYPASS_XDP,   /* XDP program on the link pairs' kernel interfaces */
+	CFG_BYPASS_SYSFS, /* a bypass adapter's relay and watchdog through sysfs/GPIO files */
 };
 
 enum cfg_bypass_on_stop {
-	CFG_ON_STOP_BYPASS = 0, /* "bypass": a clean stop leaves the wire connected */
+	CFG_ON_STOP_BYPASS = 0,  /* "bypass": a clean stop leaves the wire connected */
 	CFG_ON_STOP_INLINE_DOWN, /* "inline-down": a clean stop leaves the wire cut */
 };
 
 struct cfg_bypass {
-	enum cfg_bypass_driver driver;      /* default none */
-	unsigned int watchdog_ms;           /* 0 (off) or 5..60000, default 20 */
-	bool start_in_bypass;               /* on_start = "bypass" (default) or "inline" */
-	enum cfg_bypass_on_stop on_stop;    /* default bypass */
-	bool rearm_auto;                    /* rearm = "auto"; default "manual" */
-	unsigned int rearm_after_s;         /* 0..86400, default 30 */
-	bool on_link_failure;               /* engage when below ha.min_active_links (or, with
-					     * no ha block, when a link pair is down); default
-					     * false */
-	char pin_path[CFG_PATH_MAX * 2];    /* xdp: bpffs directory, default
-					     * "/sys/fs/bpf/rampart"; the node id is appended */
+	enum cfg_bypass_driver driver;   /* default none */
+	unsigned int watchdog_ms;        /* 0 (off) or 5..60000, default 20 */
+	bool start_in_bypass;            /* on_start = "bypass" (default) or "inline" */
+	enum cfg_bypass_on_stop on_stop; /* default bypass */
+	bool rearm_auto;                 /* rearm = "auto"; default "manual" */
+	unsigned int rearm_after_s;      /* 0..86400, default 30 */
+	bool on_link_failure;            /* engage when below ha.min_active_links (or, with
+	                                  * no ha block, when a link pair is down); default
+	                                  * false */
+	char pin_path[CFG_PATH_MAX * 2]; /* xdp: bpffs directory, default
+	                                  * "/sys/fs/bpf/rampart"; the node id is appended */
 	struct {
-		char bypass_path[CFG_PATH_MAX * 2];   /* required with driver sysfs */
-		char bypass_on[CFG_ID_MAX];           /* default "1" */
-		char bypass_off[CFG_ID_MAX];          /* default "0" */
+		char bypass_path[CFG_PATH_MAX * 2];     /* required with driver sysfs */
+		char bypass_on[CFG_ID_MAX];             /* default "1" */
+		char bypass_off[CFG_ID_MAX];            /* default "0" */
 		char disconnect_path[CFG_PATH_MAX * 2]; /* optional */
-		char disconnect_on[CFG_ID_MAX];       /* default "1" */
-		char disconnect_off[CFG_ID_MAX];      /* default "0" */
-		char watchdog_path[CFG_PATH_MAX * 2]; /* optional: written on every heartbeat */
-		char watchdog_kick[CFG_ID_MAX];       /* default "1" */
+		char disconnect_on[CFG_ID_MAX];         /* default "1" */
+		char disconnect_off[CFG_ID_MAX];        /* default "0" */
+		char watchdog_path[CFG_PATH_MAX * 2];   /* optional: written on every heartbeat */
+		char watchdog_kick[CFG_ID_MAX];         /* default "1" */
 	} sysfs;
 };
 
 struct cfg_node {
 	struct {
-		char id[CFG_ID_MAX];           /* required */
-		char stack[CFG_ID_MAX];        /* default "" (standalone) */
+		char id[CFG_ID_MAX];    /* required */
+		char stack[CFG_ID_MAX]; /* default "" (standalone) */
 	} node;
 	struct {
-		char lcores[CFG_LCORES_MAX];   /* EAL --lcores list, required: "0-1", "0,2,4", "0,1,2@1" */
-		unsigned int memory_mb;        /* default 512, 64..1048576 */
-		bool hugepages;                /* default false: --no-huge */
-		char file_prefix[CFG_ID_MAX];  /* default "rampart-<node.id>" */
+		char lcores[CFG_LCORES_MAX];  /* EAL --lcores list, required: "0-1", "0,2,4",
+		                                 "0,1,2@1" */
+		unsigned int memory_mb;       /* default 512, 64..1048576 */
+		bool hugepages;               /* default false: --no-huge */
+		char file_prefix[CFG_ID_MAX]; /* default "rampart-<node.id>" */
 		unsigned int n_extra_args;
 		char extra_args[CFG_MAX_EXTRA_ARGS][CFG_EXTRA_ARG_MAX];
-		/* Parsed from lcores: which lcore ids the EAL will run; main_lcore is the lowest. */
+		/* Parsed from lcores: which lcore ids the EAL will run; main_lcore is the lowest.
+		 */
 		bool lcore_set[CFG_MAX_LCORE];
 		unsigned int main_lcore;
 	} dpdk;
@@ -246,25 +249,25 @@ struct cfg_node {
 		unsigned int lcores[CFG_MAX_WORKERS]; /* required, each in dpdk.lcores, not main */
 		unsigned int burst;                   /* default 32, 1..512 */
 		unsigned int idle_sleep_us;           /* default 0 (busy poll), 0..100000 */
-		unsigned int mbufs;                   /* mbuf pool size, default 8191, 1023..4194303 */
+		unsigned int mbufs; /* mbuf pool size, default 8191, 1023..4194303 */
 	} workers;
 	struct {
-		char socket[CFG_PATH_MAX];     /* default RP_DEFAULT_SOCKET */
-		mode_t socket_mode;            /* default 0660, at most 0777 */
-		bool telemetry;                /* default true: register /rampart/ telemetry commands */
+		char socket[CFG_PATH_MAX]; /* default RP_DEFAULT_SOCKET */
+		mode_t socket_mode;        /* default 0660, at most 0777 */
+		bool telemetry;            /* default true: register /rampart/ telemetry commands */
 	} control;
 	struct {
-		enum cfg_log_level level;      /* default CFG_LOG_INFO */
+		enum cfg_log_level level; /* default CFG_LOG_INFO */
 	} log;
 	struct {
-		char file[CFG_PATH_MAX * 2];   /* default "": start with the empty policy; a
-						* relative path is joined to the node config's
-						* directory by cfg_node_load() */
+		char file[CFG_PATH_MAX * 2]; /* default "": start with the empty policy; a
+		                              * relative path is joined to the node config's
+		                              * directory by cfg_node_load() */
 	} policy;
 	struct {
-		unsigned int blocklist_size;   /* dynamic blocklist entries, default 262144 */
-		unsigned int rate_sources;     /* rate-limit state entries per worker, default 65536 */
-		unsigned int offender_ring;    /* auto-block events per worker ring, default 1024 */
+		unsigned int blocklist_size; /* dynamic blocklist entries, default 262144 */
+		unsigned int rate_sources;  /* rate-limit state entries per worker, default 65536 */
+		unsigned int offender_ring; /* auto-block events per worker ring, default 1024 */
 	} mitigation;
 	struct cfg_ha ha;
 	struct cfg_bypass bypass;
@@ -287,31 +290,31 @@ struct cfg_node {
 
 /* An IPv4 or IPv6 prefix; addr is in network byte order, host bits are zero. */
 struct cfg_prefix {
-	uint8_t family;      /* 4 or 6 */
-	uint8_t len;         /* 0..32 or 0..128 */
-	uint8_t addr[16];    /* IPv4 in the first 4 bytes */
+	uint8_t family;   /* 4 or 6 */
+	uint8_t len;      /* 0..32 or 0..128 */
+	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
 };
 
 struct cfg_port_range {
-	uint16_t lo, hi;     /* inclusive, lo <= hi */
+	uint16_t lo, hi; /* inclusive, lo <= hi */
 };
 
 enum cfg_action {
-	CFG_ACTION_ALLOW,      /* forward; nothing further is checked */
+	CFG_ACTION_ALLOW, /* forward; nothing further is checked */
 	CFG_ACTION_DROP,
 	CFG_ACTION_RATE_LIMIT, /* forward within the rule's limits, drop above them */
 	CFG_ACTION_COUNT,      /* count, then go on as if the rule had not matched */
 };
 
 enum cfg_direction {
-	CFG_DIR_INBOUND,   /* received on a link pair's upstream port (default) */
-	CFG_DIR_OUTBOUND,  /* received on a link pair's protected port */
+	CFG_DIR_INBOUND,  /* received on a link pair's upstream port (default) */
+	CFG_DIR_OUTBOUND, /* received on a link pair's protected port */
 	CFG_DIR_BOTH,
 };
 
 enum cfg_policy_mode {
-	CFG_MODE_ENFORCE,  /* drop what the policy says */
-	CFG_MODE_MONITOR,  /* evaluate and count everything, drop nothing */
+	CFG_MODE_ENFORCE, /* drop what the policy says */
+	CFG_MODE_MONITOR, /* evaluate and count everything, drop nothing */
 };
 
 /* TCP flag bits as in the TCP header's flags byte. */
@@ -329,22 +332,22 @@ enum cfg_policy_mode {
  * applies to that prefix's family only; a rule with neither applies to IPv4 and IPv6.
  */
 struct cfg_rule {
-	char name[CFG_RULE_NAME_MAX];   /* required, unique within the policy */
+	char name[CFG_RULE_NAME_MAX]; /* required, unique within the policy */
 	int line;
 	bool has_src, has_dst;
 	struct cfg_prefix src, dst;
 	bool has_proto;
-	uint8_t proto;                  /* "tcp", "udp", "icmp", "icmpv6" or 0..255 */
-	unsigned int n_src_ports;       /* 0: any; needs proto tcp or udp */
+	uint8_t proto;            /* "tcp", "udp", "icmp", "icmpv6" or 0..255 */
+	unsigned int n_src_ports; /* 0: any; needs proto tcp or udp */
 	struct cfg_port_range src_ports[CFG_RULE_PORTS_MAX];
 	unsigned int n_dst_ports;
 	struct cfg_port_range dst_ports[CFG_RULE_PORTS_MAX];
-	uint8_t tcp_flags;              /* bits that must be set ("syn") */
-	uint8_t tcp_flags_mask;         /* bits that are looked at: set ones plus "!ack" ones */
-	uint16_t min_len, max_len;      /* IP packet length (header included), default 0..65535 */
-	char link_pair[CFG_NAME_MAX];   /* "" for every link pair; resolved when compiled */
-	enum cfg_direction direction;   /* default inbound */
-	enum cfg_action action;         /* required */
+	uint8_t tcp_flags;            /* bits that must be set ("syn") */
+	uint8_t tcp_flags_mask;       /* bits that are looked at: set ones plus "!ack" ones */
+	uint16_t min_len, max_len;    /* IP packet length (header included), default 0..65535 */
+	char link_pair[CFG_NAME_MAX]; /* "" for every link pair; resolved when compiled */
+	enum cfg_direction direction; /* default inbound */
+	enum cfg_action action;       /* required */
 	/* rate-limit only, 0 = no such limit; at least one is set for a rate-limit rule */
 	uint64_t per_source_pps, per_source_bps, aggregate_pps, aggregate_bps;
 };
@@ -352,37 +355,37 @@ struct cfg_rule {
 struct cfg_protection {
 	struct {
 		bool enabled;
-		uint32_t per_source_pps;       /* TCP SYN without ACK per source, default 100 */
-		uint32_t per_destination_pps;  /* and per destination, default 20000 */
+		uint32_t per_source_pps;      /* TCP SYN without ACK per source, default 100 */
+		uint32_t per_destination_pps; /* and per destination, default 20000 */
 	} syn_flood;
 	struct {
 		bool enabled;
-		unsigned int n_src_ports;      /* default 19, 53, 123, 389, 1900, 11211 */
+		unsigned int n_src_ports; /* default 19, 53, 123, 389, 1900, 11211 */
 		uint16_t src_ports[CFG_AMP_PORTS_MAX];
-		uint16_t min_len;              /* UDP from those ports at least this long drops, 512 */
+		uint16_t min_len; /* UDP from those ports at least this long drops, 512 */
 	} udp_amplification;
 	struct {
 		bool enabled;
-		uint32_t per_source_pps;       /* ICMP and ICMPv6 echo requests per source, default 50 */
+		uint32_t per_source_pps; /* ICMP and ICMPv6 echo requests per source, default 50 */
 	} icmp_flood;
-	bool drop_fragments;               /* fragments = "drop"; default "allow" */
+	bool drop_fragments; /* fragments = "drop"; default "allow" */
 	struct {
 		bool enabled;
-		uint32_t exceed_seconds;       /* default 3 */
-		uint32_t block_seconds;        /* default 300 */
+		uint32_t exceed_seconds; /* default 3 */
+		uint32_t block_seconds;  /* default 300 */
 	} auto_block;
 };
 
 struct cfg_policy {
-	char file[CFG_PATH_MAX * 2];       /* where it was read from */
-	enum cfg_policy_mode mode;         /* default enforce */
-	enum cfg_action default_action;    /* allow (default) or drop */
-	size_t n_allow;                    /* source prefixes always forwarded, checked first */
+	char file[CFG_PATH_MAX * 2];    /* where it was read from */
+	enum cfg_policy_mode mode;      /* default enforce */
+	enum cfg_action default_action; /* allow (default) or drop */
+	size_t n_allow;                 /* source prefixes always forwarded, checked first */
 	struct cfg_prefix *allow;
-	size_t n_deny;                     /* source prefixes dropped: deny_prefixes + deny_file */
+	size_t n_deny; /* source prefixes dropped: deny_prefixes + deny_file */
 	struct cfg_prefix *deny;
 	size_t n_rules;
-	struct cfg_rule *rules;            /* first match wins, in file order */
+	struct cfg_rule *rules; /* first match wins, in file order */
 	struct cfg_protection protection;
 };
 
@@ -407,7 +410,7 @@ cfg_policy_load(const char *path, struct cfg_policy **out, struct cfg_errors *er
  * working directory when NULL). */
 int
 cfg_policy_parse(const char *text, const char *name, const char *dir, struct cfg_policy **out,
-		 struct cfg_errors *errs);
+                 struct cfg_errors *errs);
 
 /* Free a policy from cfg_policy_load()/parse(). Accepts NULL. */
 void

@@ -1065,7 +1065,9 @@ vrrp_cross_check(struct cfg_schema *sc, const struct cfg_node *cfg, const struct
 					"vrid is unique per link pair, side and family",
 					i, vr->vrid, j, vl[j].vrid, side_names[vr->side],
 					cfg->link_pairs[vr->link_pair].name,
-					vr->family != 0 ? vr->family : o->family != 0 ? o->family : 4);
+					vr->family != 0  ? vr->family
+					: o->family != 0 ? o->family
+							 : 4);
 				break;
 			}
 		}

@@ -113,7 +113,7 @@ struct parse_ctx {
 	struct cfg_node *cfg;
 	const char *dir;      /* the node config's directory (cfg_node_load()), else NULL */
 	struct cfg_schema sc; /* the error list and the lines libconfig wrapped */
-	int id_line; /* node.id when it is valid, else 0 */
+	int id_line;          /* node.id when it is valid, else 0 */
 	bool file_prefix_set;
 	bool lcores_valid;                    /* dpdk.lcore_set and main_lcore are known */
 	const char *port_name[CFG_MAX_PORTS]; /* as written, NULL when missing */
@@ -208,7 +208,7 @@ eal_global_log_level(const char *arg, const config_setting_t *list, int idx)
 			return NULL; /* the EAL will refuse the missing value itself */
 	}
 	return strchr(value, ':') == NULL ? "log.level (per-type levels, TYPE:LEVEL, are allowed)"
-					  : NULL;
+	                                  : NULL;
 }
 
 static void

@@ -122,28 +122,28 @@ ctl_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(p
  *         sentence in @err.
  */
 int
-ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_ms,
-		   json_t **reply, char *err, size_t errlen);
+ctl_client_request(const char *path, const char *cmd, json_t *args, int timeout_ms, json_t **reply,
+                   char *err, size_t errlen);
 
 /*
  * What the views of the node read. Owned by rampartd's main(); the views only read it,
  * except *shutdown, which the "shutdown" command sets.
  */
 struct ctl_node {
-	const struct cfg_node *cfg;   /* [R] */
-	struct dp *dp;                /* [R] */
-	struct ctl_server *srv;       /* [C] */
-	volatile bool *shutdown;      /* [a] set by the shutdown command */
-	time_t started;               /* [R] wall clock when rampartd started */
+	const struct cfg_node *cfg; /* [R] */
+	struct dp *dp;              /* [R] */
+	struct ctl_server *srv;     /* [C] */
+	volatile bool *shutdown;    /* [a] set by the shutdown command */
+	time_t started;             /* [R] wall clock when rampartd started */
 	/*
 	 * [R] What "policy.load" calls: the daemon's loader, which takes ctl_dp_lock() and logs
 	 * the outcome. NULL: dp_policy_load() under ctl_dp_lock(), unlogged.
 	 */
 	int (*policy_load)(void *arg, const char *path, struct cfg_errors *errs,
-			   struct dp_policy_info *info);
+	                   struct dp_policy_info *info);
 	void *policy_load_arg;
-	struct ha_coord *ha;          /* [R] the HA coordinator, NULL when standalone */
-	struct byp *byp;              /* [R] the bypass manager; NULL: none (views say so) */
+	struct ha_coord *ha; /* [R] the HA coordinator, NULL when standalone */
+	struct byp *byp;     /* [R] the bypass manager; NULL: none (views say so) */
 };
 
 /* JSON views of the node, shared by the control socket and telemetry (new references). */
@@ -241,8 +241,7 @@ ctl_telemetry_register(struct ctl_node *node);
  * @return 0 or -errno (-ENOSPC past a few extra commands, -ENAMETOOLONG).
  */
 int
-ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node),
-		  const char *help);
+ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node), const char *help);
 
 /*
  * Turn the telemetry commands away from now on and wait for those already running, so the

@@ -168,13 +168,13 @@ ctl_view_bypass(const struct ctl_node *node, bool history)
 		"{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:b, s:b, s:I, s:s, s:I, s:o, "
 		"s:o, s:I, s:o, s:o, s:I, s:o}",
 		"driver", st.driver, "state", byp_state_name(st.state), "failsafe",
-		byp_state_name(st.failsafe), "reason",
-		byp_reason_name(st.reason), "reasons", reasons_json(st.reasons), "since",
-		iso_json(&c, st.since_ns), "since_ago_s", ago_json(st.now_ns, st.since_ns), "ready",
-		st.ready, "healthy", st.healthy, "health", text_json(st.health_why), "pending",
-		st.pending, "stopped", st.stopped, "watchdog_ms", (json_int_t)st.watchdog_ms,
-		"rearm", st.rearm_auto ? "auto" : "manual", "rearm_after_s",
-		(json_int_t)st.rearm_after_s, "rearm_in_s",
+		byp_state_name(st.failsafe), "reason", byp_reason_name(st.reason), "reasons",
+		reasons_json(st.reasons), "since", iso_json(&c, st.since_ns), "since_ago_s",
+		ago_json(st.now_ns, st.since_ns), "ready", st.ready, "healthy", st.healthy,
+		"health", text_json(st.health_why), "pending", st.pending, "stopped", st.stopped,
+		"watchdog_ms", (json_int_t)st.watchdog_ms, "rearm",
+		st.rearm_auto ? "auto" : "manual", "rearm_after_s", (json_int_t)st.rearm_after_s,
+		"rearm_in_s",
 		st.rearm_at_ns == 0
 			? json_null()
 			: json_real(st.rearm_at_ns <= st.now_ns

@@ -32,12 +32,13 @@ stats_json(const struct ha_vrrp_stats *s)
 {
 	json_t *j = json_object();
 
-	json_object_set_new(j, "master_transitions", json_integer((json_int_t)s->master_transitions));
+	json_object_set_new(j, "master_transitions",
+	                    json_integer((json_int_t)s->master_transitions));
 	json_object_set_new(j, "adverts_sent", json_integer((json_int_t)s->adverts_sent));
 	json_object_set_new(j, "adverts_received", json_integer((json_int_t)s->adverts_rcvd));
 	json_object_set_new(j, "priority_zero_sent", json_integer((json_int_t)s->pri_zero_sent));
 	json_object_set_new(j, "priority_zero_received",
-			    json_integer((json_int_t)s->pri_zero_rcvd));
+	                    json_integer((json_int_t)s->pri_zero_rcvd));
 	json_object_set_new(j, "ttl_errors", json_integer((json_int_t)s->ttl_errors));
 	json_object_set_new(j, "interval_errors", json_integer((json_int_t)s->interval_errors));
 	json_object_set_new(j, "checksum_errors", json_integer((json_int_t)s->checksum_errors));
@@ -46,7 +47,7 @@ stats_json(const struct ha_vrrp_stats *s)
 	json_object_set_new(j, "type_errors", json_integer((json_int_t)s->type_errors));
 	json_object_set_new(j, "vrid_errors", json_integer((json_int_t)s->vrid_errors));
 	json_object_set_new(j, "address_list_errors",
-			    json_integer((json_int_t)s->address_list_errors));
+	                    json_integer((json_int_t)s->address_list_errors));
 	return j;
 }
 
@@ -58,42 +59,30 @@ instance_json(const struct ha_instance_status *in)
 	for (unsigned int i = 0; i < in->n_vips; i++)
 		json_array_append_new(vips, json_string(in->vips[i]));
 	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:b, s:b, s:s, s:s, "
-			 "s:s, s:o, s:o}",
-			 "name", in->name,
-			 "vrid", in->vrid,
-			 "family", family_name(in->family),
-			 "link_pair", in->link_pair,
-			 "side", cfg_side_name(in->side),
-			 "state", ha_role_name(in->state),
-			 "priority", in->priority,
-			 "effective_priority", in->effective_priority,
-			 "advert_interval_ms", in->advert_interval_ms,
-			 "master_advert_interval_ms", in->master_advert_interval_ms,
-			 "preempt", in->preempt,
-			 "accept", in->accept,
-			 "hold", in->hold,
-			 "master", in->master,
-			 "last_reason", in->last_reason,
-			 "vips", vips,
-			 "counters", stats_json(&in->stats));
+	                 "s:s, s:o, s:o}",
+	                 "name", in->name, "vrid", in->vrid, "family", family_name(in->family),
+	                 "link_pair", in->link_pair, "side", cfg_side_name(in->side), "state",
+	                 ha_role_name(in->state), "priority", in->priority, "effective_priority",
+	                 in->effective_priority, "advert_interval_ms", in->advert_interval_ms,
+	                 "master_advert_interval_ms", in->master_advert_interval_ms, "preempt",
+	                 in->preempt, "accept", in->accept, "hold", in->hold, "master", in->master,
+	                 "last_reason", in->last_reason, "vips", vips, "counters",
+	                 stats_json(&in->stats));
 }
 
 static json_t *
 peer_json(const struct ha_peer_status *p)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:b, s:s}",
-			 "id", p->id,
-			 "address", p->address,
-			 "health", !p->heard ? "unknown" : p->healthy ? "healthy" : "unhealthy",
-			 "last_check_ms", (json_int_t)p->last_rx_ms,
-			 "heartbeats", (json_int_t)p->rx,
-			 "missed", (json_int_t)p->misses,
-			 "refused", (json_int_t)p->bad,
-			 "primary", p->says_primary,
-			 "bypass", p->says_bypass,
-			 "maintenance", p->says_maintenance,
-			 "links_down", p->says_links_down,
-			 "master_of", p->master_of);
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:b, s:s}", "id",
+	                 p->id, "address", p->address, "health",
+	                 !p->heard    ? "unknown"
+	                 : p->healthy ? "healthy"
+	                              : "unhealthy",
+	                 "last_check_ms", (json_int_t)p->last_rx_ms, "heartbeats",
+	                 (json_int_t)p->rx, "missed", (json_int_t)p->misses, "refused",
+	                 (json_int_t)p->bad, "primary", p->says_primary, "bypass", p->says_bypass,
+	                 "maintenance", p->says_maintenance, "links_down", p->says_links_down,
+	                 "master_of", p->master_of);
 }
 
 const char *
@@ -166,8 +155,8 @@ ctl_view_ha(const struct ctl_node *node)
 	if (node->ha == NULL || !cfg->ha.enabled) {
 		/* Standalone; l3 link pairs still have a coordinator answering for the node. */
 		j = json_pack("{s:b, s:s, s:s, s:o}", "enabled", false, "mode", "standalone",
-			      "role", ha_role_name(HA_ROLE_STANDALONE), "node_traffic",
-			      node_traffic_json(node, node->ha != NULL ? &st : NULL));
+		              "role", ha_role_name(HA_ROLE_STANDALONE), "node_traffic",
+		              node_traffic_json(node, node->ha != NULL ? &st : NULL));
 		pthread_mutex_unlock(&st_lock);
 		return j;
 	}
@@ -179,35 +168,27 @@ ctl_view_ha(const struct ctl_node *node)
 		json_array_append_new(peers, peer_json(&st.peers[i]));
 	links = json_array();
 	for (unsigned int i = 0; i < cfg->n_link_pairs; i++)
-		json_array_append_new(links, json_pack("{s:s, s:s}", "name",
-						       cfg->link_pairs[i].name, "state",
-						       st.links.up[i] ? "up" : "down"));
+		json_array_append_new(links,
+		                      json_pack("{s:s, s:s}", "name", cfg->link_pairs[i].name,
+		                                "state", st.links.up[i] ? "up" : "down"));
 	j = json_pack("{s:b, s:s, s:b, s:s, s:b, s:b, s:s, "
-		      "s:{s:i, s:i, s:i, s:b, s:o}, "
-		      "s:{s:b, s:I, s:I, s:i, s:b}, "
-		      "s:{s:i, s:i, s:i, s:b}, "
-		      "s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:o, s:o}",
-		      "enabled", true,
-		      "mode", cfg_ha_mode_name(st.mode),
-		      "primary", st.primary,
-		      "role", ha_role_name(st.role),
-		      "maintenance", st.maintenance,
-		      "simulation_allowed", st.simulation_allowed,
-		      "simulating", st.simulating,
-		      "links", "healthy", st.links.healthy, "total", st.links.total,
-		      "min_active", st.links.min_active, "below_min", st.links.below_min,
-		      "link_pairs", links,
-		      "bandwidth", "enabled", st.bandwidth.enabled, "bps",
-		      (json_int_t)st.bandwidth.bps, "min_bps", (json_int_t)st.bandwidth.min_bps,
-		      "interval_s", st.bandwidth.interval_s, "low", st.bandwidth.low,
-		      "flaps", "count", st.flaps.count, "max", st.flaps.max, "window_s",
-		      st.flaps.window_s, "latched", st.flaps.latched,
-		      "heartbeats", "sent", (json_int_t)st.hb_sent, "send_errors",
-		      (json_int_t)st.hb_send_errors,
-		      "notify", "runs", (json_int_t)st.notify_runs, "failures",
-		      (json_int_t)st.notify_failures, "skipped", (json_int_t)st.notify_skipped,
-		      "instances", inst,
-		      "peers", peers);
+	              "s:{s:i, s:i, s:i, s:b, s:o}, "
+	              "s:{s:b, s:I, s:I, s:i, s:b}, "
+	              "s:{s:i, s:i, s:i, s:b}, "
+	              "s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:o, s:o}",
+	              "enabled", true, "mode", cfg_ha_mode_name(st.mode), "primary", st.primary,
+	              "role", ha_role_name(st.role), "maintenance", st.maintenance,
+	              "simulation_allowed", st.simulation_allowed, "simulating", st.simulating,
+	              "links", "healthy", st.links.healthy, "total", st.links.total, "min_active",
+	              st.links.min_active, "below_min", st.links.below_min, "link_pairs", links,
+	              "bandwidth", "enabled", st.bandwidth.enabled, "bps",
+	              (json_int_t)st.bandwidth.bps, "min_bps", (json_int_t)st.bandwidth.min_bps,
+	              "interval_s", st.bandwidth.interval_s, "low", st.bandwidth.low, "flaps",
+	              "count", st.flaps.count, "max", st.flaps.max, "window_s", st.flaps.window_s,
+	              "latched", st.flaps.latched, "heartbeats", "sent", (json_int_t)st.hb_sent,
+	              "send_errors", (json_int_t)st.hb_send_errors, "notify", "runs",
+	              (json_int_t)st.notify_runs, "failures", (json_int_t)st.notify_failures,
+	              "skipped", (json_int_t)st.notify_skipped, "instances", inst, "peers", peers);
 	json_object_set_new(j, "node_traffic", node_traffic_json(node, &st));
 	pthread_mutex_unlock(&st_lock);
 	return j;
@@ -231,14 +212,12 @@ ctl_view_ha_history(const struct ctl_node *node)
 
 		gmtime_r(&ev[i].when.tv_sec, &tm);
 		snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-			 tm.tm_sec, ev[i].when.tv_nsec / 1000000);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}",
-						      "time", when,
-						      "instance", ev[i].instance,
-						      "from", ev[i].old_state,
-						      "to", ev[i].new_state,
-						      "reason", ev[i].reason));
+		         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		         tm.tm_sec, ev[i].when.tv_nsec / 1000000);
+		json_array_append_new(list,
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "time", when,
+		                                "instance", ev[i].instance, "from", ev[i].old_state,
+		                                "to", ev[i].new_state, "reason", ev[i].reason));
 	}
 	pthread_mutex_unlock(&ev_lock);
 	return json_pack("{s:o}", "events", list);
@@ -247,7 +226,7 @@ ctl_view_ha_history(const struct ctl_node *node)
 /* The arguments of a command that acts on the coordinator: only @allowed, and an ha block. */
 static int
 ha_action_args(const struct ctl_node *node, json_t *args, const char *const *allowed,
-	       const char **error)
+               const char **error)
 {
 	int ret = ctl_args_only(args, allowed, error);
 
@@ -295,7 +274,8 @@ handle_ha_maintenance(void *ctx, json_t *args, json_t **data, const char **error
 	}
 	ret = ha_coord_maintenance(node->ha, json_is_true(on));
 	if (ret == -EALREADY) {
-		*error = json_is_true(on) ? "maintenance is already on" : "maintenance is already off";
+		*error = json_is_true(on) ? "maintenance is already on"
+		                          : "maintenance is already off";
 		return ret;
 	}
 	if (ret < 0)
@@ -332,7 +312,7 @@ handle_ha_simulate(void *ctx, json_t *args, json_t **data, const char **error)
 		seconds = json_integer_value(secs);
 	if (seconds < 1 || seconds > SIMULATE_SECONDS_MAX) {
 		snprintf(ha_msg, sizeof(ha_msg), "seconds %lld is out of range: give 1 to %d",
-			 (long long)seconds, SIMULATE_SECONDS_MAX);
+		         (long long)seconds, SIMULATE_SECONDS_MAX);
 		*error = ha_msg;
 		return -EINVAL;
 	}
@@ -347,8 +327,7 @@ handle_ha_simulate(void *ctx, json_t *args, json_t **data, const char **error)
 	}
 	if (ret < 0)
 		return ret;
-	*data = json_pack("{s:s, s:I}", "simulating", json_string_value(what), "seconds",
-			  seconds);
+	*data = json_pack("{s:s, s:I}", "simulating", json_string_value(what), "seconds", seconds);
 	return 0;
 }
 

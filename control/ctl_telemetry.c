@@ -117,12 +117,14 @@ tel_flatten(struct tel_out *o, const char *prefix, json_t *v)
 	size_t i;
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, k, child) {
+		json_object_foreach(v, k, child)
+		{
 			tel_key(key, sizeof(key), prefix, k);
 			tel_flatten(o, key, child);
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, child) {
+		json_array_foreach(v, i, child)
+		{
 			/* Name array elements after their "name" or "lcore" when they have one. */
 			json_t *id = json_object_get(child, "name");
 			char idx[32];
@@ -133,7 +135,7 @@ tel_flatten(struct tel_out *o, const char *prefix, json_t *v)
 				id = json_object_get(child, "lcore");
 				if (json_is_integer(id))
 					snprintf(idx, sizeof(idx), "lcore%lld",
-						 (long long)json_integer_value(id));
+					         (long long)json_integer_value(id));
 				else
 					snprintf(idx, sizeof(idx), "%zu", i);
 				tel_key(key, sizeof(key), prefix, idx);
@@ -171,7 +173,8 @@ tel_select(json_t *view, const char *list, const char *param)
 
 	if (param == NULL || param[0] == '\0')
 		return json_incref(view);
-	json_array_foreach(arr, i, el) {
+	json_array_foreach(arr, i, el)
+	{
 		if (tel_named(el, param))
 			return json_incref(el);
 	}
@@ -180,7 +183,7 @@ tel_select(json_t *view, const char *list, const char *param)
 
 static int
 tel_answer(struct rte_tel_data *d, json_t *(*fn)(const struct ctl_node *), const char *list,
-	   const char *params)
+           const char *params)
 {
 	struct tel_out out = { .d = d };
 	json_t *view, *sel;
@@ -298,8 +301,7 @@ tel_extra_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 int
-ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node),
-		  const char *help)
+ctl_telemetry_add(const char *name, json_t *(*view)(const struct ctl_node *node), const char *help)
 {
 	unsigned int n = tel_n_extra;
 
@@ -348,7 +350,8 @@ ctl_telemetry_register(struct ctl_node *node)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]) && ret == 0; i++)
 		ret = rte_telemetry_register_cmd(cmds[i].name, cmds[i].fn, cmds[i].help);
 	for (unsigned int i = 0; i < tel_n_extra && ret == 0; i++)
-		ret = rte_telemetry_register_cmd(tel_extra[i].name, tel_extra_cb, tel_extra[i].help);
+		ret = rte_telemetry_register_cmd(tel_extra[i].name, tel_extra_cb,
+		                                 tel_extra[i].help);
 	return ret;
 }
 

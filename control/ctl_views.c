@@ -30,12 +30,10 @@
 static json_t *
 counters_json(const struct dp_port_counters *c)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I}",
-			 "rx_packets", (json_int_t)c->rx_packets,
-			 "rx_bytes", (json_int_t)c->rx_bytes,
-			 "tx_packets", (json_int_t)c->tx_packets,
-			 "tx_bytes", (json_int_t)c->tx_bytes,
-			 "tx_drops", (json_int_t)c->tx_drops);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "rx_packets", (json_int_t)c->rx_packets,
+	                 "rx_bytes", (json_int_t)c->rx_bytes, "tx_packets",
+	                 (json_int_t)c->tx_packets, "tx_bytes", (json_int_t)c->tx_bytes, "tx_drops",
+	                 (json_int_t)c->tx_drops);
 }
 
 static const char *
@@ -61,17 +59,17 @@ ctl_view_status(const struct ctl_node *node)
 		json_t *queues = json_array();
 
 		for (unsigned int b = 0; b < wk->n_bindings; b++)
-			json_array_append_new(queues, json_pack("{s:s, s:i}",
-				"port", cfg->ports[wk->bindings[b].rx_index].name,
-				"queue", wk->bindings[b].rx_queue));
+			json_array_append_new(queues,
+			                      json_pack("{s:s, s:i}", "port",
+			                                cfg->ports[wk->bindings[b].rx_index].name,
+			                                "queue", wk->bindings[b].rx_queue));
 		dp_worker_counters_get(node->dp, w, &c);
-		json_array_append_new(workers, json_pack("{s:i, s:o, s:I, s:I, s:I, s:i}",
-			"lcore", wk->lcore,
-			"rx_queues", queues,
-			"loops", (json_int_t)dp_worker_loops(node->dp, w),
-			"rx_packets", (json_int_t)c.rx_packets,
-			"tx_packets", (json_int_t)c.tx_packets,
-			"idle_sleep_us", wk->idle_sleep_us));
+		json_array_append_new(workers, json_pack("{s:i, s:o, s:I, s:I, s:I, s:i}", "lcore",
+		                                         wk->lcore, "rx_queues", queues, "loops",
+		                                         (json_int_t)dp_worker_loops(node->dp, w),
+		                                         "rx_packets", (json_int_t)c.rx_packets,
+		                                         "tx_packets", (json_int_t)c.tx_packets,
+		                                         "idle_sleep_us", wk->idle_sleep_us));
 	}
 	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
 		const struct cfg_link_pair *lp = &cfg->link_pairs[i];
@@ -79,36 +77,25 @@ ctl_view_status(const struct ctl_node *node)
 		const char *down = link_word(node, lp->protected);
 		bool fwd = strcmp(up, "up") == 0 && strcmp(down, "up") == 0;
 
-		json_array_append_new(pairs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-			"name", lp->name,
-			"upstream", cfg->ports[lp->upstream].name,
-			"protected", cfg->ports[lp->protected].name,
-			"upstream_link", up,
-			"protected_link", down,
-			"state", fwd ? "forwarding" : "link-down"));
+		json_array_append_new(pairs,
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", lp->name,
+		                                "upstream", cfg->ports[lp->upstream].name,
+		                                "protected", cfg->ports[lp->protected].name,
+		                                "upstream_link", up, "protected_link", down,
+		                                "state", fwd ? "forwarding" : "link-down"));
 	}
 	if (node->srv != NULL)
 		ctl_server_stats_get(node->srv, &cs);
-	control = json_pack("{s:s, s:I, s:I, s:I, s:I}",
-			    "socket", cfg->control.socket,
-			    "requests", (json_int_t)cs.requests,
-			    "errors", (json_int_t)cs.errors,
-			    "refused", (json_int_t)cs.refused,
-			    "malformed", (json_int_t)cs.malformed);
+	control = json_pack("{s:s, s:I, s:I, s:I, s:I}", "socket", cfg->control.socket, "requests",
+	                    (json_int_t)cs.requests, "errors", (json_int_t)cs.errors, "refused",
+	                    (json_int_t)cs.refused, "malformed", (json_int_t)cs.malformed);
 	st = json_pack("{s:s, s:s, s:s, s:i, s:f, s:I, s:i, s:s, s:o, s:o, s:o, s:{s:s}, s:o}",
-		       "node_id", cfg->node.id,
-		       "stack", cfg->node.stack,
-		       "version", RP_VERSION,
-		       "pid", (int)getpid(),
-		       "uptime_s", dp_uptime(node->dp),
-		       "started_at", (json_int_t)node->started,
-		       "main_lcore", cfg->dpdk.main_lcore,
-		       "file_prefix", cfg->dpdk.file_prefix,
-		       "control", control,
-		       "workers", workers,
-		       "link_pairs", pairs,
-		       "ha", "role", ctl_ha_role(node),
-		       "bypass", ctl_view_bypass_brief(node));
+	               "node_id", cfg->node.id, "stack", cfg->node.stack, "version", RP_VERSION,
+	               "pid", (int)getpid(), "uptime_s", dp_uptime(node->dp), "started_at",
+	               (json_int_t)node->started, "main_lcore", cfg->dpdk.main_lcore, "file_prefix",
+	               cfg->dpdk.file_prefix, "control", control, "workers", workers, "link_pairs",
+	               pairs, "ha", "role", ctl_ha_role(node), "bypass",
+	               ctl_view_bypass_brief(node));
 	return st;
 }
 
@@ -131,35 +118,26 @@ ctl_view_ports(const struct ctl_node *node)
 		dp_port_counters_get(node->dp, i, &c);
 		dp_port_hw_stats_get(node->dp, i, &hw);
 		o = counters_json(&c);
-		hwj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-				"ipackets", (json_int_t)hw.ipackets,
-				"opackets", (json_int_t)hw.opackets,
-				"ibytes", (json_int_t)hw.ibytes,
-				"obytes", (json_int_t)hw.obytes,
-				"imissed", (json_int_t)hw.imissed,
-				"ierrors", (json_int_t)hw.ierrors,
-				"oerrors", (json_int_t)hw.oerrors,
-				"rx_nombuf", (json_int_t)hw.rx_nombuf);
-		json_object_update_new(o, json_pack(
-			"{s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:i, s:i, s:i, s:i, s:b, s:o}",
-			"name", p->name,
-			"port_id", p->port_id,
-			"device", cfg->ports[i].device,
-			"driver", p->driver,
-			"mac", mac,
-			"link", have_link ? (link.up ? "up" : "down") : "unknown",
-			"speed_mbps", (json_int_t)link.speed_mbps,
-			"duplex", link.full_duplex ? "full" : "half",
-			"autoneg", link.autoneg,
-			"rx_queues", p->n_rxq,
-			"tx_queues", p->n_txq,
-			"rx_desc", p->rx_desc,
-			"tx_desc", p->tx_desc,
-			"promiscuous", p->promiscuous,
-			"hw", hwj));
+		hwj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "ipackets",
+		                (json_int_t)hw.ipackets, "opackets", (json_int_t)hw.opackets,
+		                "ibytes", (json_int_t)hw.ibytes, "obytes", (json_int_t)hw.obytes,
+		                "imissed", (json_int_t)hw.imissed, "ierrors",
+		                (json_int_t)hw.ierrors, "oerrors", (json_int_t)hw.oerrors,
+		                "rx_nombuf", (json_int_t)hw.rx_nombuf);
+		json_object_update_new(
+			o, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:i, s:i, s:i, "
+		                     "s:i, s:b, s:o}",
+		                     "name", p->name, "port_id", p->port_id, "device",
+		                     cfg->ports[i].device, "driver", p->driver, "mac", mac, "link",
+		                     have_link ? (link.up ? "up" : "down") : "unknown",
+		                     "speed_mbps", (json_int_t)link.speed_mbps, "duplex",
+		                     link.full_duplex ? "full" : "half", "autoneg", link.autoneg,
+		                     "rx_queues", p->n_rxq, "tx_queues", p->n_txq, "rx_desc",
+		                     p->rx_desc, "tx_desc", p->tx_desc, "promiscuous",
+		                     p->promiscuous, "hw", hwj));
 		json_object_set_new(o, "paired_with",
-				    p->peer >= 0 ? json_string(node->dp->ports[p->peer].name)
-						 : json_null());
+		                    p->peer >= 0 ? json_string(node->dp->ports[p->peer].name)
+		                                 : json_null());
 		json_array_append_new(ports, o);
 	}
 	return json_pack("{s:o}", "ports", ports);
@@ -185,7 +163,7 @@ ctl_view_stats(const struct ctl_node *node)
 		json_array_append_new(workers, o);
 	}
 	return json_pack("{s:o, s:o, s:o}", "totals", counters_json(&total), "ports", ports,
-			 "workers", workers);
+	                 "workers", workers);
 }
 
 /* The control thread serves one request at a time: a handler may leave its sentence here. */
@@ -216,20 +194,22 @@ ctl_args_only(json_t *args, const char *const *allowed, const char **error)
 	size_t i, off;
 	json_t *v;
 
-	json_object_foreach(args, key, v) {
+	json_object_foreach(args, key, v)
+	{
 		for (i = 0; allowed[i] != NULL; i++)
 			if (strcmp(allowed[i], key) == 0)
 				break;
 		if (allowed[i] != NULL)
 			continue;
 		if (allowed[0] == NULL) {
-			snprintf(ctl_msg, sizeof(ctl_msg), "takes no arguments (got \"%.48s\")", key);
+			snprintf(ctl_msg, sizeof(ctl_msg), "takes no arguments (got \"%.48s\")",
+			         key);
 		} else {
 			off = (size_t)snprintf(ctl_msg, sizeof(ctl_msg),
-					       "unknown argument \"%.48s\" (takes:", key);
+			                       "unknown argument \"%.48s\" (takes:", key);
 			for (i = 0; allowed[i] != NULL && off < sizeof(ctl_msg); i++)
 				off += (size_t)snprintf(ctl_msg + off, sizeof(ctl_msg) - off,
-							"%s \"%s\"", i > 0 ? "," : "", allowed[i]);
+				                        "%s \"%s\"", i > 0 ? "," : "", allowed[i]);
 			if (off < sizeof(ctl_msg))
 				snprintf(ctl_msg + off, sizeof(ctl_msg) - off, ")");
 		}
@@ -277,7 +257,8 @@ view_narrow(json_t *view, const char *list, const char *name, char *msg, size_t 
 	json_t *arr = json_object_get(view, list), *el, *keep = json_array();
 	size_t i, off;
 
-	json_array_foreach(arr, i, el) {
+	json_array_foreach(arr, i, el)
+	{
 		if (strcmp(json_string_value(json_object_get(el, "name")), name) == 0)
 			json_array_append(keep, el);
 	}
@@ -289,10 +270,11 @@ view_narrow(json_t *view, const char *list, const char *name, char *msg, size_t 
 	}
 	json_decref(keep);
 	off = (size_t)snprintf(msg, len, "no port named \"%.32s\" (ports are:", name);
-	json_array_foreach(arr, i, el) {
+	json_array_foreach(arr, i, el)
+	{
 		if (off < len)
 			off += (size_t)snprintf(msg + off, len - off, "%s %s", i > 0 ? "," : "",
-						json_string_value(json_object_get(el, "name")));
+			                        json_string_value(json_object_get(el, "name")));
 	}
 	if (off < len)
 		snprintf(msg + off, len - off, ")");
@@ -311,7 +293,7 @@ handle_view(void *ctx, json_t *args, json_t **data, const char **error)
 
 	if (port != NULL && (vb->list == NULL || !json_is_string(port))) {
 		*error = vb->list == NULL ? "takes no \"port\" argument"
-					  : "\"port\" must be a port name";
+		                          : "\"port\" must be a port name";
 		return -EINVAL;
 	}
 	ret = ctl_args_only(args, vb->list == NULL ? none : port_only, error);
@@ -383,32 +365,27 @@ policy_json(const struct dp_policy_info *pi)
 	json_t *o;
 
 	snprintf(file, sizeof(file), "%.*s", (int)sizeof(pi->file), pi->file);
-	o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:I}",
-		      "version", (json_int_t)pi->version,
-		      "loaded", iso_time_json(loaded),
-		      "loaded_at", loaded > 0 ? json_integer((json_int_t)loaded) : json_null(),
-		      "file", file[0] != '\0' ? str_json(file) : json_null(),
-		      "mode", mode_name(pi->mode),
-		      "default_action", action_name(pi->default_action),
-		      "rules", (json_int_t)pi->n_rules,
-		      "acl_rules", (json_int_t)pi->n_acl_rules,
-		      "allow_prefixes", (json_int_t)pi->n_allow,
-		      "deny_prefixes", (json_int_t)pi->n_deny);
+	o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:I}", "version",
+	              (json_int_t)pi->version, "loaded", iso_time_json(loaded), "loaded_at",
+	              loaded > 0 ? json_integer((json_int_t)loaded) : json_null(), "file",
+	              file[0] != '\0' ? str_json(file) : json_null(), "mode", mode_name(pi->mode),
+	              "default_action", action_name(pi->default_action), "rules",
+	              (json_int_t)pi->n_rules, "acl_rules", (json_int_t)pi->n_acl_rules,
+	              "allow_prefixes", (json_int_t)pi->n_allow, "deny_prefixes",
+	              (json_int_t)pi->n_deny);
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "protections", json_pack("{s:b, s:b, s:b, s:b, s:b}",
-		"syn_flood", pi->syn_flood,
-		"udp_amplification", pi->udp_amplification,
-		"icmp_flood", pi->icmp_flood,
-		"drop_fragments", pi->drop_fragments,
-		"auto_block", pi->auto_block));
+	json_object_set_new(o, "protections",
+	                    json_pack("{s:b, s:b, s:b, s:b, s:b}", "syn_flood", pi->syn_flood,
+	                              "udp_amplification", pi->udp_amplification, "icmp_flood",
+	                              pi->icmp_flood, "drop_fragments", pi->drop_fragments,
+	                              "auto_block", pi->auto_block));
 	json_object_set_new(o, "parse_ms", json_real(pi->parse_ms));
 	json_object_set_new(o, "compile_ms", json_real(pi->compile_ms));
-	json_object_set_new(o, "memory_bytes", json_pack("{s:I, s:I, s:I, s:I}",
-		"acl", (json_int_t)pi->mem_acl,
-		"lpm", (json_int_t)pi->mem_lpm,
-		"rules", (json_int_t)pi->mem_rules,
-		"total", (json_int_t)pi->mem_total));
+	json_object_set_new(o, "memory_bytes",
+	                    json_pack("{s:I, s:I, s:I, s:I}", "acl", (json_int_t)pi->mem_acl, "lpm",
+	                              (json_int_t)pi->mem_lpm, "rules", (json_int_t)pi->mem_rules,
+	                              "total", (json_int_t)pi->mem_total));
 	return o;
 }
 
@@ -470,13 +447,12 @@ rules_json(const struct ctl_node *node, const char *only, uint32_t *n_rules)
 	for (uint32_t k = 0; rules != NULL && k < n; k++) {
 		snprintf(name, sizeof(name), "%.*s", (int)sizeof(copy[k].name), copy[k].name);
 		json_array_append_new(rules, json_pack("{s:I, s:o, s:i, s:s, s:I, s:I, s:I}",
-			"index", (json_int_t)index[k],
-			"name", str_json(name),
-			"line", copy[k].line,
-			"action", action_name(copy[k].action),
-			"packets", (json_int_t)copy[k].packets,
-			"bytes", (json_int_t)copy[k].bytes,
-			"dropped", (json_int_t)copy[k].dropped));
+		                                       "index", (json_int_t)index[k], "name",
+		                                       str_json(name), "line", copy[k].line,
+		                                       "action", action_name(copy[k].action),
+		                                       "packets", (json_int_t)copy[k].packets,
+		                                       "bytes", (json_int_t)copy[k].bytes,
+		                                       "dropped", (json_int_t)copy[k].dropped));
 	}
 	free(copy);
 	free(index);
@@ -506,15 +482,12 @@ mitigation_json(const struct dp_mitigation_counters *m)
 		}
 		json_object_set_new(drops, name, json_integer((json_int_t)m->drops[r]));
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			 "inspected", (json_int_t)m->inspected,
-			 "non_ip", (json_int_t)m->non_ip,
-			 "allow_prefix", (json_int_t)m->allow_prefix,
-			 "monitored", (json_int_t)m->monitored,
-			 "offenders", (json_int_t)m->offenders,
-			 "offenders_lost", (json_int_t)m->offenders_lost,
-			 "rate_evictions", (json_int_t)m->rate_evictions,
-			 "drops", drops);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "inspected",
+	                 (json_int_t)m->inspected, "non_ip", (json_int_t)m->non_ip, "allow_prefix",
+	                 (json_int_t)m->allow_prefix, "monitored", (json_int_t)m->monitored,
+	                 "offenders", (json_int_t)m->offenders, "offenders_lost",
+	                 (json_int_t)m->offenders_lost, "rate_evictions",
+	                 (json_int_t)m->rate_evictions, "drops", drops);
 }
 
 json_t *
@@ -539,7 +512,7 @@ ctl_view_drops(const struct ctl_node *node)
 	memset(&m, 0, sizeof(m));
 	dp_mitigation_counters_get(node->dp, -1, &m);
 	return json_pack("{s:s, s:o, s:o}", "mode", mode_name(pi.mode), "totals",
-			 mitigation_json(&m), "workers", workers);
+	                 mitigation_json(&m), "workers", workers);
 }
 
 /* A host prefix as the operator wrote it: "198.18.0.1", not "198.18.0.1/32". */
@@ -618,24 +591,18 @@ ctl_view_blocklist(const struct ctl_node *node, unsigned int limit)
 	entries = json_array();
 	for (unsigned int i = 0; i < c.n; i++) {
 		addr_text(&c.e[i].addr, addr, sizeof(addr));
-		json_array_append_new(entries, json_pack("{s:s, s:I, s:b, s:b}",
-			"addr", addr,
-			"ttl_left", (json_int_t)(c.e[i].permanent ? 0 : c.e[i].ttl_left),
-			"permanent", c.e[i].permanent,
-			"automatic", c.e[i].automatic));
+		json_array_append_new(
+			entries,
+			json_pack("{s:s, s:I, s:b, s:b}", "addr", addr, "ttl_left",
+		                  (json_int_t)(c.e[i].permanent ? 0 : c.e[i].ttl_left), "permanent",
+		                  c.e[i].permanent, "automatic", c.e[i].automatic));
 	}
 	free(c.e);
-	o = json_pack("{s:I, s:I, s:b, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
-		      "count", (json_int_t)count,
-		      "capacity", (json_int_t)capacity,
-		      "truncated", c.truncated,
-		      "entries", entries,
-		      "stats",
-		      "added", (json_int_t)st.added,
-		      "deleted", (json_int_t)st.deleted,
-		      "expired", (json_int_t)st.expired,
-		      "auto_added", (json_int_t)st.auto_added,
-		      "full", (json_int_t)st.full);
+	o = json_pack("{s:I, s:I, s:b, s:o, s:{s:I, s:I, s:I, s:I, s:I}}", "count",
+	              (json_int_t)count, "capacity", (json_int_t)capacity, "truncated", c.truncated,
+	              "entries", entries, "stats", "added", (json_int_t)st.added, "deleted",
+	              (json_int_t)st.deleted, "expired", (json_int_t)st.expired, "auto_added",
+	              (json_int_t)st.auto_added, "full", (json_int_t)st.full);
 	return o;
 }
 
@@ -653,16 +620,16 @@ errors_json(const struct cfg_errors *errs)
 	for (unsigned int i = 0; i < errs->count && i < CFG_MAX_ERRORS; i++) {
 		if (errs->err[i].line > 0)
 			snprintf(line, sizeof(line), "%.*s:%d: %.*s", (int)sizeof(errs->file), file,
-				 errs->err[i].line, CFG_ERROR_MAX, errs->err[i].msg);
+			         errs->err[i].line, CFG_ERROR_MAX, errs->err[i].msg);
 		else
 			snprintf(line, sizeof(line), "%.*s: %.*s", (int)sizeof(errs->file), file,
-				 CFG_ERROR_MAX, errs->err[i].msg);
+			         CFG_ERROR_MAX, errs->err[i].msg);
 		json_array_append_new(lines, str_json(line));
 	}
 	if (errs->dropped > 0) {
 		snprintf(line, sizeof(line), "%.*s: %u more error%s not shown",
-			 (int)sizeof(errs->file), file, errs->dropped,
-			 errs->dropped == 1 ? " was" : "s were");
+		         (int)sizeof(errs->file), file, errs->dropped,
+		         errs->dropped == 1 ? " was" : "s were");
 		json_array_append_new(lines, str_json(line));
 	}
 	return json_pack("{s:o}", "errors", lines);
@@ -689,14 +656,15 @@ arg_policy_file(json_t *args, const char **path, const char **error)
 	}
 	if ((*path)[0] != '/') {
 		snprintf(ctl_msg, sizeof(ctl_msg),
-			 "\"file\" must be an absolute path (rampartd's working directory is not "
-			 "yours): got \"%.200s\"", *path);
+		         "\"file\" must be an absolute path (rampartd's working directory is not "
+		         "yours): got \"%.200s\"",
+		         *path);
 		*error = ctl_msg;
 		return -EINVAL;
 	}
 	if (strlen(*path) >= sizeof(((struct dp_policy_info *)0)->file)) {
 		snprintf(ctl_msg, sizeof(ctl_msg), "\"file\" is longer than %zu bytes",
-			 sizeof(((struct dp_policy_info *)0)->file) - 1);
+		         sizeof(((struct dp_policy_info *)0)->file) - 1);
 		*error = ctl_msg;
 		return -EINVAL;
 	}
@@ -758,8 +726,8 @@ handle_policy_file(void *ctx, json_t *args, json_t **data, const char **error)
 		snprintf(why, sizeof(why), "%s", strerror(-ret));
 	if (pc->load)
 		snprintf(ctl_msg, sizeof(ctl_msg),
-			 "policy not loaded: %.200s: %s; the running policy is unchanged", path,
-			 why);
+		         "policy not loaded: %.200s: %s; the running policy is unchanged", path,
+		         why);
 	else
 		snprintf(ctl_msg, sizeof(ctl_msg), "%.200s is not a valid policy: %s", path, why);
 	*error = ctl_msg;
@@ -793,7 +761,7 @@ handle_rules(void *ctx, json_t *args, json_t **data, const char **error)
 	if (ret < 0)
 		return ret;
 	if (name != NULL && (!json_is_string(name) ||
-			     strlen(json_string_value(name)) != json_string_length(name))) {
+	                     strlen(json_string_value(name)) != json_string_length(name))) {
 		*error = "\"name\" must be a rule name, as a string";
 		return -EINVAL;
 	}
@@ -803,10 +771,9 @@ handle_rules(void *ctx, json_t *args, json_t **data, const char **error)
 	if (name == NULL || json_array_size(json_object_get(*data, "rules")) > 0)
 		return 0;
 	snprintf(ctl_msg, sizeof(ctl_msg),
-		 "no rule named \"%.64s\" in the running policy (version %lld, %u rules)",
-		 json_string_value(name),
-		 (long long)json_integer_value(json_object_get(*data, "policy_version")),
-		 n_rules);
+	         "no rule named \"%.64s\" in the running policy (version %lld, %u rules)",
+	         json_string_value(name),
+	         (long long)json_integer_value(json_object_get(*data, "policy_version")), n_rules);
 	*error = ctl_msg;
 	json_decref(*data);
 	*data = NULL;
@@ -834,14 +801,15 @@ arg_host_addr(json_t *args, struct cfg_prefix *p, char *text, size_t len, const 
 	s = json_string_value(v);
 	if (strlen(s) != json_string_length(v) || cfg_prefix_parse(s, p) < 0) {
 		snprintf(ctl_msg, sizeof(ctl_msg),
-			 "\"%.64s\" is not a host address: give " ADDR_HELP, s);
+		         "\"%.64s\" is not a host address: give " ADDR_HELP, s);
 		*error = ctl_msg;
 		return -EINVAL;
 	}
 	if (p->len != (p->family == 4 ? 32 : 128)) {
 		snprintf(ctl_msg, sizeof(ctl_msg),
-			 "%.64s is a prefix: the blocklist takes host addresses only (a bare "
-			 "address, a /32 or a /128)", s);
+		         "%.64s is a prefix: the blocklist takes host addresses only (a bare "
+		         "address, a /32 or a /128)",
+		         s);
 		*error = ctl_msg;
 		return -EINVAL;
 	}
@@ -876,8 +844,8 @@ handle_blocklist_add(void *ctx, json_t *args, json_t **data, const char **error)
 		ttl = json_integer_value(v);
 	if (ttl < 0 || ttl > (json_int_t)CTL_BLOCKLIST_TTL_MAX) {
 		snprintf(ctl_msg, sizeof(ctl_msg),
-			 "ttl %lld is %s: give 0 (until deleted) to 2592000 seconds",
-			 (long long)ttl, ttl < 0 ? "negative" : "longer than 30 days");
+		         "ttl %lld is %s: give 0 (until deleted) to 2592000 seconds",
+		         (long long)ttl, ttl < 0 ? "negative" : "longer than 30 days");
 		*error = ctl_msg;
 		return -EINVAL;
 	}
@@ -886,9 +854,9 @@ handle_blocklist_add(void *ctx, json_t *args, json_t **data, const char **error)
 	ctl_dp_unlock();
 	if (ret == -ENOSPC) {
 		snprintf(ctl_msg, sizeof(ctl_msg),
-			 "%s not added: the blocklist is full (%u entries, "
-			 "mitigation.blocklist_size); delete or flush entries first",
-			 addr, dp_blocklist_capacity(node->dp));
+		         "%s not added: the blocklist is full (%u entries, "
+		         "mitigation.blocklist_size); delete or flush entries first",
+		         addr, dp_blocklist_capacity(node->dp));
 		*error = ctl_msg;
 		return ret;
 	}
@@ -899,12 +867,9 @@ handle_blocklist_add(void *ctx, json_t *args, json_t **data, const char **error)
 	}
 	if (ret < 0)
 		return ret;
-	*data = json_pack("{s:s, s:I, s:b, s:I, s:I}",
-			  "addr", addr,
-			  "ttl", ttl,
-			  "permanent", ttl == 0,
-			  "count", (json_int_t)dp_blocklist_count(node->dp),
-			  "capacity", (json_int_t)dp_blocklist_capacity(node->dp));
+	*data = json_pack("{s:s, s:I, s:b, s:I, s:I}", "addr", addr, "ttl", ttl, "permanent",
+	                  ttl == 0, "count", (json_int_t)dp_blocklist_count(node->dp), "capacity",
+	                  (json_int_t)dp_blocklist_capacity(node->dp));
 	return *data != NULL ? 0 : -ENOMEM;
 }
 
@@ -933,7 +898,7 @@ handle_blocklist_del(void *ctx, json_t *args, json_t **data, const char **error)
 	if (ret < 0)
 		return ret;
 	*data = json_pack("{s:s, s:I}", "addr", addr, "count",
-			  (json_int_t)dp_blocklist_count(node->dp));
+	                  (json_int_t)dp_blocklist_count(node->dp));
 	return *data != NULL ? 0 : -ENOMEM;
 }
 
@@ -1000,10 +965,11 @@ handle_drops(void *ctx, json_t *args, json_t **data, const char **error)
 	if (worker == NULL)
 		return 0;
 	workers = json_object_get(*data, "workers");
-	json_array_foreach(workers, i, el) {
+	json_array_foreach(workers, i, el)
+	{
 		if (json_equal(json_object_get(el, "lcore"), worker))
 			keep = json_pack("{s:O, s:[O]}", "mode", json_object_get(*data, "mode"),
-					 "workers", el);
+			                 "workers", el);
 	}
 	if (keep != NULL) {
 		/* The totals describe the whole node, not the one worker asked for. */
@@ -1012,16 +978,18 @@ handle_drops(void *ctx, json_t *args, json_t **data, const char **error)
 		return 0;
 	}
 	off = (size_t)snprintf(ctl_msg, sizeof(ctl_msg), "no worker on lcore %lld (workers are on",
-			       (long long)json_integer_value(worker));
-	json_array_foreach(workers, i, el) {
+	                       (long long)json_integer_value(worker));
+	json_array_foreach(workers, i, el)
+	{
 		if (off < sizeof(ctl_msg))
-			off += (size_t)snprintf(ctl_msg + off, sizeof(ctl_msg) - off, "%s %lld",
+			off += (size_t)snprintf(
+				ctl_msg + off, sizeof(ctl_msg) - off, "%s %lld",
 				i > 0 ? "," : " lcores",
 				(long long)json_integer_value(json_object_get(el, "lcore")));
 	}
 	if (off < sizeof(ctl_msg))
 		snprintf(ctl_msg + off, sizeof(ctl_msg) - off, "%s)",
-			 json_array_size(workers) == 0 ? " no lcore: there are no workers" : "");
+		         json_array_size(workers) == 0 ? " no lcore: there are no workers" : "");
 	*error = ctl_msg;
 	json_decref(*data);
 	*data = NULL;

@@ -31,7 +31,7 @@
 
 static int rp_logtype = RTE_LOGTYPE_USER1;
 
-#define RP_LOG(level, fmt, ...)                                                                   \
+#define RP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, rp_logtype, "rampartd: " fmt "\n", ##__VA_ARGS__)
 
 #define TICK_MS 100 /* the control thread's housekeeping period */
@@ -44,11 +44,11 @@ enum {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
-		"usage: rampartd -c FILE          run the node described by FILE\n"
-		"       rampartd --check-config FILE\n"
-		"                                 validate FILE: exit 0 valid, 1 invalid, 2 unreadable\n"
-		"       rampartd -h | --help | -V | --version\n");
+	fprintf(fp, "usage: rampartd -c FILE          run the node described by FILE\n"
+	            "       rampartd --check-config FILE\n"
+	            "                                 validate FILE: exit 0 valid, 1 invalid, 2 "
+	            "unreadable\n"
+	            "       rampartd -h | --help | -V | --version\n");
 }
 
 struct daemon {
@@ -74,7 +74,7 @@ struct daemon {
 	bool healthy;                        /* control thread only */
 	/* Driver none without a coordinator: the control thread publishes the bypass to the
 	 * dataplane (bypass_dp_sync()); any thread that changes the bypass marks it. */
-	bool byp_dp_dirty;                   /* [a] */
+	bool byp_dp_dirty; /* [a] */
 };
 
 static void
@@ -117,7 +117,7 @@ check_policy(const struct cfg_node *cfg)
  * SIGHUP and for "rampartctl policy load" (through struct ctl_node). */
 static int
 daemon_policy_load(void *arg, const char *path, struct cfg_errors *errs,
-		   struct dp_policy_info *info)
+                   struct dp_policy_info *info)
 {
 	struct daemon *d = arg;
 	int ret;
@@ -130,11 +130,14 @@ daemon_policy_load(void *arg, const char *path, struct cfg_errors *errs,
 	if (ret < 0) {
 		unsigned int n = errs->count + errs->dropped;
 
-		RP_LOG(ERR, "policy %s not loaded (%u error%s); the running policy (version %" PRIu64
-		       ") is unchanged", path, n, n == 1 ? "" : "s", d->dp->policy_version);
+		RP_LOG(ERR,
+		       "policy %s not loaded (%u error%s); the running policy (version %" PRIu64
+		       ") is unchanged",
+		       path, n, n == 1 ? "" : "s", d->dp->policy_version);
 		for (unsigned int i = 0; i < errs->count; i++) {
 			if (errs->err[i].line > 0)
-				RP_LOG(ERR, "%s:%d: %s", errs->file, errs->err[i].line, errs->err[i].msg);
+				RP_LOG(ERR, "%s:%d: %s", errs->file, errs->err[i].line,
+				       errs->err[i].msg);
 			else
 				RP_LOG(ERR, "%s: %s", errs->file, errs->err[i].msg);
 		}
@@ -142,12 +145,13 @@ daemon_policy_load(void *arg, const char *path, struct cfg_errors *errs,
 			RP_LOG(ERR, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
-	RP_LOG(NOTICE, "policy %s loaded: version %" PRIu64 ", %s, %u rules (%u classifier "
+	RP_LOG(NOTICE,
+	       "policy %s loaded: version %" PRIu64 ", %s, %u rules (%u classifier "
 	       "entries), %" PRIu64 " allow and %" PRIu64 " deny prefixes; parsed in %.1f ms, "
-	       "compiled in %.1f ms, swapped in %.1f ms", path, info->version,
-	       info->mode == CFG_MODE_MONITOR ? "monitor" : "enforce", info->n_rules,
-	       info->n_acl_rules, info->n_allow, info->n_deny, info->parse_ms, info->compile_ms,
-	       info->swap_ms);
+	       "compiled in %.1f ms, swapped in %.1f ms",
+	       path, info->version, info->mode == CFG_MODE_MONITOR ? "monitor" : "enforce",
+	       info->n_rules, info->n_acl_rules, info->n_allow, info->n_deny, info->parse_ms,
+	       info->compile_ms, info->swap_ms);
 	return 0;
 }
 
@@ -206,8 +210,8 @@ runtime_dir_remove(const char *dir)
 static void
 log_levels_set(enum cfg_log_level level)
 {
-	uint32_t libs = level >= CFG_LOG_DEBUG ? RTE_LOG_DEBUG : RTE_MIN((uint32_t)level,
-									 (uint32_t)RTE_LOG_NOTICE);
+	uint32_t libs = level >= CFG_LOG_DEBUG ? RTE_LOG_DEBUG
+	                                       : RTE_MIN((uint32_t)level, (uint32_t)RTE_LOG_NOTICE);
 	int ret;
 
 	rte_log_set_global_level(level);
@@ -268,7 +272,7 @@ static void
 bypass_ctl_busy(struct daemon *d, bool busy)
 {
 	__atomic_store_n(&d->ctl_busy_until_ms, busy ? mono_ms() + BYP_BUSY_MAX_MS : 0,
-			 __ATOMIC_RELEASE);
+	                 __ATOMIC_RELEASE);
 }
 
 /*
@@ -298,7 +302,7 @@ bypass_alive(void *arg)
 		d->hb_ctl_ticks = ticks;
 		d->hb_ctl_seen_ms = now;
 	} else if (now - d->hb_ctl_seen_ms > BYP_CTL_WINDOW_MS &&
-		   now > __atomic_load_n(&d->ctl_busy_until_ms, __ATOMIC_ACQUIRE)) {
+	           now > __atomic_load_n(&d->ctl_busy_until_ms, __ATOMIC_ACQUIRE)) {
 		ok = false;
 	}
 	return ok;
@@ -324,8 +328,9 @@ bypass_view_push(struct daemon *d, enum byp_state state, enum byp_reason reason)
 
 	if (d->ha != NULL)
 		ha_coord_bypass_view(d->ha, none && state == BYP_STATE_BYPASS,
-				     none && state == BYP_STATE_DISCONNECT,
-				     state == BYP_STATE_DISCONNECT && reason != BYP_REASON_START_UP);
+		                     none && state == BYP_STATE_DISCONNECT,
+		                     state == BYP_STATE_DISCONNECT &&
+		                             reason != BYP_REASON_START_UP);
 	else if (none)
 		__atomic_store_n(&d->byp_dp_dirty, true, __ATOMIC_RELEASE);
 }
@@ -379,23 +384,25 @@ bypass_xdp_conf(const struct cfg_node *cfg, struct byp_xdp_conf *xc, char *err, 
 
 	memset(xc, 0, sizeof(*xc));
 	snprintf(xc->pin_dir, sizeof(xc->pin_dir), "%s/%s",
-		 bc->pin_path[0] != '\0' ? bc->pin_path : "/sys/fs/bpf/rampart", cfg->node.id);
+	         bc->pin_path[0] != '\0' ? bc->pin_path : "/sys/fs/bpf/rampart", cfg->node.id);
 	xc->watchdog_ns = (uint64_t)bc->watchdog_ms * 1000000ull;
 	xc->n_pairs = cfg->n_link_pairs;
 	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
 		const struct cfg_link_pair *lp = &cfg->link_pairs[i];
 		const struct cfg_port *ports[2] = { &cfg->ports[lp->upstream],
-						    &cfg->ports[lp->protected] };
+			                            &cfg->ports[lp->protected] };
 		char *names[2] = { xc->pairs[i].upstream, xc->pairs[i].protected };
 
 		for (unsigned int s = 0; s < 2; s++) {
 			int ret = cfg_port_iface(ports[s], names[s], BYP_IFNAME_MAX);
 
 			if (ret < 0) {
-				snprintf(err, errlen, "bypass driver xdp needs a kernel interface on "
-					 "every link-pair port, and port %s (%s) has %s", ports[s]->name,
-					 ports[s]->device, ret == -ENOENT ? "no iface= devarg"
-					 : "an invalid iface= devarg");
+				snprintf(err, errlen,
+				         "bypass driver xdp needs a kernel interface on "
+				         "every link-pair port, and port %s (%s) has %s",
+				         ports[s]->name, ports[s]->device,
+				         ret == -ENOENT ? "no iface= devarg"
+				                        : "an invalid iface= devarg");
 				return ret;
 			}
 		}
@@ -433,8 +440,10 @@ bypass_setup(struct daemon *d)
 	}
 	if (drv == NULL) {
 		ret = -errno;
-		RP_LOG(ERR, "bypass driver: %s", errno == ENOTSUP ? "this build has no XDP bypass "
-		       "(clang and bpftool were missing)" : strerror(errno));
+		RP_LOG(ERR, "bypass driver: %s",
+		       errno == ENOTSUP ? "this build has no XDP bypass "
+		                          "(clang and bpftool were missing)"
+		                        : strerror(errno));
 		return ret;
 	}
 	d->byp = byp_create(bc, drv, NULL, NULL);
@@ -448,7 +457,8 @@ bypass_setup(struct daemon *d)
 	if (d->cfg.ha.enabled && d->cfg.ha.mode != CFG_HA_ACTIVE_ACTIVE) {
 		ret = byp_failsafe_set(d->byp, BYP_STATE_DISCONNECT);
 		if (ret < 0)
-			RP_LOG(WARNING, "bypass: driver %s cannot disconnect (%s): a fail-open event "
+			RP_LOG(WARNING,
+			       "bypass: driver %s cannot disconnect (%s): a fail-open event "
 			       "on this HA node may make a second path beside its peer",
 			       cfg_bypass_driver_name(bc->driver), strerror(-ret));
 	}
@@ -468,7 +478,9 @@ bypass_setup(struct daemon *d)
 		byp_status_get(d->byp, &st);
 		RP_LOG(NOTICE, "bypass driver %s: %s; watchdog %u ms, heartbeat %s, re-arm %s%s",
 		       st.driver, st.drv.detail, st.watchdog_ms,
-		       !st.hb_running ? "off" : st.hb_realtime ? "real-time" : "normal priority",
+		       !st.hb_running   ? "off"
+		       : st.hb_realtime ? "real-time"
+		                        : "normal priority",
 		       st.rearm_auto ? "auto" : "manual", st.drv_ok ? "" : " (status unreadable)");
 	}
 	d->healthy = true;
@@ -497,7 +509,7 @@ bypass_tick(struct daemon *d)
 			if (loops == d->tick_loops[w] && healthy) {
 				healthy = false;
 				snprintf(why, sizeof(why), "worker on lcore %u makes no progress",
-					 d->dp->workers[w]->lcore);
+				         d->dp->workers[w]->lcore);
 			}
 			d->tick_loops[w] = loops;
 		}
@@ -518,7 +530,7 @@ bypass_tick(struct daemon *d)
 		if (links_failed && healthy) {
 			healthy = false;
 			snprintf(why, sizeof(why), "%u of %u link pairs up, %u needed", up,
-				 d->cfg.n_link_pairs, need);
+			         d->cfg.n_link_pairs, need);
 		}
 	}
 	if (healthy != d->healthy) {
@@ -587,7 +599,7 @@ fault_worker_stall(void *ctx, json_t *args, json_t **data, const char **error)
 		return -EINVAL;
 	}
 	ret = dp_worker_stall(d->dp, (unsigned int)json_integer_value(w),
-			      (unsigned int)json_integer_value(ms));
+	                      (unsigned int)json_integer_value(ms));
 	if (ret < 0) {
 		*error = "the dataplane refused the stall";
 		return ret;
@@ -595,7 +607,7 @@ fault_worker_stall(void *ctx, json_t *args, json_t **data, const char **error)
 	RP_LOG(WARNING, "fault hook: worker %lld stalls for %lld ms", json_integer_value(w),
 	       json_integer_value(ms));
 	*data = json_pack("{s:I, s:I}", "worker", json_integer_value(w), "ms",
-			  json_integer_value(ms));
+	                  json_integer_value(ms));
 	return *data != NULL ? 0 : -ENOMEM;
 }
 
@@ -610,9 +622,10 @@ bypass_register(struct daemon *d)
 	if (ret < 0)
 		return ret;
 	if (d->cfg.control.telemetry) {
-		ret = ctl_telemetry_add("/rampart/bypass", ctl_view_bypass_telemetry,
-					"Bypass state, reasons, device, heartbeat and recent history. "
-					"No parameters");
+		ret = ctl_telemetry_add(
+			"/rampart/bypass", ctl_view_bypass_telemetry,
+			"Bypass state, reasons, device, heartbeat and recent history. "
+			"No parameters");
 		if (ret < 0)
 			RP_LOG(WARNING, "telemetry /rampart/bypass not registered: %s",
 			       strerror(-ret));
@@ -622,7 +635,6 @@ bypass_register(struct daemon *d)
 	RP_LOG(WARNING, "RAMPART_FAULT_HOOKS=1: test-only fault commands are enabled");
 	return ctl_server_register(d->srv, "fault.worker-stall", fault_worker_stall, d);
 }
-
 
 /* The HA coordinator's log lines, on its own thread. */
 static void
@@ -663,7 +675,7 @@ ha_bypass_failsafe(void *arg, bool disconnect)
 		RP_LOG(NOTICE, "bypass: fail-safe state %s (%s)",
 		       disconnect ? "disconnect" : "bypass",
 		       disconnect ? "another node forwards or would take over"
-				  : "this node is the only path");
+		                  : "this node is the only path");
 	return ret;
 }
 
@@ -680,8 +692,11 @@ static int
 ha_start(struct daemon *d)
 {
 	struct ha_hooks hooks = {
-		.arg = d, .log = ha_log, .bypass_engage = ha_bypass_engage,
-		.bypass_engaged = ha_bypass_engaged, .bypass_failsafe = ha_bypass_failsafe,
+		.arg = d,
+		.log = ha_log,
+		.bypass_engage = ha_bypass_engage,
+		.bypass_engaged = ha_bypass_engaged,
+		.bypass_failsafe = ha_bypass_failsafe,
 	};
 	char err[512];
 	int ret;
@@ -707,8 +722,9 @@ ha_start(struct daemon *d)
 	d->node.ha = d->ha;
 	if (d->cfg.ha.enabled)
 		RP_LOG(NOTICE, "ha: %s, %s, %u VRRP instance%s, %u peer%s",
-		       cfg_ha_mode_name(d->cfg.ha.mode), d->cfg.ha.primary ? "primary" : "secondary",
-		       d->cfg.ha.n_vrrp, d->cfg.ha.n_vrrp == 1 ? "" : "s", d->cfg.ha.n_peers,
+		       cfg_ha_mode_name(d->cfg.ha.mode),
+		       d->cfg.ha.primary ? "primary" : "secondary", d->cfg.ha.n_vrrp,
+		       d->cfg.ha.n_vrrp == 1 ? "" : "s", d->cfg.ha.n_peers,
 		       d->cfg.ha.n_peers == 1 ? "" : "s");
 	return 0;
 }
@@ -780,14 +796,16 @@ control_loop(struct daemon *d)
 					policy_reload(d);
 					continue;
 				}
-				RP_LOG(NOTICE, "%s received, stopping", strsignal((int)si.ssi_signo));
+				RP_LOG(NOTICE, "%s received, stopping",
+				       strsignal((int)si.ssi_signo));
 				d->shutdown = true;
 			} else if (fd == d->timerfd) {
 				uint64_t ticks;
 
 				if (read(d->timerfd, &ticks, sizeof(ticks)) <= 0)
 					continue;
-				/* Auto-blocks and blocklist expiry every tick, links every second. */
+				/* Auto-blocks and blocklist expiry every tick, links every second.
+				 */
 				ctl_dp_lock();
 				dp_tick(d->dp);
 				ctl_dp_unlock();
@@ -851,8 +869,13 @@ run(struct daemon *d, const char *argv0)
 		goto out;
 	}
 	d->node = (struct ctl_node){
-		.cfg = &d->cfg, .dp = d->dp, .srv = d->srv, .shutdown = &d->shutdown,
-		.started = time(NULL), .policy_load = daemon_policy_load, .policy_load_arg = d,
+		.cfg = &d->cfg,
+		.dp = d->dp,
+		.srv = d->srv,
+		.shutdown = &d->shutdown,
+		.started = time(NULL),
+		.policy_load = daemon_policy_load,
+		.policy_load_arg = d,
 	};
 	d->node.byp = d->byp;
 	ret = ctl_views_register(d->srv, &d->node);

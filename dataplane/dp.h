@@ -49,112 +49,112 @@ struct dp_port_counters {
 
 /* One rx queue a worker polls, and where its packets go. */
 struct dp_rx_binding {
-	uint16_t rx_port;   /* DPDK port id */
+	uint16_t rx_port; /* DPDK port id */
 	uint16_t rx_queue;
-	uint16_t tx_port;   /* the paired port */
-	uint16_t tx_queue;  /* this worker's own tx queue on tx_port */
-	uint8_t rx_index;   /* index into cfg.ports / the counters */
+	uint16_t tx_port;  /* the paired port */
+	uint16_t tx_queue; /* this worker's own tx queue on tx_port */
+	uint8_t rx_index;  /* index into cfg.ports / the counters */
 	uint8_t tx_index;
-	uint8_t pair;       /* index of the link pair */
-	bool outbound;      /* received on the pair's protected port */
+	uint8_t pair;  /* index of the link pair */
+	bool outbound; /* received on the pair's protected port */
 };
 
 /* What the mitigation pipeline did, per worker (or summed). Packets dropped by the policy are
  * counted once under their reason; in monitor mode they are counted the same way and forwarded,
  * and also counted in "monitored". */
 struct dp_mitigation_counters {
-	uint64_t inspected;          /* IP packets that went through the policy */
-	uint64_t non_ip;             /* ARP and other non-IP frames, forwarded uninspected */
-	uint64_t allow_prefix;       /* forwarded because the source is in allow_prefixes */
-	uint64_t monitored;          /* would have been dropped, forwarded in monitor mode */
-	uint64_t offenders;          /* auto-block requests sent to the control thread */
-	uint64_t offenders_lost;     /* auto-block requests lost to a full ring */
-	uint64_t rate_evictions;     /* rate-limit state replaced to make room */
+	uint64_t inspected;      /* IP packets that went through the policy */
+	uint64_t non_ip;         /* ARP and other non-IP frames, forwarded uninspected */
+	uint64_t allow_prefix;   /* forwarded because the source is in allow_prefixes */
+	uint64_t monitored;      /* would have been dropped, forwarded in monitor mode */
+	uint64_t offenders;      /* auto-block requests sent to the control thread */
+	uint64_t offenders_lost; /* auto-block requests lost to a full ring */
+	uint64_t rate_evictions; /* rate-limit state replaced to make room */
 	uint64_t drops[DP_DROP__MAX];
 };
 
 /* Counters of the node's own traffic (docs/ha.md), per worker (or summed). */
 struct dp_ha_counters {
-	uint64_t punted;            /* frames put on the exception ring */
-	uint64_t punt_lost;         /* frames dropped because the ring was full */
-	uint64_t standby_dropped;   /* frames not forwarded by a standby link pair */
-	uint64_t uninspected;       /* frames forwarded around the policy (bypass) */
-	uint64_t l3_forwarded;      /* l3: frames routed with MACs rewritten */
-	uint64_t l3_ttl_exceeded;   /* l3: TTL or hop limit would reach 0: dropped */
-	uint64_t l3_no_route;       /* l3: destination off-link and no gateway: dropped */
-	uint64_t l3_not_routable;   /* l3: multicast, broadcast, loopback, link-local or unspecified
-				     * destination: dropped, a router forwards none of them */
-	uint64_t l3_non_ip;         /* l3: frames neither IP nor ARP: dropped */
-	uint64_t ctl_sent;          /* frames of dp_ctl_send() handed to a port */
-	uint64_t ctl_dropped;       /* frames of dp_ctl_send() that the port or mailbox refused */
+	uint64_t punted;          /* frames put on the exception ring */
+	uint64_t punt_lost;       /* frames dropped because the ring was full */
+	uint64_t standby_dropped; /* frames not forwarded by a standby link pair */
+	uint64_t uninspected;     /* frames forwarded around the policy (bypass) */
+	uint64_t l3_forwarded;    /* l3: frames routed with MACs rewritten */
+	uint64_t l3_ttl_exceeded; /* l3: TTL or hop limit would reach 0: dropped */
+	uint64_t l3_no_route;     /* l3: destination off-link and no gateway: dropped */
+	uint64_t l3_not_routable; /* l3: multicast, broadcast, loopback, link-local or unspecified
+	                           * destination: dropped, a router forwards none of them */
+	uint64_t l3_non_ip;       /* l3: frames neither IP nor ARP: dropped */
+	uint64_t ctl_sent;        /* frames of dp_ctl_send() handed to a port */
+	uint64_t ctl_dropped;     /* frames of dp_ctl_send() that the port or mailbox refused */
 };
 
 /* Per-worker state. Written only by its worker [W]; read by the control thread with relaxed
  * atomic loads. Allocated on the worker's NUMA socket. */
 struct dp_worker {
-	unsigned int lcore;                        /* [R] */
-	unsigned int index;                        /* [R] position in workers.lcores */
-	unsigned int burst;                        /* [R] */
-	unsigned int idle_sleep_us;                /* [R] */
-	unsigned int n_bindings;                   /* [R] */
+	unsigned int lcore;                          /* [R] */
+	unsigned int index;                          /* [R] position in workers.lcores */
+	unsigned int burst;                          /* [R] */
+	unsigned int idle_sleep_us;                  /* [R] */
+	unsigned int n_bindings;                     /* [R] */
 	struct dp_rx_binding bindings[DP_MAX_PORTS]; /* [R] */
-	volatile bool *stop;                       /* [C] set by the control thread */
-	struct dp_policy **policy;                 /* [R] the RCU-published policy slot */
-	const struct dp_blocklist *blocklist;      /* [R] */
-	struct dp_ha_rt **ha;                      /* [R] the RCU-published HA view slot */
-	const struct dp_l3_port *l3;               /* [R] per port index: the l3 side it is on */
-	const struct dp_neigh_table *neigh;        /* [R] l3 neighbours; NULL without l3 pairs */
-	struct rte_ring *exc;                      /* [W] enqueues, the HA coordinator dequeues */
-	unsigned int n_mbox;                       /* [R] control TX mailboxes this worker drains */
-	const struct dp_ctl_mbox *mbox;            /* [R] */
-	uint32_t *mbox_pending;                    /* [a] set by dp_ctl_send(), cleared by the
-						    * worker before it empties the mailboxes */
-	uint64_t stall_until;                      /* [a] TSC deadline of dp_worker_stall(), 0
-						    * when none: the control side sets it, the
-						    * worker clears it */
-	uint64_t loops __rte_cache_aligned;        /* [W] loop iterations, for liveness */
-	uint64_t idle_sleeps;                      /* [W] */
+	volatile bool *stop;                         /* [C] set by the control thread */
+	struct dp_policy **policy;                   /* [R] the RCU-published policy slot */
+	const struct dp_blocklist *blocklist;        /* [R] */
+	struct dp_ha_rt **ha;                        /* [R] the RCU-published HA view slot */
+	const struct dp_l3_port *l3;                 /* [R] per port index: the l3 side it is on */
+	const struct dp_neigh_table *neigh;          /* [R] l3 neighbours; NULL without l3 pairs */
+	struct rte_ring *exc;                        /* [W] enqueues, the HA coordinator dequeues */
+	unsigned int n_mbox;                /* [R] control TX mailboxes this worker drains */
+	const struct dp_ctl_mbox *mbox;     /* [R] */
+	uint32_t *mbox_pending;             /* [a] set by dp_ctl_send(), cleared by the
+	                                     * worker before it empties the mailboxes */
+	uint64_t stall_until;               /* [a] TSC deadline of dp_worker_stall(), 0
+	                                     * when none: the control side sets it, the
+	                                     * worker clears it */
+	uint64_t loops __rte_cache_aligned; /* [W] loop iterations, for liveness */
+	uint64_t idle_sleeps;               /* [W] */
 	struct dp_port_counters port[DP_MAX_PORTS] __rte_cache_aligned; /* [W] */
 	struct dp_mitigation_counters mit __rte_cache_aligned;          /* [W] */
 	struct dp_ha_counters ha_ctr __rte_cache_aligned;               /* [W] */
-	struct dp_rate_table rate;                 /* [W] per-source limiter state */
-	struct rte_ring *offenders;                /* [W] enqueues, [C] dequeues: auto-block */
+	struct dp_rate_table rate;  /* [W] per-source limiter state */
+	struct rte_ring *offenders; /* [W] enqueues, [C] dequeues: auto-block */
 } __rte_cache_aligned;
 
 /* What the control thread knows about a port. */
 struct dp_port {
-	char name[CFG_NAME_MAX];    /* [R] */
-	uint16_t port_id;           /* [R] DPDK port id */
-	int socket_id;              /* [R] NUMA socket, SOCKET_ID_ANY when unknown */
-	uint16_t n_rxq, n_txq;      /* [R] n_txq counts the control TX queue when there is one */
-	int ctl_txq;                /* [R] tx queue reserved for dp_ctl_send(), or -1: the device
-				     * has none to spare and worker 0 sends control frames for it */
-	uint16_t rx_desc, tx_desc;  /* [R] after rte_eth_dev_adjust_nb_rx_tx_desc */
-	bool promiscuous;           /* [R] */
-	bool started;               /* [C] */
-	bool found;                 /* [C] port_id is valid */
-	int peer;                   /* [R] index of the paired port, -1 when in no link pair */
-	struct rte_ether_addr mac;  /* [R] */
-	char driver[32];            /* [R] */
+	char name[CFG_NAME_MAX];   /* [R] */
+	uint16_t port_id;          /* [R] DPDK port id */
+	int socket_id;             /* [R] NUMA socket, SOCKET_ID_ANY when unknown */
+	uint16_t n_rxq, n_txq;     /* [R] n_txq counts the control TX queue when there is one */
+	int ctl_txq;               /* [R] tx queue reserved for dp_ctl_send(), or -1: the device
+	                            * has none to spare and worker 0 sends control frames for it */
+	uint16_t rx_desc, tx_desc; /* [R] after rte_eth_dev_adjust_nb_rx_tx_desc */
+	bool promiscuous;          /* [R] */
+	bool started;              /* [C] */
+	bool found;                /* [C] port_id is valid */
+	int peer;                  /* [R] index of the paired port, -1 when in no link pair */
+	struct rte_ether_addr mac; /* [R] */
+	char driver[32];           /* [R] */
 };
 
 struct dp {
-	const struct cfg_node *cfg;                /* [R] */
-	struct dp_policy *policy;                  /* [C] writes, RCU-published; workers read */
-	uint64_t policy_version;                   /* [C] generations compiled so far */
-	struct dp_blocklist *blocklist;            /* [C] writes; workers read lock-free */
-	pthread_mutex_t policy_lock;               /* readers off the control thread vs the swap */
-	struct dp_ha_rt *ha;                       /* dp_ha_set() writes, RCU-published */
-	struct dp_ha_state *ha_state;              /* exception path, control TX, l3 (dp_ha.c) */
-	struct rte_mempool *pool;                  /* [R] */
+	const struct cfg_node *cfg;     /* [R] */
+	struct dp_policy *policy;       /* [C] writes, RCU-published; workers read */
+	uint64_t policy_version;        /* [C] generations compiled so far */
+	struct dp_blocklist *blocklist; /* [C] writes; workers read lock-free */
+	pthread_mutex_t policy_lock;    /* readers off the control thread vs the swap */
+	struct dp_ha_rt *ha;            /* dp_ha_set() writes, RCU-published */
+	struct dp_ha_state *ha_state;   /* exception path, control TX, l3 (dp_ha.c) */
+	struct rte_mempool *pool;       /* [R] */
 	unsigned int n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
 	unsigned int n_workers;
 	struct dp_worker *workers[DP_MAX_WORKERS];
-	volatile bool stop;                        /* [C] workers leave their loop when set */
-	bool running;                              /* [C] workers launched */
-	time_t started;                            /* [R] wall clock at dp_create() */
-	uint64_t started_tsc;                      /* [R] */
+	volatile bool stop;   /* [C] workers leave their loop when set */
+	bool running;         /* [C] workers launched */
+	time_t started;       /* [R] wall clock at dp_create() */
+	uint64_t started_tsc; /* [R] */
 };
 
 /* Link state of a port, from rte_eth_link_get_nowait(). */
@@ -177,7 +177,7 @@ struct dp_hw_stats {
  */
 int
 dp_eal_args_build(const struct cfg_node *cfg, const char *argv0, char **argv, char *buf,
-		  size_t buflen);
+                  size_t buflen);
 
 /* True when @device names a PCI device (DDDD:BB:DD.F or BB:DD.F) rather than a vdev. */
 bool
@@ -264,17 +264,17 @@ dp_port_counters_add(struct dp_port_counters *dst, const struct dp_port_counters
 
 /* What the running policy is. */
 struct dp_policy_info {
-	uint64_t version;              /* 1 for the first policy; the empty start-up policy is 0 */
-	time_t loaded;                 /* wall clock of the swap */
-	char file[CFG_PATH_MAX * 2];   /* "" for the empty policy */
+	uint64_t version;            /* 1 for the first policy; the empty start-up policy is 0 */
+	time_t loaded;               /* wall clock of the swap */
+	char file[CFG_PATH_MAX * 2]; /* "" for the empty policy */
 	enum cfg_policy_mode mode;
 	enum cfg_action default_action;
 	uint32_t n_rules;
-	uint32_t n_acl_rules;          /* rte_acl rules after expanding port lists and families */
-	uint64_t n_allow, n_deny;      /* prefixes */
+	uint32_t n_acl_rules;     /* rte_acl rules after expanding port lists and families */
+	uint64_t n_allow, n_deny; /* prefixes */
 	bool syn_flood, udp_amplification, icmp_flood, drop_fragments, auto_block;
-	double parse_ms, compile_ms;   /* time to parse the file and to build the tables */
-	double swap_ms;                /* publish, wait for a grace period, free the old one */
+	double parse_ms, compile_ms; /* time to parse the file and to build the tables */
+	double swap_ms;              /* publish, wait for a grace period, free the old one */
 	size_t mem_acl, mem_lpm, mem_rules, mem_total; /* bytes */
 };
 
@@ -283,8 +283,8 @@ struct dp_rule_stats {
 	char name[CFG_RULE_NAME_MAX];
 	enum cfg_action action;
 	int line;
-	uint64_t packets, bytes;       /* matched */
-	uint64_t dropped;              /* dropped by the rule (drop, or over its rate limit) */
+	uint64_t packets, bytes; /* matched */
+	uint64_t dropped;        /* dropped by the rule (drop, or over its rate limit) */
 };
 
 /*
@@ -294,12 +294,12 @@ struct dp_rule_stats {
  */
 int
 dp_policy_load(struct dp *dp, const char *path, struct cfg_errors *errs,
-	       struct dp_policy_info *info);
+               struct dp_policy_info *info);
 
 /* Parse and compile @path without swapping: what "policy validate" does. */
 int
 dp_policy_check(struct dp *dp, const char *path, struct cfg_errors *errs,
-		struct dp_policy_info *info);
+                struct dp_policy_info *info);
 
 /* The running policy. */
 void
@@ -315,10 +315,10 @@ dp_mitigation_counters_get(const struct dp *dp, int widx, struct dp_mitigation_c
 
 /* A dynamic blocklist entry. */
 struct dp_blocklist_entry {
-	struct cfg_prefix addr;        /* a host prefix: /32 or /128 */
-	uint32_t ttl_left;             /* seconds until it expires; 0 when it never does */
+	struct cfg_prefix addr; /* a host prefix: /32 or /128 */
+	uint32_t ttl_left;      /* seconds until it expires; 0 when it never does */
 	bool permanent;
-	bool automatic;                /* added by auto-block rather than by an operator */
+	bool automatic; /* added by auto-block rather than by an operator */
 };
 
 /*
@@ -350,7 +350,7 @@ dp_blocklist_capacity(const struct dp *dp);
  */
 int
 dp_blocklist_walk(const struct dp *dp, int (*cb)(const struct dp_blocklist_entry *e, void *arg),
-		  void *arg);
+                  void *arg);
 
 /* Counters of the blocklist itself. */
 struct dp_blocklist_stats {
@@ -394,31 +394,31 @@ dp_tick(struct dp *dp);
 enum dp_punt {
 	DP_PUNT_VRRP = 1,   /* IP protocol 112 with a VRID the port runs */
 	DP_PUNT_ARP,        /* ARP whose target or sender is a node address, or any ARP on an l3
-			     * port */
+	                     * port */
 	DP_PUNT_ND,         /* ICMPv6 neighbour solicitation or advertisement whose target is a
-			     * node address (any on an l3 port), or router/neighbour discovery
-			     * sent to a node address */
+	                     * node address (any on an l3 port), or router/neighbour discovery
+	                     * sent to a node address */
 	DP_PUNT_LOCAL,      /* another IP packet to a node address (ICMP echo, for example), once
-			     * the policy let it through */
+	                     * the policy let it through */
 	DP_PUNT_UNRESOLVED, /* l3: the next hop's MAC is not known yet; the frame is as received */
 };
 
 /* An address the node answers for on one port: a VIP it owns, or an l3 interface address. */
 struct dp_local_addr {
-	uint8_t family;     /* 4 or 6 */
-	uint8_t pidx;       /* index into cfg.ports of the port it lives on */
-	uint8_t addr[16];   /* network byte order */
+	uint8_t family;            /* 4 or 6 */
+	uint8_t pidx;              /* index into cfg.ports of the port it lives on */
+	uint8_t addr[16];          /* network byte order */
 	struct rte_ether_addr mac; /* the MAC it answers with (the VRRP virtual MAC for a VIP) */
 };
 
 struct dp_ha_conf {
-	bool pair_standby[CFG_MAX_LINK_PAIRS]; /* true: frames dropped (counted), not forwarded:
-						 * the l2 active-passive backup */
+	bool pair_standby[CFG_MAX_LINK_PAIRS];     /* true: frames dropped (counted), not forwarded:
+	                                            * the l2 active-passive backup */
 	bool pair_uninspected[CFG_MAX_LINK_PAIRS]; /* true: forwarded without the policy (bypass
-						     * with no fail-open device); frames the parser
-						     * refused are forwarded too on an l2 pair */
-	uint8_t vrid_punt[DP_MAX_PORTS][32];   /* bitmap: VRIDs whose adverts, received on that
-						 * port, are punted (bit 0, VRID 0, is ignored) */
+	                                            * with no fail-open device); frames the parser
+	                                            * refused are forwarded too on an l2 pair */
+	uint8_t vrid_punt[DP_MAX_PORTS][32];       /* bitmap: VRIDs whose adverts, received on that
+	                                            * port, are punted (bit 0, VRID 0, is ignored) */
 	unsigned int n_addrs;
 	struct dp_local_addr addrs[DP_HA_MAX_ADDRS];
 };
@@ -479,7 +479,7 @@ struct dp_neigh {
 	uint8_t family;
 	uint8_t addr[16];
 	struct rte_ether_addr mac;
-	uint32_t age_s;      /* seconds since it was learned or confirmed */
+	uint32_t age_s; /* seconds since it was learned or confirmed */
 };
 
 #define DP_NEIGH_MAX 4096 /* neighbours over every l3 port */
@@ -488,7 +488,7 @@ struct dp_neigh {
  * a multicast or all-zero MAC), -ENOSPC. */
 int
 dp_neigh_set(struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *addr,
-	     const struct rte_ether_addr *mac);
+             const struct rte_ether_addr *mac);
 
 /* Remove a neighbour; waits for a grace period before its slot is used again.
  * @return 0 or -ENOENT. */
@@ -509,7 +509,7 @@ dp_neigh_walk(const struct dp *dp, int (*cb)(const struct dp_neigh *n, void *arg
  */
 int
 dp_l3_nexthop(const struct dp *dp, unsigned int pidx, uint8_t family, const uint8_t *dst,
-	      uint8_t *nh);
+              uint8_t *nh);
 
 /*
  * Test-only fault hook (tests/integration, enabled by rampartd only when RAMPART_FAULT_HOOKS=1

@@ -54,22 +54,23 @@ port_find_or_probe(struct dp_port *p, const struct cfg_port *cp, char *err, size
 		goto found;
 	if (dp_device_is_pci(cp->device)) {
 		snprintf(err, errlen,
-			 "port %s: PCI device %s was not probed by DPDK: is it bound to vfio-pci "
-			 "(dpdk-devbind.py --status)?",
-			 cp->name, cp->device);
+		         "port %s: PCI device %s was not probed by DPDK: is it bound to vfio-pci "
+		         "(dpdk-devbind.py --status)?",
+		         cp->name, cp->device);
 		return -ENODEV;
 	}
 	ret = rte_dev_probe(cp->device);
 	if (ret < 0) {
 		/* Drivers often answer a bare -1 and log their reason themselves. */
-		snprintf(err, errlen, "port %s: cannot probe device \"%s\": %s", cp->name, cp->device,
-			 ret == -1 ? "the driver refused it (its reason is logged above)"
-				   : rte_strerror(-ret));
+		snprintf(err, errlen, "port %s: cannot probe device \"%s\": %s", cp->name,
+		         cp->device,
+		         ret == -1 ? "the driver refused it (its reason is logged above)"
+		                   : rte_strerror(-ret));
 		return ret;
 	}
 	if (rte_eth_dev_get_port_by_name(name, &port_id) != 0) {
 		snprintf(err, errlen, "port %s: device \"%s\" probed but no ethdev named \"%s\"",
-			 cp->name, cp->device, name);
+		         cp->name, cp->device, name);
 		return -ENODEV;
 	}
 found:
@@ -91,15 +92,15 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 	ret = rte_eth_dev_info_get(p->port_id, &info);
 	if (ret < 0) {
 		snprintf(err, errlen, "port %s: cannot read device info: %s", cp->name,
-			 rte_strerror(-ret));
+		         rte_strerror(-ret));
 		return ret;
 	}
 	snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
 	if (info.max_rx_queues < nq || info.max_tx_queues < nq) {
 		snprintf(err, errlen,
-			 "port %s: device offers %u rx and %u tx queues but %u workers need %u of "
-			 "each (for net_af_packet add qpairs=%u to the device string)",
-			 cp->name, info.max_rx_queues, info.max_tx_queues, nq, nq, nq);
+		         "port %s: device offers %u rx and %u tx queues but %u workers need %u of "
+		         "each (for net_af_packet add qpairs=%u to the device string)",
+		         cp->name, info.max_rx_queues, info.max_tx_queues, nq, nq, nq);
 		return -ENOTSUP;
 	}
 	if (nq > 1) {
@@ -125,13 +126,13 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 	ret = rte_eth_dev_configure(p->port_id, nq, ntx, &conf);
 	if (ret < 0) {
 		snprintf(err, errlen, "port %s: cannot configure %u rx and %u tx queues: %s",
-			 cp->name, nq, ntx, rte_strerror(-ret));
+		         cp->name, nq, ntx, rte_strerror(-ret));
 		return ret;
 	}
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (ret < 0) {
 		snprintf(err, errlen, "port %s: descriptor counts %u/%u refused: %s", cp->name,
-			 cp->rx_desc, cp->tx_desc, rte_strerror(-ret));
+		         cp->rx_desc, cp->tx_desc, rte_strerror(-ret));
 		return ret;
 	}
 	p->rx_desc = nb_rxd;
@@ -144,17 +145,17 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 	for (uint16_t q = 0; q < ntx; q++) {
 		if (q < nq) {
 			ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, p->socket_id, NULL,
-						     dp->pool);
+			                             dp->pool);
 			if (ret < 0) {
 				snprintf(err, errlen, "port %s: cannot set up rx queue %u: %s",
-					 cp->name, q, rte_strerror(-ret));
+				         cp->name, q, rte_strerror(-ret));
 				return ret;
 			}
 		}
 		ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd, p->socket_id, &txconf);
 		if (ret < 0) {
 			snprintf(err, errlen, "port %s: cannot set up tx queue %u: %s", cp->name, q,
-				 rte_strerror(-ret));
+			         rte_strerror(-ret));
 			return ret;
 		}
 	}
@@ -164,19 +165,20 @@ port_setup(struct dp *dp, struct dp_port *p, const struct cfg_port *cp, char *er
 	ret = rte_eth_dev_start(p->port_id);
 	if (ret < 0) {
 		snprintf(err, errlen, "port %s (%s): cannot start: %s", cp->name, cp->device,
-			 rte_strerror(-ret));
+		         rte_strerror(-ret));
 		return ret;
 	}
 	p->started = true;
 	if (cp->promiscuous) {
 		ret = rte_eth_promiscuous_enable(p->port_id);
 		if (ret < 0 && ret != -ENOTSUP) {
-			snprintf(err, errlen, "port %s: cannot enable promiscuous mode: %s", cp->name,
-				 rte_strerror(-ret));
+			snprintf(err, errlen, "port %s: cannot enable promiscuous mode: %s",
+			         cp->name, rte_strerror(-ret));
 			return ret;
 		}
 	}
-	/* What the device says, not what was asked: some cannot turn it on, others are always on. */
+	/* What the device says, not what was asked: some cannot turn it on, others are always on.
+	 */
 	p->promiscuous = rte_eth_promiscuous_get(p->port_id) == 1;
 	return 0;
 }
@@ -220,7 +222,7 @@ workers_create(struct dp *dp, char *err, size_t errlen)
 		struct dp_worker *wk;
 
 		wk = rte_zmalloc_socket("dp_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE,
-					rte_lcore_to_socket_id(lcore));
+		                        rte_lcore_to_socket_id(lcore));
 		if (wk == NULL) {
 			snprintf(err, errlen, "worker on lcore %u: out of memory", lcore);
 			return -ENOMEM;
@@ -277,14 +279,14 @@ dp_create(const struct cfg_node *cfg, char *err, size_t errlen)
 		dp->ports[cfg->link_pairs[i].protected].peer = cfg->link_pairs[i].upstream;
 	}
 
-	dp->pool = rte_pktmbuf_pool_create("rp_mbufs", pool_size(cfg, dp->n_workers),
-					   DP_MBUF_CACHE, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					   (int)rte_socket_id());
+	dp->pool = rte_pktmbuf_pool_create("rp_mbufs", pool_size(cfg, dp->n_workers), DP_MBUF_CACHE,
+	                                   0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (dp->pool == NULL) {
 		ret = -rte_errno;
-		snprintf(err, errlen, "cannot create the mbuf pool of %u mbufs: %s (raise "
-			 "dpdk.memory_mb or lower workers.mbufs)",
-			 pool_size(cfg, dp->n_workers), rte_strerror(rte_errno));
+		snprintf(err, errlen,
+		         "cannot create the mbuf pool of %u mbufs: %s (raise "
+		         "dpdk.memory_mb or lower workers.mbufs)",
+		         pool_size(cfg, dp->n_workers), rte_strerror(rte_errno));
 		goto fail;
 	}
 	for (unsigned int i = 0; i < dp->n_ports; i++) {
@@ -320,10 +322,10 @@ dp_start(struct dp *dp, char *err, size_t errlen)
 	dp_ctl_handover(dp, true);
 	for (unsigned int w = 0; w < dp->n_workers; w++) {
 		int ret = rte_eal_remote_launch(dp_worker_main, dp->workers[w],
-						dp->workers[w]->lcore);
+		                                dp->workers[w]->lcore);
 		if (ret < 0) {
 			snprintf(err, errlen, "cannot launch the worker on lcore %u: %s",
-				 dp->workers[w]->lcore, rte_strerror(-ret));
+			         dp->workers[w]->lcore, rte_strerror(-ret));
 			dp_stop(dp);
 			return ret;
 		}

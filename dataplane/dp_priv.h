@@ -46,7 +46,7 @@ struct dp_acl_key4 {
 	uint32_t dst;
 	uint16_t sport, dport;
 	uint8_t tcp_flags;
-	uint8_t ingress;        /* link pair << 1 | 1 when received on the protected port */
+	uint8_t ingress; /* link pair << 1 | 1 when received on the protected port */
 	uint16_t len;
 };
 
@@ -71,10 +71,10 @@ struct dp_acl_key6 {
 #define DP_PFX4_PART 2u
 
 struct dp_pfx4 {
-	uint64_t *state;               /* 2^24 pairs of bits */
-	uint32_t *part_key;            /* /24 index, UINT32_MAX when the slot is empty */
-	uint64_t (*part_bits)[4];      /* the addresses of that /24 in the set */
-	uint32_t part_mask;            /* slots - 1 */
+	uint64_t *state;          /* 2^24 pairs of bits */
+	uint32_t *part_key;       /* /24 index, UINT32_MAX when the slot is empty */
+	uint64_t (*part_bits)[4]; /* the addresses of that /24 in the set */
+	uint32_t part_mask;       /* slots - 1 */
 	uint32_t n_part;
 };
 
@@ -110,12 +110,12 @@ dp_pfx4_lookup(const struct dp_pfx4 *s, uint32_t addr)
  * destination picks a segment, the segment lists the rules that can match it in file order.
  */
 struct dp_scan4_rule {
-	uint32_t src, src_mask, dst, dst_mask;      /* host byte order, masked */
-	uint16_t sp_lo, sp_span, dp_lo, dp_span;    /* port ranges as low end and width */
+	uint32_t src, src_mask, dst, dst_mask;   /* host byte order, masked */
+	uint16_t sp_lo, sp_span, dp_lo, dp_span; /* port ranges as low end and width */
 	uint16_t len_lo, len_span;
 	uint8_t proto, proto_mask, flags, flags_mask, ingress, ingress_mask;
 	uint16_t pad;
-	uint32_t result;                            /* rule index + 1 */
+	uint32_t result; /* rule index + 1 */
 };
 
 #define DP_SCAN4_PROTO_CLASSES 4 /* TCP, UDP, ICMP, the rest */
@@ -127,51 +127,51 @@ dp_scan4_proto_class(uint8_t proto)
 }
 
 struct dp_scan4_seg {
-	uint32_t start[DP_SCAN4_PROTO_CLASSES];     /* its own rules per protocol class */
+	uint32_t start[DP_SCAN4_PROTO_CLASSES]; /* its own rules per protocol class */
 	uint32_t n[DP_SCAN4_PROTO_CLASSES];
-	uint32_t count;                             /* the longest of its lists */
-	uint32_t parent;                            /* longest segment containing it, or ~0 */
-	uint32_t chain;                             /* rules along the chain to the root */
-	uint32_t addr;                              /* the segment's prefix */
+	uint32_t count;  /* the longest of its lists */
+	uint32_t parent; /* longest segment containing it, or ~0 */
+	uint32_t chain;  /* rules along the chain to the root */
+	uint32_t addr;   /* the segment's prefix */
 	uint8_t len;
 };
 
 struct dp_scan4_slot {
-	uint32_t key;                               /* /24 index, UINT32_MAX when empty */
-	uint32_t val;                               /* segment, or 1 << 31 | tbl8 group */
+	uint32_t key; /* /24 index, UINT32_MAX when empty */
+	uint32_t val; /* segment, or 1 << 31 | tbl8 group */
 };
 
 struct dp_scan4 {
 	struct dp_scan4_slot *tbl24;
 	uint32_t mask24;
 	uint32_t (*tbl8)[256];
-	struct dp_scan4_seg *segs;                  /* segs[0]: destinations in no dst prefix */
+	struct dp_scan4_seg *segs; /* segs[0]: destinations in no dst prefix */
 	struct dp_scan4_rule *rules;
-	uint32_t n_segs, n_entries, max_seg, n_tbl8;  /* max_seg: the longest chain */
+	uint32_t n_segs, n_entries, max_seg, n_tbl8; /* max_seg: the longest chain */
 	double mean_chain;
-	size_t mem;                                 /* bytes */
+	size_t mem; /* bytes */
 };
 
 /* What of a rule the classifier matches, beside its prefixes and ports. */
 struct dp_scan4_shape {
-	bool v4;                                    /* the rule applies to IPv4 */
+	bool v4; /* the rule applies to IPv4 */
 	uint8_t proto, proto_mask, flags, flags_mask, ingress, ingress_mask;
 	uint16_t len_lo, len_hi;
 };
 
 /* When to give up and leave the rules to rte_acl: chains too long, table too large. */
 struct dp_scan4_limits {
-	double max_mean;        /* mean rules along a segment's chain */
-	uint32_t max_seg;       /* rules along the longest chain */
-	uint32_t max_entries;   /* unused: every rule is stored once */
-	uint64_t max_24;        /* /24 table entries */
+	double max_mean;      /* mean rules along a segment's chain */
+	uint32_t max_seg;     /* rules along the longest chain */
+	uint32_t max_entries; /* unused: every rule is stored once */
+	uint64_t max_24;      /* /24 table entries */
 };
 
 /* Build the classifier of the terminating IPv4 rules. NULL with *@err = -E2BIG when a limit
  * is passed, -ENOMEM when out of memory. */
 struct dp_scan4 *
 dp_scan4_build(const struct cfg_rule *rules, const struct dp_scan4_shape *shapes, uint32_t n_rules,
-	       const struct dp_scan4_limits *lim, int *err);
+               const struct dp_scan4_limits *lim, int *err);
 
 void
 dp_scan4_free(struct dp_scan4 *s);
@@ -179,15 +179,15 @@ dp_scan4_free(struct dp_scan4 *s);
 /* res[i]: index + 1 of the first rule packet i matches, 0 for none. */
 void
 dp_scan4_classify(const struct dp_scan4 *s, const struct dp_pkt *const *pkts,
-		  const uint8_t *ingress, unsigned int n, uint32_t *res);
+                  const uint8_t *ingress, unsigned int n, uint32_t *res);
 
 /* A rule as the workers need it. */
 struct dp_rule {
-	uint8_t action;              /* enum cfg_action */
-	bool per_source;             /* has a per-source limit */
-	bool aggregate;              /* has an aggregate limit */
+	uint8_t action;  /* enum cfg_action */
+	bool per_source; /* has a per-source limit */
+	bool aggregate;  /* has an aggregate limit */
 	struct dp_limit src_limit;
-	struct dp_limit agg_limit;   /* the aggregate divided between the workers */
+	struct dp_limit agg_limit; /* the aggregate divided between the workers */
 };
 
 /* Counters of one rule on one worker. */
@@ -197,35 +197,35 @@ struct dp_rule_ctr {
 
 /* What one worker writes in a policy [W]. */
 struct dp_policy_worker {
-	struct dp_rule_ctr *ctr;           /* n_rules */
-	struct dp_limit_state *agg;        /* n_rules: aggregate limit states */
+	struct dp_rule_ctr *ctr;    /* n_rules */
+	struct dp_limit_state *agg; /* n_rules: aggregate limit states */
 };
 
 struct dp_policy {
-	struct dp_policy_info info;        /* [R] */
-	uint32_t gen;                      /* [R] version in limiter keys (12 bits) */
-	uint8_t mode;                      /* [R] enum cfg_policy_mode */
-	uint8_t default_action;            /* [R] */
-	bool drop_fragments;               /* [R] */
-	struct dp_pfx4 *allow4, *deny4;    /* [R] NULL when empty */
-	struct rte_lpm6 *allow6, *deny6;   /* [R] */
-	struct rte_acl_ctx *acl4, *acl6;   /* [R] NULL when no rule of that family */
-	struct dp_scan4 *scan4;            /* [R] instead of acl4 when its segments are short */
-	uint32_t n_categories;             /* [R] 1, or a multiple of 4 with count rules */
-	uint32_t n_count;                  /* [R] count rules */
-	uint32_t n_rules;                  /* [R] */
-	struct dp_rule *rules;             /* [R] */
-	struct cfg_rule *cfg_rules;        /* [R] names and lines, for the views */
+	struct dp_policy_info info;      /* [R] */
+	uint32_t gen;                    /* [R] version in limiter keys (12 bits) */
+	uint8_t mode;                    /* [R] enum cfg_policy_mode */
+	uint8_t default_action;          /* [R] */
+	bool drop_fragments;             /* [R] */
+	struct dp_pfx4 *allow4, *deny4;  /* [R] NULL when empty */
+	struct rte_lpm6 *allow6, *deny6; /* [R] */
+	struct rte_acl_ctx *acl4, *acl6; /* [R] NULL when no rule of that family */
+	struct dp_scan4 *scan4;          /* [R] instead of acl4 when its segments are short */
+	uint32_t n_categories;           /* [R] 1, or a multiple of 4 with count rules */
+	uint32_t n_count;                /* [R] count rules */
+	uint32_t n_rules;                /* [R] */
+	struct dp_rule *rules;           /* [R] */
+	struct cfg_rule *cfg_rules;      /* [R] names and lines, for the views */
 	struct {
 		bool syn, amp, icmp, auto_block;
 		struct dp_limit syn_src, syn_dst, icmp_src;
 		uint16_t amp_min_len;
 		uint8_t amp_ports[65536 / 8]; /* bitmap of source ports */
-		uint64_t exceed_ticks;       /* auto_block.exceed_seconds in TSC ticks */
-		uint64_t gap_ticks;          /* a pause this long ends a run of excesses: 1 s */
+		uint64_t exceed_ticks;        /* auto_block.exceed_seconds in TSC ticks */
+		uint64_t gap_ticks;           /* a pause this long ends a run of excesses: 1 s */
 		uint32_t block_seconds;
-	} prot;                            /* [R] */
-	unsigned int n_workers;            /* [R] */
+	} prot;                                     /* [R] */
+	unsigned int n_workers;                     /* [R] */
 	struct dp_policy_worker pw[DP_MAX_WORKERS]; /* [W] per worker */
 };
 
@@ -248,7 +248,7 @@ dp_heap_used(void);
  */
 struct dp_policy *
 dp_policy_build(const struct cfg_policy *cp, const struct cfg_node *node, unsigned int n_workers,
-		uint64_t version, uint64_t hz, struct cfg_errors *errs);
+                uint64_t version, uint64_t hz, struct cfg_errors *errs);
 
 /* For tests and the benchmark: when set, dp_policy_build() leaves every IPv4 rule to rte_acl
  * instead of choosing dp_scan4 for rule sets that suit it. */
@@ -277,7 +277,7 @@ dp_ingress(unsigned int pair, bool outbound)
  */
 void
 dp_policy_classify(const struct dp_policy *p, const struct dp_pkt *const *pkts,
-		   const uint8_t *ingress, unsigned int n, uint32_t *res);
+                   const uint8_t *ingress, unsigned int n, uint32_t *res);
 
 /* The dynamic blocklist: an rte_hash with lock-free readers; only the control thread writes. */
 struct dp_bl_key {
@@ -296,15 +296,15 @@ struct dp_bl_key {
  * count per bit and is the only writer.
  */
 struct dp_blocklist {
-	struct rte_hash *h;          /* data: expiry in TSC ticks (0: never) | DP_BL_AUTO */
-	uint64_t *filter;            /* [C] writes, workers read: filter_mask + 1 bits */
+	struct rte_hash *h; /* data: expiry in TSC ticks (0: never) | DP_BL_AUTO */
+	uint64_t *filter;   /* [C] writes, workers read: filter_mask + 1 bits */
 	uint32_t filter_mask;
-	uint8_t *filter_cnt;         /* [C] keys per bit, saturating at 255 (then kept set) */
+	uint8_t *filter_cnt; /* [C] keys per bit, saturating at 255 (then kept set) */
 	uint32_t capacity;
 	uint64_t hz;
 	struct dp_blocklist_stats st; /* [C] */
-	uint64_t next_expire;        /* [C] when dp_tick() next walks the table for expiry */
-	uint32_t n_pending;          /* [C] deleted key positions awaiting a grace period */
+	uint64_t next_expire;         /* [C] when dp_tick() next walks the table for expiry */
+	uint32_t n_pending;           /* [C] deleted key positions awaiting a grace period */
 	int32_t *pending;
 };
 
@@ -333,7 +333,8 @@ dp_bl_filter_bit(const struct dp_blocklist *bl, const struct dp_bl_key *k)
 	if (k->family == 4)
 		return (uint32_t)((w[0] * 0x9E3779B97F4A7C15ull) >> 32) & bl->filter_mask;
 	return (uint32_t)(((w[0] ^ (uint64_t)w[1] << 32) * 0x9E3779B97F4A7C15ull ^
-			   (w[2] ^ (uint64_t)w[3] << 32) * 0xC2B2AE3D27D4EB4Full) >> 32) &
+	                   (w[2] ^ (uint64_t)w[3] << 32) * 0xC2B2AE3D27D4EB4Full) >>
+	                  32) &
 	       bl->filter_mask;
 }
 
@@ -346,7 +347,7 @@ dp_bl_filter_test(const struct dp_blocklist *bl, uint32_t bit)
 /* Insert or refresh an entry (control thread). @return 0, -ENOSPC, -EINVAL. */
 int
 dp_blocklist_insert(struct dp_blocklist *bl, const struct dp_bl_key *k, uint64_t expiry,
-		    bool automatic);
+                    bool automatic);
 
 /* Remove expired entries as of @now. @return how many. */
 int
@@ -356,7 +357,7 @@ dp_blocklist_expire(struct dp_blocklist *bl, uint64_t now);
 struct dp_pipeline {
 	const struct dp_policy *policy;
 	const struct dp_blocklist *blocklist;
-	struct dp_worker *wk;        /* counters, rate table, offender ring */
+	struct dp_worker *wk; /* counters, rate table, offender ring */
 };
 
 /* An auto-block request from a worker to the control thread. */
@@ -375,7 +376,7 @@ struct dp_offender {
  */
 void
 dp_pipeline_run(struct dp_pipeline *pl, const struct dp_pkt *pkts, const uint32_t *bytes,
-		unsigned int n, unsigned int pair, bool outbound, uint64_t now, uint8_t *reason);
+                unsigned int n, unsigned int pair, bool outbound, uint64_t now, uint8_t *reason);
 
 /*
  * The HA stage (dp_ha.c). A frame it takes out of the burst carries one of these in the
@@ -482,11 +483,11 @@ struct dp_neigh_key {
 };
 
 struct dp_neigh_table {
-	struct rte_hash *h;        /* data: the MAC in the first 6 bytes of the 64-bit word */
-	uint64_t *learned;         /* [lock] per key position: TSC of the last dp_neigh_set() */
+	struct rte_hash *h; /* data: the MAC in the first 6 bytes of the 64-bit word */
+	uint64_t *learned;  /* [lock] per key position: TSC of the last dp_neigh_set() */
 	uint32_t capacity;
 	uint64_t hz;
-	pthread_mutex_t lock;      /* writers and walkers (recursive); workers never take it */
+	pthread_mutex_t lock; /* writers and walkers (recursive); workers never take it */
 };
 
 static inline void
@@ -507,39 +508,39 @@ dp_neigh_table_destroy(struct dp_neigh_table *t);
 
 /* A control TX mailbox a worker empties into its own tx queue of a port. */
 struct dp_ctl_mbox {
-	struct rte_ring *ring;     /* dp_ctl_send() enqueues under the port's lock, the worker
-				    * dequeues */
+	struct rte_ring *ring; /* dp_ctl_send() enqueues under the port's lock, the worker
+	                        * dequeues */
 	uint16_t port_id;
-	uint16_t txq;              /* the draining worker's tx queue on that port */
+	uint16_t txq; /* the draining worker's tx queue on that port */
 };
 
 /* How dp_ctl_send() reaches a port. */
 struct dp_ctl_port {
 	pthread_mutex_t lock;
-	int txq;                   /* a queue no worker uses, or -1: mbox */
+	int txq; /* a queue no worker uses, or -1: mbox */
 	struct rte_ring *mbox;
-	bool direct;               /* [lock] with mbox: no worker runs, so dp_ctl_send() sends on
-				    * worker 0's queue itself */
+	bool direct; /* [lock] with mbox: no worker runs, so dp_ctl_send() sends on
+	              * worker 0's queue itself */
 };
 
 struct dp_ha_state {
-	uint32_t mbox_pending __rte_cache_aligned; /* [a] a mailbox may hold frames */
+	uint32_t mbox_pending __rte_cache_aligned;    /* [a] a mailbox may hold frames */
 	pthread_mutex_t set_lock __rte_cache_aligned; /* dp_ha_set() swaps */
 	struct dp_ctl_port ctl[DP_MAX_PORTS];
 	unsigned int n_mbox;
 	struct dp_ctl_mbox mbox[DP_MAX_PORTS]; /* worker 0's */
-	struct dp_l3_port l3[DP_MAX_PORTS];   /* [R] */
-	struct dp_neigh_table *neigh;         /* NULL without l3 pairs */
-	unsigned int exc_next;                /* [consumer] worker dp_exc_recv() starts with */
-	uint64_t ctl_sent, ctl_dropped;       /* [a] dp_ctl_send() on reserved queues */
+	struct dp_l3_port l3[DP_MAX_PORTS];    /* [R] */
+	struct dp_neigh_table *neigh;          /* NULL without l3 pairs */
+	unsigned int exc_next;                 /* [consumer] worker dp_exc_recv() starts with */
+	uint64_t ctl_sent, ctl_dropped;        /* [a] dp_ctl_send() on reserved queues */
 };
 
 /* For unit tests: reserve a control TX queue on any device with one to spare, not only on PCI
  * devices. Read by dp_create(). */
 extern bool dp_ctl_queue_any_device;
 
-#define DP_EXC_RING_SIZE 1024  /* frames per worker's exception ring */
-#define DP_CTL_MBOX_SIZE 512   /* frames per port's control TX mailbox */
+#define DP_EXC_RING_SIZE 1024 /* frames per worker's exception ring */
+#define DP_CTL_MBOX_SIZE 512  /* frames per port's control TX mailbox */
 
 /* Exception rings, mailboxes, the l3 ports, the neighbour table and the first (empty) view,
  * for dp_create() once ports and workers are set up. */
@@ -561,8 +562,8 @@ dp_ha_fini(struct dp *dp);
  */
 unsigned int
 dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_binding *b,
-	    struct rte_mbuf **pkts, const struct dp_pkt *meta, const uint32_t *bytes,
-	    unsigned int n, uint64_t now, uint8_t *reason, uint64_t *tx_bytes);
+            struct rte_mbuf **pkts, const struct dp_pkt *meta, const uint32_t *bytes,
+            unsigned int n, uint64_t now, uint8_t *reason, uint64_t *tx_bytes);
 
 /* Worker side of the mailboxes: send what they hold. @return frames taken from them. */
 unsigned int

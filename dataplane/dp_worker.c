@@ -54,7 +54,7 @@ worker_poll(struct dp_worker *wk, const struct dp_rx_binding *b)
 		/* Headers are read from the first segment; a frame whose headers run past it
 		 * is refused as truncated. */
 		reason[i] = (uint8_t)dp_pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *),
-						  rte_pktmbuf_data_len(m), &meta[i]);
+		                                  rte_pktmbuf_data_len(m), &meta[i]);
 	}
 	CTR_ADD(wk->port[b->rx_index].rx_packets, n);
 	CTR_ADD(wk->port[b->rx_index].rx_bytes, rx_bytes);

@@ -56,7 +56,7 @@ struct ha_hooks {
 
 /* One state change of a VRRP instance, or of the node (instance "node"). */
 struct ha_event {
-	struct timespec when;              /* wall clock */
+	struct timespec when; /* wall clock */
 	char instance[HA_NAME_MAX];
 	char old_state[16], new_state[16];
 	char reason[HA_REASON_MAX];
@@ -72,18 +72,18 @@ struct ha_vrrp_stats {
 };
 
 struct ha_instance_status {
-	char name[HA_NAME_MAX];            /* "vrid51-ipv4" */
+	char name[HA_NAME_MAX]; /* "vrid51-ipv4" */
 	uint8_t vrid, family;
 	char link_pair[CFG_NAME_MAX];
 	enum cfg_side side;
 	enum ha_role state;
-	uint8_t priority;                  /* configured */
-	uint8_t effective_priority;        /* what it advertises now: 0 when held down */
+	uint8_t priority;           /* configured */
+	uint8_t effective_priority; /* what it advertises now: 0 when held down */
 	unsigned int advert_interval_ms, master_advert_interval_ms;
 	bool preempt, accept;
-	char hold[16];                     /* "none", "no-preempt", "down" */
-	char master[64];                   /* master's address as last seen, "" unknown */
-	char last_reason[HA_REASON_MAX];   /* why it last became master or left it */
+	char hold[16];                   /* "none", "no-preempt", "down" */
+	char master[64];                 /* master's address as last seen, "" unknown */
+	char last_reason[HA_REASON_MAX]; /* why it last became master or left it */
 	unsigned int n_vips;
 	char vips[CFG_MAX_VIPS][64];
 	struct ha_vrrp_stats stats;
@@ -92,25 +92,25 @@ struct ha_instance_status {
 struct ha_peer_status {
 	char id[CFG_ID_MAX];
 	char address[64];
-	bool healthy, heard;               /* heard: at least one heartbeat so far */
-	int64_t last_rx_ms;                /* ms since the last heartbeat, -1 never */
-	uint64_t rx, misses, bad;          /* heartbeats received, checks missed, refused */
+	bool healthy, heard;      /* heard: at least one heartbeat so far */
+	int64_t last_rx_ms;       /* ms since the last heartbeat, -1 never */
+	uint64_t rx, misses, bad; /* heartbeats received, checks missed, refused */
 	bool says_primary, says_bypass, says_maintenance, says_links_down;
-	char master_of[128];               /* "51/ipv4 52/ipv6" as the peer reports */
+	char master_of[128]; /* "51/ipv4 52/ipv6" as the peer reports */
 };
 
 struct ha_status {
-	bool enabled;                      /* an ha block */
+	bool enabled; /* an ha block */
 	enum cfg_ha_mode mode;
 	bool primary;
-	enum ha_role role;                 /* master when master of any instance */
+	enum ha_role role; /* master when master of any instance */
 	bool maintenance;
 	bool simulation_allowed;
-	char simulating[64];               /* drills in progress, "" none */
+	char simulating[64]; /* drills in progress, "" none */
 	struct {
 		unsigned int healthy, total, min_active;
 		bool below_min;
-		bool up[CFG_MAX_LINK_PAIRS];   /* both ends up */
+		bool up[CFG_MAX_LINK_PAIRS]; /* both ends up */
 	} links;
 	struct {
 		bool enabled, low;
@@ -119,7 +119,7 @@ struct ha_status {
 	} bandwidth;
 	struct {
 		unsigned int count, max, window_s;
-		bool latched;                  /* flapping stopped: bypass engaged (primary) or held */
+		bool latched; /* flapping stopped: bypass engaged (primary) or held */
 	} flaps;
 	uint64_t hb_sent, hb_send_errors;
 	unsigned int n_instances;
@@ -127,15 +127,15 @@ struct ha_status {
 	unsigned int n_peers;
 	struct ha_peer_status peers[CFG_MAX_HA_PEERS];
 	uint64_t notify_runs, notify_failures, notify_skipped;
-	struct {                           /* what the node answered for itself */
-		uint64_t arp_replies, na_replies, echo_replies;   /* for owned addresses */
-		uint64_t arp_requests, ns_requests;               /* l3 next hops asked for */
-		uint64_t announcements;       /* gratuitous ARP and unsolicited NA */
-		uint64_t learned;             /* l3 neighbours learned or refreshed */
-		uint64_t malformed;           /* frames the codecs refused */
-		uint64_t ignored;             /* not ours, wrong port or MAC, echo refused */
-		uint64_t conflicts;           /* another MAC claims an owned address */
-		uint64_t rate_limited;        /* next-hop requests held back */
+	struct { /* what the node answered for itself */
+		uint64_t arp_replies, na_replies, echo_replies; /* for owned addresses */
+		uint64_t arp_requests, ns_requests;             /* l3 next hops asked for */
+		uint64_t announcements; /* gratuitous ARP and unsolicited NA */
+		uint64_t learned;       /* l3 neighbours learned or refreshed */
+		uint64_t malformed;     /* frames the codecs refused */
+		uint64_t ignored;       /* not ours, wrong port or MAC, echo refused */
+		uint64_t conflicts;     /* another MAC claims an owned address */
+		uint64_t rate_limited;  /* next-hop requests held back */
 		uint64_t tx_errors;
 	} local;
 };
@@ -152,8 +152,8 @@ ha_needed(const struct cfg_node *cfg);
  * @return the coordinator, or NULL with errno set and a sentence in @err.
  */
 struct ha_coord *
-ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks *hooks,
-		char *err, size_t errlen);
+ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks *hooks, char *err,
+                size_t errlen);
 
 /* Start the HA thread: the instances start up. @return 0 or -errno. */
 int

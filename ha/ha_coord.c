@@ -70,21 +70,21 @@ enum {
 
 /* One VRRP instance and what the coordinator keeps beside its state machine. */
 struct vr {
-	const struct cfg_vrrp *cfg;        /* an instance with both families makes two vr */
-	uint8_t family;                    /* 4 or 6 */
+	const struct cfg_vrrp *cfg; /* an instance with both families makes two vr */
+	uint8_t family;             /* 4 or 6 */
 	unsigned int n_vips;
 	struct cfg_ifaddr vips[CFG_MAX_VIPS]; /* cfg's VIPs of this family */
 	char name[HA_NAME_MAX];
-	unsigned int pidx;                 /* the port it advertises on */
+	unsigned int pidx; /* the port it advertises on */
 	unsigned int pair;
-	struct ha_vrrp m;                  /* the RFC state machine */
-	uint8_t src[16];                   /* advert source address */
+	struct ha_vrrp m; /* the RFC state machine */
+	uint8_t src[16];  /* advert source address */
 	uint8_t vmac[HA_MAC_LEN];
-	enum ha_vrrp_hold hold;            /* what the machine was last told */
+	enum ha_vrrp_hold hold; /* what the machine was last told */
 	char last_reason[HA_REASON_MAX];
-	uint64_t last_advert;              /* last advert from another router, or entry to Backup */
-	bool forced_master;                /* flapping latched on the primary: adverts ignored */
-	bool was_master;                   /* has been master since start-up */
+	uint64_t last_advert; /* last advert from another router, or entry to Backup */
+	bool forced_master;   /* flapping latched on the primary: adverts ignored */
+	bool was_master;      /* has been master since start-up */
 };
 
 struct peer {
@@ -92,22 +92,22 @@ struct peer {
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	struct ha_peer_health h;
-	struct ha_peer_msg last;           /* the last heartbeat accepted */
+	struct ha_peer_msg last; /* the last heartbeat accepted */
 	bool have_last;
 	uint64_t bad;
 };
 
 struct ha_coord {
-	const struct cfg_node *cfg;        /* [R] */
-	struct dp *dp;                     /* [R] */
-	struct ha_hooks hooks;             /* [R] */
+	const struct cfg_node *cfg; /* [R] */
+	struct dp *dp;              /* [R] */
+	struct ha_hooks hooks;      /* [R] */
 	pthread_t thread;
-	bool running;                      /* [C] the thread was started */
-	bool stop;                         /* [a] */
+	bool running; /* [C] the thread was started */
+	bool stop;    /* [a] */
 
 	/* Everything below is owned by the HA thread, except where marked. */
-	int sock;                          /* UDP peer socket, -1 without an ha block */
-	int ioctl_fd;                      /* for SIOCGIFFLAGS */
+	int sock;     /* UDP peer socket, -1 without an ha block */
+	int ioctl_fd; /* for SIOCGIFFLAGS */
 	unsigned int n_vr;
 	struct vr vr[HA_MAX_INSTANCES];
 	unsigned int n_peers;
@@ -119,35 +119,36 @@ struct ha_coord {
 	struct ha_bw bw;
 	char port_iface[DP_MAX_PORTS][IF_NAMESIZE];
 	bool pair_up[CFG_MAX_LINK_PAIRS];
-	bool links_seen_up;                /* the minimum has been met once since start-up */
+	bool links_seen_up; /* the minimum has been met once since start-up */
 	uint64_t next_link_check, next_hb, next_bw, next_snapshot;
 	uint32_t hb_seq;
 	uint64_t hb_sent, hb_send_errors;
 	bool maintenance;
-	bool bw_hold;                      /* gave up master for low bandwidth: no preempt */
+	bool bw_hold; /* gave up master for low bandwidth: no preempt */
 	bool flaps_latched;
-	bool saw_peer_bypass;              /* secondary: the primary reported bypass while latched */
+	bool saw_peer_bypass; /* secondary: the primary reported bypass while latched */
 	uint64_t sim_peer_loss_until, sim_link_down_until;
 	bool conf_dirty;
 	struct dp_ha_conf conf;
 	uint64_t vrid_errors;
 
-	pthread_mutex_t req_lock;          /* guards the three fields below */
-	unsigned int req;                  /* [req_lock] REQ_* bits */
-	unsigned int req_seconds;          /* [req_lock] duration of the drill asked for */
-	bool req_maintenance;              /* [req_lock] what maintenance will be */
+	pthread_mutex_t req_lock; /* guards the three fields below */
+	unsigned int req;         /* [req_lock] REQ_* bits */
+	unsigned int req_seconds; /* [req_lock] duration of the drill asked for */
+	bool req_maintenance;     /* [req_lock] what maintenance will be */
 	bool req_byp_uninspected, req_byp_drop, req_byp_hold; /* [req_lock] bypass view */
-	bool byp_uninspected, byp_drop;    /* driver none: the dataplane bypasses or drops */
-	bool byp_hold;                     /* the node's wire is disconnected: hold down */
-	int failsafe_sent;                 /* -1 never, else 1 disconnect / 0 bypass */
+	bool byp_uninspected, byp_drop; /* driver none: the dataplane bypasses or drops */
+	bool byp_hold;                  /* the node's wire is disconnected: hold down */
+	int failsafe_sent;              /* -1 never, else 1 disconnect / 0 bypass */
 
-	pthread_mutex_t st_lock;           /* guards the snapshot and the history */
-	struct ha_status st;               /* [st_lock] */
+	pthread_mutex_t st_lock;              /* guards the snapshot and the history */
+	struct ha_status st;                  /* [st_lock] */
 	struct ha_event hist[HA_HISTORY_MAX]; /* [st_lock] ring */
-	unsigned int hist_head, hist_n;    /* [st_lock] */
+	unsigned int hist_head, hist_n;       /* [st_lock] */
 };
 
-static enum ha_vrrp_csum vr_csum(const struct vr *v);
+static enum ha_vrrp_csum
+vr_csum(const struct vr *v);
 
 static uint64_t
 now_ns(void)
@@ -198,7 +199,7 @@ role_of(enum ha_vrrp_state s)
 
 static void
 history_add(struct ha_coord *c, const char *instance, const char *from, const char *to,
-	    const char *reason)
+            const char *reason)
 {
 	struct ha_event *e;
 
@@ -251,8 +252,7 @@ local_emit(void *arg, unsigned int pidx, const uint8_t *frame, size_t len)
 }
 
 static void
-local_learn(void *arg, unsigned int pidx, uint8_t family, const uint8_t *addr,
-	    const uint8_t *mac)
+local_learn(void *arg, unsigned int pidx, uint8_t family, const uint8_t *addr, const uint8_t *mac)
 {
 	struct ha_coord *c = arg;
 	struct rte_ether_addr ea;
@@ -264,7 +264,7 @@ local_learn(void *arg, unsigned int pidx, uint8_t family, const uint8_t *addr,
 /* A packet that arrived on @pidx leaves by the other port of its link pair. */
 static int
 local_nexthop(void *arg, unsigned int pidx, uint8_t family, const uint8_t *dst,
-	      unsigned int *out_pidx, uint8_t nh[16])
+              unsigned int *out_pidx, uint8_t nh[16])
 {
 	struct ha_coord *c = arg;
 
@@ -284,8 +284,8 @@ static int
 local_ports_set(struct ha_coord *c)
 {
 	struct ha_local_port ports[HA_LOCAL_MAX_PORTS];
-	unsigned int n = c->cfg->n_ports < HA_LOCAL_MAX_PORTS ? c->cfg->n_ports
-							       : HA_LOCAL_MAX_PORTS;
+	unsigned int n =
+		c->cfg->n_ports < HA_LOCAL_MAX_PORTS ? c->cfg->n_ports : HA_LOCAL_MAX_PORTS;
 
 	memset(ports, 0, sizeof(ports));
 	for (unsigned int i = 0; i < n; i++)
@@ -300,8 +300,8 @@ local_ports_set(struct ha_coord *c)
 			struct ha_local_port *hp = &ports[pidx];
 
 			hp->l3 = true;
-			for (unsigned int k = 0; k < lp->side[s].n_addrs &&
-						 k < HA_LOCAL_MAX_SUBNETS; k++) {
+			for (unsigned int k = 0;
+			     k < lp->side[s].n_addrs && k < HA_LOCAL_MAX_SUBNETS; k++) {
 				hp->subnets[k].family = lp->side[s].addrs[k].family;
 				hp->subnets[k].len = lp->side[s].addrs[k].len;
 				memcpy(hp->subnets[k].addr, lp->side[s].addrs[k].addr, 16);
@@ -353,13 +353,14 @@ any_master(const struct ha_coord *c)
 	return false;
 }
 
-static void flaps_check(struct ha_coord *c, uint64_t now);
+static void
+flaps_check(struct ha_coord *c, uint64_t now);
 
 static enum ha_vrrp_csum
 vr_csum(const struct vr *v)
 {
 	return v->cfg->checksum == CFG_VRRP_CSUM_V2_COMPAT ? HA_VRRP_CSUM_V2_COMPAT
-							     : HA_VRRP_CSUM_RFC;
+	                                                   : HA_VRRP_CSUM_RFC;
 }
 
 /* Carry out what a step of @v's state machine asked for. */
@@ -508,12 +509,12 @@ flaps_check(struct ha_coord *c, uint64_t now)
 	failsafe_update(c);
 	if (c->cfg->ha.primary) {
 		int ret = c->hooks.bypass_engage != NULL
-				  ? c->hooks.bypass_engage(c->hooks.arg, "max-flaps")
-				  : -ENOTSUP;
+		                  ? c->hooks.bypass_engage(c->hooks.arg, "max-flaps")
+		                  : -ENOTSUP;
 
 		node_event(c, RTE_LOG_ERR, "flapping", "bypass",
-			   ret == 0 ? "max-flaps: bypass engaged, holding master"
-				    : "max-flaps: bypass could not be engaged, holding master");
+		           ret == 0 ? "max-flaps: bypass engaged, holding master"
+		                    : "max-flaps: bypass could not be engaged, holding master");
 		for (unsigned int i = 0; i < c->n_vr; i++) {
 			struct vr *v = &c->vr[i];
 			struct ha_vrrp_actions a;
@@ -537,7 +538,7 @@ flaps_unlatch(struct ha_coord *c, uint64_t now, const char *why)
 		return;
 	c->flaps_latched = false;
 	ha_flaps_init(&c->flaps, c->cfg->ha.max_flaps,
-		      (uint64_t)c->cfg->ha.flap_window_s * HA_NS_PER_S);
+	              (uint64_t)c->cfg->ha.flap_window_s * HA_NS_PER_S);
 	for (unsigned int i = 0; i < c->n_vr; i++)
 		c->vr[i].forced_master = false;
 	node_event(c, RTE_LOG_NOTICE, "held", "running", why);
@@ -581,11 +582,11 @@ links_check(struct ha_coord *c, uint64_t now)
 	if (!changed)
 		return;
 	if (c->links.below)
-		node_event(c, RTE_LOG_ERR, "up", "down", sim ? "simulated link-down"
-							      : "links below min_active_links");
+		node_event(c, RTE_LOG_ERR, "up", "down",
+		           sim ? "simulated link-down" : "links below min_active_links");
 	else
 		node_event(c, RTE_LOG_NOTICE, "down", "up",
-			   c->links_seen_up ? "links recovered" : "links up at start-up");
+		           c->links_seen_up ? "links recovered" : "links up at start-up");
 	c->links_seen_up |= !c->links.below;
 	holds_apply(c, now);
 }
@@ -691,8 +692,7 @@ vrid_peek(const uint8_t *frame, size_t len)
 }
 
 static void
-vrrp_input(struct ha_coord *c, unsigned int pidx, const uint8_t *frame, size_t len,
-	   uint64_t now)
+vrrp_input(struct ha_coord *c, unsigned int pidx, const uint8_t *frame, size_t len, uint64_t now)
 {
 	struct ha_vrrp_advert adv;
 	struct ha_vrrp_actions a;
@@ -762,7 +762,7 @@ exceptions_drain(struct ha_coord *c, uint64_t now)
 				vrrp_input(c, (unsigned int)pidx, frame, len, now);
 			else
 				ha_local_input(c->local, (unsigned int)pidx, frame, len,
-					       (int)m->hash.usr, now);
+				               (int)m->hash.usr, now);
 		}
 		rte_pktmbuf_free(m);
 	}
@@ -780,7 +780,7 @@ peer_input(struct ha_coord *c, uint64_t now)
 		ssize_t n;
 
 		n = recvfrom(c->sock, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
-			     &fromlen);
+		             &fromlen);
 		if (n < 0)
 			return;
 		if (ha_peer_decode(buf, (size_t)n, &msg) < 0)
@@ -792,12 +792,12 @@ peer_input(struct ha_coord *c, uint64_t now)
 			goto bad;
 		/* The id must come from the peer's configured address. */
 		if (from.ss_family == AF_INET && p->sa.ss_family == AF_INET
-			    ? ((struct sockaddr_in *)&from)->sin_addr.s_addr !=
-				      ((struct sockaddr_in *)&p->sa)->sin_addr.s_addr
-			    : from.ss_family == AF_INET6 && p->sa.ss_family == AF_INET6
-				      ? memcmp(&((struct sockaddr_in6 *)&from)->sin6_addr,
-					       &((struct sockaddr_in6 *)&p->sa)->sin6_addr, 16) != 0
-				      : true) {
+		            ? ((struct sockaddr_in *)&from)->sin_addr.s_addr !=
+		                      ((struct sockaddr_in *)&p->sa)->sin_addr.s_addr
+		    : from.ss_family == AF_INET6 && p->sa.ss_family == AF_INET6
+		            ? memcmp(&((struct sockaddr_in6 *)&from)->sin6_addr,
+		                     &((struct sockaddr_in6 *)&p->sa)->sin6_addr, 16) != 0
+		            : true) {
 			p->bad++;
 			continue;
 		}
@@ -809,7 +809,7 @@ peer_input(struct ha_coord *c, uint64_t now)
 			logf_(c, RTE_LOG_NOTICE, "ha: peer %s is %s", p->cfg->id,
 			      ha_health_name(p->h.state));
 		continue;
-bad:
+	bad:
 		if (p != NULL)
 			p->bad++;
 		else if (c->n_peers > 0)
@@ -829,11 +829,11 @@ heartbeat_send(struct ha_coord *c, uint64_t now)
 	snprintf(msg.node_id, sizeof(msg.node_id), "%s", c->cfg->node.id);
 	snprintf(msg.stack, sizeof(msg.stack), "%s", c->cfg->node.stack);
 	msg.flags = (c->cfg->ha.primary ? HA_PEER_F_PRIMARY : 0) |
-		    (c->maintenance ? HA_PEER_F_MAINTENANCE : 0) |
-		    (c->links.below ? HA_PEER_F_LINKS_DOWN : 0) |
-		    (c->hooks.bypass_engaged != NULL && c->hooks.bypass_engaged(c->hooks.arg)
-			     ? HA_PEER_F_BYPASS
-			     : 0);
+	            (c->maintenance ? HA_PEER_F_MAINTENANCE : 0) |
+	            (c->links.below ? HA_PEER_F_LINKS_DOWN : 0) |
+	            (c->hooks.bypass_engaged != NULL && c->hooks.bypass_engaged(c->hooks.arg)
+	                     ? HA_PEER_F_BYPASS
+	                     : 0);
 	for (unsigned int i = 0; i < c->n_vr && i < HA_PEER_MAX_VRRP; i++) {
 		msg.vrrp[i].vrid = c->vr[i].cfg->vrid;
 		msg.vrrp[i].family = c->vr[i].family;
@@ -846,7 +846,7 @@ heartbeat_send(struct ha_coord *c, uint64_t now)
 		return;
 	for (unsigned int i = 0; i < c->n_peers; i++) {
 		if (sendto(c->sock, buf, (size_t)len, MSG_DONTWAIT,
-			   (struct sockaddr *)&c->peers[i].sa, c->peers[i].salen) == len)
+		           (struct sockaddr *)&c->peers[i].sa, c->peers[i].salen) == len)
 			c->hb_sent++;
 		else
 			c->hb_send_errors++;
@@ -906,10 +906,12 @@ conf_publish(struct ha_coord *c)
 			memcpy(a->addr, v->vips[j].addr, 16);
 			memcpy(a->mac.addr_bytes, v->vmac, RTE_ETHER_ADDR_LEN);
 			la[n_la] = (struct ha_local_addr){
-				.pidx = (uint8_t)v->pidx, .family = v->family,
+				.pidx = (uint8_t)v->pidx,
+				.family = v->family,
 				/* RFC 9568 section 6.4.3: only the owner, or accept mode, takes
 				 * packets for the VIPs; ARP and ND are answered either way. */
-				.flags = v->cfg->accept || v->cfg->priority == 255 ? HA_LOCAL_ECHO : 0,
+				.flags = v->cfg->accept || v->cfg->priority == 255 ? HA_LOCAL_ECHO
+				                                                   : 0,
 			};
 			memcpy(la[n_la].addr, v->vips[j].addr, 16);
 			memcpy(la[n_la].mac, v->vmac, HA_MAC_LEN);
@@ -920,7 +922,7 @@ conf_publish(struct ha_coord *c)
 		const struct cfg_link_pair *lp = &cfg->link_pairs[p];
 
 		hc->pair_standby[p] = cfg->ha.enabled && cfg->ha.mode != CFG_HA_ACTIVE_ACTIVE &&
-				      pair_has_vr[p] && !pair_master[p];
+		                      pair_has_vr[p] && !pair_master[p];
 		/* Driver none: the bypass is the dataplane's to do. */
 		if (c->byp_drop)
 			hc->pair_standby[p] = true;
@@ -943,7 +945,9 @@ conf_publish(struct ha_coord *c)
 				ha_ipv6_ll_from_mac(mac->addr_bytes, a->addr);
 				a->mac = *mac;
 				la[n_la] = (struct ha_local_addr){
-					.pidx = (uint8_t)pidx, .family = 6, .flags = HA_LOCAL_ECHO,
+					.pidx = (uint8_t)pidx,
+					.family = 6,
+					.flags = HA_LOCAL_ECHO,
 				};
 				memcpy(la[n_la].addr, a->addr, 16);
 				memcpy(la[n_la].mac, mac->addr_bytes, HA_MAC_LEN);
@@ -960,7 +964,8 @@ conf_publish(struct ha_coord *c)
 				memcpy(a->addr, lp->side[s].addrs[k].addr, 16);
 				a->mac = *mac;
 				la[n_la] = (struct ha_local_addr){
-					.pidx = (uint8_t)pidx, .family = a->family,
+					.pidx = (uint8_t)pidx,
+					.family = a->family,
 					.flags = HA_LOCAL_ECHO,
 				};
 				memcpy(la[n_la].addr, a->addr, 16);
@@ -986,14 +991,15 @@ snapshot(struct ha_coord *c, uint64_t now)
 	st.enabled = h->enabled;
 	st.mode = h->mode;
 	st.primary = h->primary;
-	st.role = !h->enabled ? HA_ROLE_STANDALONE : any_master(c) ? HA_ROLE_MASTER
-				: c->n_vr > 0 ? role_of(ha_vrrp_state_get(&c->vr[0].m))
-					      : HA_ROLE_BACKUP;
+	st.role = !h->enabled     ? HA_ROLE_STANDALONE
+	          : any_master(c) ? HA_ROLE_MASTER
+	          : c->n_vr > 0   ? role_of(ha_vrrp_state_get(&c->vr[0].m))
+	                          : HA_ROLE_BACKUP;
 	st.maintenance = c->maintenance;
 	st.simulation_allowed = h->allow_simulation;
 	snprintf(st.simulating, sizeof(st.simulating), "%s%s",
-		 now < c->sim_peer_loss_until ? "peer-loss " : "",
-		 now < c->sim_link_down_until ? "link-down" : "");
+	         now < c->sim_peer_loss_until ? "peer-loss " : "",
+	         now < c->sim_link_down_until ? "link-down" : "");
 	st.links.healthy = c->links.n_healthy;
 	st.links.total = c->cfg->n_link_pairs;
 	st.links.min_active = h->min_active_links;
@@ -1026,7 +1032,7 @@ snapshot(struct ha_coord *c, uint64_t now)
 		in->vrid = v->cfg->vrid;
 		in->family = v->family;
 		snprintf(in->link_pair, sizeof(in->link_pair), "%s",
-			 c->cfg->link_pairs[v->pair].name);
+		         c->cfg->link_pairs[v->pair].name);
 		in->side = v->cfg->side;
 		in->state = role_of(ha_vrrp_state_get(&v->m));
 		in->priority = v->cfg->priority;
@@ -1081,8 +1087,8 @@ snapshot(struct ha_coord *c, uint64_t now)
 			if (p->last.vrrp[j].state != HA_ROLE_MASTER || off >= sizeof(ps->master_of))
 				continue;
 			off += (size_t)snprintf(ps->master_of + off, sizeof(ps->master_of) - off,
-						"%s%u/ipv%u", off ? " " : "", p->last.vrrp[j].vrid,
-						p->last.vrrp[j].family);
+			                        "%s%u/ipv%u", off ? " " : "", p->last.vrrp[j].vrid,
+			                        p->last.vrrp[j].family);
 		}
 	}
 	{
@@ -1099,7 +1105,7 @@ snapshot(struct ha_coord *c, uint64_t now)
 		for (unsigned int i = 0; i < HA_PKT_ERR__MAX; i++)
 			st.local.malformed += ls.rejected[i];
 		st.local.ignored = ls.not_ours + ls.wrong_port + ls.other_mac + ls.echo_refused +
-				   ls.learn_refused + ls.no_route + ls.no_source + ls.resolve_full;
+		                   ls.learn_refused + ls.no_route + ls.no_source + ls.resolve_full;
 		st.local.conflicts = ls.conflicts;
 		st.local.rate_limited = ls.rate_limited;
 		st.local.tx_errors = ls.tx_errors;
@@ -1135,16 +1141,17 @@ requests_take(struct ha_coord *c, uint64_t now)
 		if (hold != c->byp_hold) {
 			c->byp_hold = hold;
 			node_event(c, hold ? RTE_LOG_WARNING : RTE_LOG_NOTICE,
-				   hold ? "running" : "disconnected", hold ? "disconnected" : "running",
-				   hold ? "bypass disconnected the wire: holding down"
-					: "bypass no longer disconnects the wire");
+			           hold ? "running" : "disconnected",
+			           hold ? "disconnected" : "running",
+			           hold ? "bypass disconnected the wire: holding down"
+			                : "bypass no longer disconnects the wire");
 			holds_apply(c, now);
 		}
 	}
 	if ((req & (REQ_MAINT_ON | REQ_MAINT_OFF)) && maint != c->maintenance) {
 		c->maintenance = maint;
 		node_event(c, RTE_LOG_NOTICE, maint ? "running" : "maintenance",
-			   maint ? "maintenance" : "running", "operator");
+		           maint ? "maintenance" : "running", "operator");
 		holds_apply(c, now);
 	}
 	if (req & REQ_FLAPS_CLEAR)
@@ -1205,8 +1212,8 @@ pass(struct ha_coord *c, uint64_t now)
 	peers_check(c, now);
 	if (now >= c->next_link_check) {
 		links_check(c, now);
-		c->next_link_check = now + (uint64_t)c->cfg->ha.link_monitor_interval_ms *
-						   HA_NS_PER_MS;
+		c->next_link_check =
+			now + (uint64_t)c->cfg->ha.link_monitor_interval_ms * HA_NS_PER_MS;
 	}
 	if (now >= c->next_bw) {
 		bandwidth_check(c, now);
@@ -1296,8 +1303,7 @@ ha_needed(const struct cfg_node *cfg)
 }
 
 static int
-sockaddr_of(const struct cfg_ifaddr *a, uint16_t port, struct sockaddr_storage *ss,
-	    socklen_t *len)
+sockaddr_of(const struct cfg_ifaddr *a, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == 4) {
@@ -1338,8 +1344,8 @@ socket_open(struct ha_coord *c, char *err, size_t errlen)
 fail:
 	cfg_ifaddr_format(&h->address, false, a, sizeof(a));
 	snprintf(err, errlen, "ha: cannot open the HA port %s:%u: %s%s", a, h->port,
-		 strerror(errno),
-		 errno == EADDRNOTAVAIL ? " (ha.address is not an address of this node)" : "");
+	         strerror(errno),
+	         errno == EADDRNOTAVAIL ? " (ha.address is not an address of this node)" : "");
 	return -errno;
 }
 
@@ -1371,8 +1377,7 @@ vr_source(struct ha_coord *c, struct vr *v)
 }
 
 static int
-vr_init(struct ha_coord *c, const struct cfg_vrrp *cv, uint8_t family, char *err,
-	size_t errlen)
+vr_init(struct ha_coord *c, const struct cfg_vrrp *cv, uint8_t family, char *err, size_t errlen)
 {
 	const struct cfg_link_pair *lp = &c->cfg->link_pairs[cv->link_pair];
 	struct vr *v = &c->vr[c->n_vr];
@@ -1412,8 +1417,8 @@ vr_init(struct ha_coord *c, const struct cfg_vrrp *cv, uint8_t family, char *err
 }
 
 struct ha_coord *
-ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks *hooks,
-		char *err, size_t errlen)
+ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks *hooks, char *err,
+                size_t errlen)
 {
 	const struct cfg_ha *h = &cfg->ha;
 	struct ha_coord *c = calloc(1, sizeof(*c));
@@ -1437,7 +1442,10 @@ ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks
 		if (cfg_port_iface(&cfg->ports[i], c->port_iface[i], sizeof(c->port_iface[i])) < 0)
 			c->port_iface[i][0] = '\0';
 	ops = (struct ha_local_ops){
-		.arg = c, .emit = local_emit, .learn = local_learn, .nexthop = local_nexthop,
+		.arg = c,
+		.emit = local_emit,
+		.learn = local_learn,
+		.nexthop = local_nexthop,
 	};
 	c->local = ha_local_create(&ops);
 	if (c->local == NULL) {
@@ -1451,9 +1459,9 @@ ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks
 	ha_notify_init(&c->notify, cfg->ha.notify, cfg->node.id, NOTIFY_TIMEOUT_NS);
 	ha_flaps_init(&c->flaps, h->max_flaps, (uint64_t)h->flap_window_s * HA_NS_PER_S);
 	ha_links_init(&c->links, cfg->n_link_pairs, h->enabled ? h->min_active_links : 0,
-		      (uint64_t)(h->enabled ? h->link_monitor_interval_ms : 100) * HA_NS_PER_MS);
+	              (uint64_t)(h->enabled ? h->link_monitor_interval_ms : 100) * HA_NS_PER_MS);
 	ha_bw_init(&c->bw, h->bandwidth.enabled, h->bandwidth.min_bps,
-		   (uint64_t)(h->bandwidth.interval_s ? h->bandwidth.interval_s : 1) * HA_NS_PER_S);
+	           (uint64_t)(h->bandwidth.interval_s ? h->bandwidth.interval_s : 1) * HA_NS_PER_S);
 	if (h->enabled) {
 		ret = socket_open(c, err, errlen);
 		if (ret < 0)
@@ -1463,9 +1471,9 @@ ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks
 
 			p->cfg = &h->peers[i];
 			sockaddr_of(&p->cfg->address, p->cfg->port, &p->sa, &p->salen);
-			ha_peer_health_init(&p->h, h->peer_failure_threshold,
-					    h->peer_recovery_threshold,
-					    (uint64_t)h->peer_check_interval_ms * HA_NS_PER_MS, now);
+			ha_peer_health_init(
+				&p->h, h->peer_failure_threshold, h->peer_recovery_threshold,
+				(uint64_t)h->peer_check_interval_ms * HA_NS_PER_MS, now);
 		}
 		for (unsigned int i = 0; i < h->n_vrrp; i++) {
 			for (uint8_t fam = 4; fam <= 6; fam += 2) {

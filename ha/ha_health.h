@@ -284,9 +284,9 @@ ha_ff_deadline(const struct ha_ff_input *in);
 struct ha_failsafe_input {
 	bool ha_enabled;
 	bool active_active;
-	bool elected;          /* the first election has run */
-	bool any_standby;      /* a link pair is on standby */
-	bool flaps_primary;    /* flapping latched on the primary: it holds master in bypass */
+	bool elected;            /* the first election has run */
+	bool any_standby;        /* a link pair is on standby */
+	bool flaps_primary;      /* flapping latched on the primary: it holds master in bypass */
 	unsigned int peers_able; /* healthy peers able to take over */
 };
 

@@ -166,8 +166,8 @@ ha_arp_parse(const uint8_t *frame, size_t len, struct ha_arp *arp)
 		return HA_PKT_TRUNCATED;
 	a = frame + HA_ETH_HLEN;
 	eth_read(frame, arp->eth_dst, arp->eth_src);
-	if (ha_rd16(a) != ARP_HTYPE_ETHER || ha_rd16(a + 2) != HA_ETHERTYPE_IPV4 || a[4] != HA_MAC_LEN ||
-	    a[5] != 4)
+	if (ha_rd16(a) != ARP_HTYPE_ETHER || ha_rd16(a + 2) != HA_ETHERTYPE_IPV4 ||
+	    a[4] != HA_MAC_LEN || a[5] != 4)
 		return HA_PKT_ARP_FORMAT;
 	arp->op = ha_rd16(a + 6);
 	if (arp->op != HA_ARP_OP_REQUEST && arp->op != HA_ARP_OP_REPLY)
@@ -500,7 +500,8 @@ static void
 icmp6_csum_set(uint8_t *icmp, const uint8_t *src, const uint8_t *dst, uint16_t plen)
 {
 	ha_wr16(icmp + 2, 0);
-	ha_wr16(icmp + 2, (uint16_t)~ha_sum_fold(ha_sum16(icmp, plen, pseudo6_sum(src, dst, plen))));
+	ha_wr16(icmp + 2,
+	        (uint16_t)~ha_sum_fold(ha_sum16(icmp, plen, pseudo6_sum(src, dst, plen))));
 }
 
 /* An NS or NA body: type, code 0, flags, target, and one link-layer address option. */

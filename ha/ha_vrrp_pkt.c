@@ -293,7 +293,7 @@ ha_vrrp_pkt_encode(uint8_t *buf, size_t size, const struct ha_vrrp_advert *adv,
 	ha_wr16(msg + 6, 0);
 	memcpy(msg + HA_VRRP_HDR_LEN, adv->addrs, (size_t)adv->count * alen);
 	ha_wr16(msg + 6,
-	     vrrp_sum(adv->family, ip + (adv->family == 4 ? 12 : 8), dst, msg, msg_len, mode));
+	        vrrp_sum(adv->family, ip + (adv->family == 4 ? 12 : 8), dst, msg, msg_len, mode));
 	return (int)frame_len;
 }
 

@@ -37,7 +37,10 @@ server(struct ctl_node *node)
 {
 	static struct byp_rec_log log;
 	static struct cfg_bypass cfg = {
-		.watchdog_ms = 20, .start_in_bypass = true, .rearm_auto = true, .rearm_after_s = 1,
+		.watchdog_ms = 20,
+		.start_in_bypass = true,
+		.rearm_auto = true,
+		.rearm_after_s = 1,
 	};
 	static struct ctl_server *srv;
 	char path[] = "/tmp/rampart-fuzz-XXXXXX";
@@ -45,8 +48,7 @@ server(struct ctl_node *node)
 
 	if (srv != NULL)
 		return srv;
-	node->byp = byp_create(&cfg, byp_drv_rec_create(&log, fuzz_clock, NULL), fuzz_clock,
-			       NULL);
+	node->byp = byp_create(&cfg, byp_drv_rec_create(&log, fuzz_clock, NULL), fuzz_clock, NULL);
 	if (node->byp == NULL || byp_probe(node->byp, err, sizeof(err)) < 0 ||
 	    byp_ready(node->byp) < 0 || mkdtemp(path) == NULL)
 		abort();

@@ -10,7 +10,8 @@
 
 #include "cfg.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* What the validator promises of the l3 link pairs and the ha group of a valid config. */
 static void

@@ -27,9 +27,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (rc != 0)
 		abort();
-	if (size > HA_PEER_MSG_MAX || msg.n_vrrp > HA_PEER_MAX_VRRP ||
-	    strlen(msg.node_id) == 0 || strlen(msg.node_id) > HA_PEER_ID_MAX ||
-	    strlen(msg.stack) > HA_PEER_ID_MAX || ha_peer_msg_len(&msg) != size)
+	if (size > HA_PEER_MSG_MAX || msg.n_vrrp > HA_PEER_MAX_VRRP || strlen(msg.node_id) == 0 ||
+	    strlen(msg.node_id) > HA_PEER_ID_MAX || strlen(msg.stack) > HA_PEER_ID_MAX ||
+	    ha_peer_msg_len(&msg) != size)
 		abort();
 	for (unsigned int i = 0; i < msg.n_vrrp; i++)
 		if (ha_peer_msg_vrrp(&msg, msg.vrrp[i].vrid, msg.vrrp[i].family) != &msg.vrrp[i])

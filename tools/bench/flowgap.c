@@ -45,7 +45,7 @@
 
 struct fg_hdr {
 	uint32_t magic;
-	uint32_t flags;   /* FG_LAST on the last datagram */
+	uint32_t flags; /* FG_LAST on the last datagram */
 	uint64_t seq;
 	uint64_t total;   /* datagrams the sender will send */
 	uint64_t sent_ns; /* CLOCK_REALTIME at send */
@@ -72,8 +72,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: flowgap send --dst ADDR --port P --rate PPS --seconds S "
-			"[--size BYTES]\n"
-			"       flowgap recv --port P --seconds S [--ready FILE] [--gaps N]\n");
+	                "[--size BYTES]\n"
+	                "       flowgap recv --port P --seconds S [--ready FILE] [--gaps N]\n");
 	exit(2);
 }
 
@@ -113,7 +113,7 @@ do_send(const char *dst, uint16_t port, double rate, double seconds, size_t size
 	if (addr_parse(dst, port, &ss, &sslen) < 0 || size < FG_MIN_SIZE || size > sizeof(buf) ||
 	    total == 0) {
 		fprintf(stderr, "flowgap send: bad address, size (%d..%zu) or rate x seconds\n",
-			FG_MIN_SIZE, sizeof(buf));
+		        FG_MIN_SIZE, sizeof(buf));
 		return 2;
 	}
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
@@ -215,8 +215,10 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 	for (;;) {
 		unsigned char buf[2048], cbuf[256];
 		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				      .msg_controllen = sizeof(cbuf) };
+		struct msghdr msg = { .msg_iov = &iov,
+			              .msg_iovlen = 1,
+			              .msg_control = cbuf,
+			              .msg_controllen = sizeof(cbuf) };
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		uint64_t now = now_ns(CLOCK_MONOTONIC);
 		struct fg_hdr h;
@@ -232,7 +234,8 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 		if (n < (ssize_t)sizeof(h))
 			continue;
 		memcpy(&h, buf, sizeof(h));
-		if (h.magic != FG_MAGIC || h.total == 0 || h.total > (1ull << 24) || h.seq >= h.total)
+		if (h.magic != FG_MAGIC || h.total == 0 || h.total > (1ull << 24) ||
+		    h.seq >= h.total)
 			continue;
 		for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
 			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
@@ -266,8 +269,10 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 		if (received == 1) {
 			first_t = t;
 		} else {
-			struct gap g = { .ms = (t - prev_t) * 1e3, .from = prev_t, .to = t,
-					 .after_seq = last_seq };
+			struct gap g = { .ms = (t - prev_t) * 1e3,
+				         .from = prev_t,
+				         .to = t,
+				         .after_seq = last_seq };
 
 			gap_add(gaps, n_gaps, &have, &g);
 			if (h.seq < last_seq)
@@ -318,10 +323,14 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dst", required_argument, NULL, 'd' },   { "port", required_argument, NULL, 'p' },
-		{ "rate", required_argument, NULL, 'r' },  { "seconds", required_argument, NULL, 's' },
-		{ "size", required_argument, NULL, 'z' },  { "ready", required_argument, NULL, 'y' },
-		{ "gaps", required_argument, NULL, 'g' },  { NULL, 0, NULL, 0 },
+		{ "dst", required_argument, NULL, 'd' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "ready", required_argument, NULL, 'y' },
+		{ "gaps", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *dst = NULL, *ready = NULL;
 	double rate = 0, seconds = 0;

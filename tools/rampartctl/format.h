@@ -21,50 +21,68 @@
  */
 typedef int (*ctl_fmt_fn)(FILE *out, json_t *data);
 
-int ctl_fmt_status(FILE *out, json_t *data);
+int
+ctl_fmt_status(FILE *out, json_t *data);
 
-int ctl_fmt_ports(FILE *out, json_t *data);
+int
+ctl_fmt_ports(FILE *out, json_t *data);
 
-int ctl_fmt_stats(FILE *out, json_t *data);
+int
+ctl_fmt_stats(FILE *out, json_t *data);
 
-int ctl_fmt_shutdown(FILE *out, json_t *data);
+int
+ctl_fmt_shutdown(FILE *out, json_t *data);
 
 /* Mitigation: policy validate, policy load, policy show, rules, blocklist ..., drops. */
-int ctl_fmt_policy_validate(FILE *out, json_t *data);
+int
+ctl_fmt_policy_validate(FILE *out, json_t *data);
 
-int ctl_fmt_policy_load(FILE *out, json_t *data);
+int
+ctl_fmt_policy_load(FILE *out, json_t *data);
 
-int ctl_fmt_policy(FILE *out, json_t *data);
+int
+ctl_fmt_policy(FILE *out, json_t *data);
 
-int ctl_fmt_rules(FILE *out, json_t *data);
+int
+ctl_fmt_rules(FILE *out, json_t *data);
 
-int ctl_fmt_blocklist_add(FILE *out, json_t *data);
+int
+ctl_fmt_blocklist_add(FILE *out, json_t *data);
 
-int ctl_fmt_blocklist_del(FILE *out, json_t *data);
+int
+ctl_fmt_blocklist_del(FILE *out, json_t *data);
 
-int ctl_fmt_blocklist_list(FILE *out, json_t *data);
+int
+ctl_fmt_blocklist_list(FILE *out, json_t *data);
 
-int ctl_fmt_blocklist_flush(FILE *out, json_t *data);
+int
+ctl_fmt_blocklist_flush(FILE *out, json_t *data);
 
-int ctl_fmt_drops(FILE *out, json_t *data);
+int
+ctl_fmt_drops(FILE *out, json_t *data);
 
 /* Bypass: bypass status, and the state after bypass engage|disconnect|clear
  * (format_bypass.c). */
-int ctl_fmt_bypass_status(FILE *out, json_t *data);
+int
+ctl_fmt_bypass_status(FILE *out, json_t *data);
 
-int ctl_fmt_bypass_change(FILE *out, json_t *data);
+int
+ctl_fmt_bypass_change(FILE *out, json_t *data);
 
 /* Any data as indented JSON (JSON_INDENT(2)) and a newline; NULL prints as null. */
-int ctl_fmt_json(FILE *out, json_t *data);
+int
+ctl_fmt_json(FILE *out, json_t *data);
 
 /* @s with control characters replaced by '?' (for text from the daemon, e.g. errors). */
-int ctl_fmt_text(FILE *out, const char *s);
+int
+ctl_fmt_text(FILE *out, const char *s);
 
 /*
  * Write @seconds as "45s", "2m05s", "1h02m03s" or "3d04h05m06s" (fractions dropped) into
  * @buf. A negative, infinite or absurd value writes "-".
  * @return @buf.
  */
-char *ctl_fmt_duration(double seconds, char *buf, size_t len);
+char *
+ctl_fmt_duration(double seconds, char *buf, size_t len);
 
 #endif /* RAMPART_CTL_FORMAT_H */

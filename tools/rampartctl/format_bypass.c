@@ -132,7 +132,8 @@ summary(FILE *out, json_t *d)
 	kv(out, "state", str_of(d, "state", a, sizeof(a)));
 	v = json_object_get(d, "failsafe");
 	if (json_is_string(v) && strcmp(json_string_value(v), "disconnect") == 0)
-		kv(out, "fail-safe", "disconnect (an HA standby: a fail-open event drops both ways)");
+		kv(out, "fail-safe",
+		   "disconnect (an HA standby: a fail-open event drops both ways)");
 	else
 		kv(out, "fail-safe", str_of(d, "failsafe", a, sizeof(a)));
 	kv(out, "holding", list_of(d, "reasons", a, sizeof(a)));

@@ -17,8 +17,7 @@
 #define SIMULATE_SECONDS_MAX 3600
 
 int
-ctl_cli_build_ha_maintenance(int argc, char *const *argv, json_t **args, char *err,
-			     size_t errlen)
+ctl_cli_build_ha_maintenance(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
 {
 	bool on;
 
@@ -32,8 +31,7 @@ ctl_cli_build_ha_maintenance(int argc, char *const *argv, json_t **args, char *e
 }
 
 int
-ctl_cli_build_ha_simulate(int argc, char *const *argv, json_t **args, char *err,
-			  size_t errlen)
+ctl_cli_build_ha_simulate(int argc, char *const *argv, json_t **args, char *err, size_t errlen)
 {
 	static const char *const drills[] = { "peer-loss", "link-down", "low-bandwidth", "flap" };
 	const char *what = NULL;
@@ -53,14 +51,15 @@ ctl_cli_build_ha_simulate(int argc, char *const *argv, json_t **args, char *err,
 			if (errno != 0 || *end != '\0' || end == argv[i] || seconds < 1 ||
 			    seconds > SIMULATE_SECONDS_MAX) {
 				snprintf(err, errlen, "invalid seconds '%s': 1 to %d", argv[i],
-					 SIMULATE_SECONDS_MAX);
+				         SIMULATE_SECONDS_MAX);
 				return -EINVAL;
 			}
 		} else if (argv[i][0] == '-') {
 			snprintf(err, errlen, "unknown option '%s' for 'ha simulate'", argv[i]);
 			return -EINVAL;
 		} else if (what != NULL) {
-			snprintf(err, errlen, "'ha simulate' takes one drill, got '%s' too", argv[i]);
+			snprintf(err, errlen, "'ha simulate' takes one drill, got '%s' too",
+			         argv[i]);
 			return -EINVAL;
 		} else {
 			what = argv[i];
@@ -69,8 +68,9 @@ ctl_cli_build_ha_simulate(int argc, char *const *argv, json_t **args, char *err,
 	for (size_t i = 0; what != NULL && i < sizeof(drills) / sizeof(drills[0]); i++)
 		known |= strcmp(what, drills[i]) == 0;
 	if (!known) {
-		snprintf(err, errlen, "'ha simulate' takes peer-loss, link-down, low-bandwidth or "
-			 "flap");
+		snprintf(err, errlen,
+		         "'ha simulate' takes peer-loss, link-down, low-bandwidth or "
+		         "flap");
 		return -EINVAL;
 	}
 	*args = json_pack("{s:s}", "what", what);
@@ -131,14 +131,15 @@ print_counters(FILE *out, const char *label, json_t *c)
 	if (!json_is_object(c))
 		return;
 	col = (size_t)fprintf(out, "%s", label);
-	json_object_foreach(c, key, v) {
+	json_object_foreach(c, key, v)
+	{
 		char item[128];
 		int n;
 
 		if (!json_is_integer(v))
 			continue;
 		n = snprintf(item, sizeof(item), " %s=%" JSON_INTEGER_FORMAT, key,
-			     json_integer_value(v));
+		             json_integer_value(v));
 		if (col + (size_t)n > 99) {
 			fputs("\n     ", out);
 			col = 5;
@@ -164,49 +165,51 @@ ctl_fmt_ha_status(FILE *out, json_t *data)
 		return done(out);
 	}
 	fprintf(out, "mode %s, %s, role %s%s\n", str(data, "mode", a, sizeof(a)),
-		json_is_true(json_object_get(data, "primary")) ? "primary" : "secondary",
-		str(data, "role", b, sizeof(b)),
-		json_is_true(json_object_get(data, "maintenance")) ? ", MAINTENANCE" : "");
+	        json_is_true(json_object_get(data, "primary")) ? "primary" : "secondary",
+	        str(data, "role", b, sizeof(b)),
+	        json_is_true(json_object_get(data, "maintenance")) ? ", MAINTENANCE" : "");
 	sub = json_object_get(data, "links");
 	fprintf(out, "links: %s of %s link pairs healthy, minimum %s%s\n",
-		num(sub, "healthy", a, sizeof(a)), num(sub, "total", b, sizeof(b)),
-		num(sub, "min_active", c, sizeof(c)),
-		json_is_true(json_object_get(sub, "below_min")) ? " (BELOW MINIMUM: node down)" : "");
-	json_array_foreach(json_object_get(sub, "link_pairs"), i, el)
-		fprintf(out, "  %-16s %s\n", str(el, "name", a, sizeof(a)),
-			str(el, "state", b, sizeof(b)));
+	        num(sub, "healthy", a, sizeof(a)), num(sub, "total", b, sizeof(b)),
+	        num(sub, "min_active", c, sizeof(c)),
+	        json_is_true(json_object_get(sub, "below_min")) ? " (BELOW MINIMUM: node down)"
+	                                                        : "");
+	json_array_foreach(json_object_get(sub, "link_pairs"), i, el) fprintf(
+		out, "  %-16s %s\n", str(el, "name", a, sizeof(a)), str(el, "state", b, sizeof(b)));
 	sub = json_object_get(data, "bandwidth");
 	if (json_is_true(json_object_get(sub, "enabled")))
 		fprintf(out, "bandwidth: %s bps, minimum %s bps over %s s%s\n",
-			num(sub, "bps", a, sizeof(a)), num(sub, "min_bps", b, sizeof(b)),
-			num(sub, "interval_s", c, sizeof(c)),
-			json_is_true(json_object_get(sub, "low")) ? " (LOW)" : "");
+		        num(sub, "bps", a, sizeof(a)), num(sub, "min_bps", b, sizeof(b)),
+		        num(sub, "interval_s", c, sizeof(c)),
+		        json_is_true(json_object_get(sub, "low")) ? " (LOW)" : "");
 	else
 		fputs("bandwidth: monitor off\n", out);
 	sub = json_object_get(data, "flaps");
 	fprintf(out, "flaps: %s in the last %s s, maximum %s%s\n", num(sub, "count", a, sizeof(a)),
-		num(sub, "window_s", b, sizeof(b)), num(sub, "max", c, sizeof(c)),
-		json_is_true(json_object_get(sub, "latched")) ? " (LATCHED: flapping stopped)" : "");
+	        num(sub, "window_s", b, sizeof(b)), num(sub, "max", c, sizeof(c)),
+	        json_is_true(json_object_get(sub, "latched")) ? " (LATCHED: flapping stopped)"
+	                                                      : "");
 	if (json_string_length(json_object_get(data, "simulating")) > 0)
 		fprintf(out, "drills in progress: %s\n", str(data, "simulating", a, sizeof(a)));
 
 	arr = json_object_get(data, "instances");
-	fprintf(out, "\n%-14s %-6s %-22s %-8s %-9s %-9s %-8s %s\n", "INSTANCE", "FAMILY",
-		"LINK", "STATE", "PRIORITY", "EFFECTIVE", "ADVERT", "MASTER");
-	json_array_foreach(arr, i, el) {
+	fprintf(out, "\n%-14s %-6s %-22s %-8s %-9s %-9s %-8s %s\n", "INSTANCE", "FAMILY", "LINK",
+	        "STATE", "PRIORITY", "EFFECTIVE", "ADVERT", "MASTER");
+	json_array_foreach(arr, i, el)
+	{
 		char link[272], prio[16], eff[16], adv[160], e[128];
 
 		snprintf(link, sizeof(link), "%s.%s", str(el, "link_pair", a, sizeof(a)),
-			 str(el, "side", b, sizeof(b)));
+		         str(el, "side", b, sizeof(b)));
 		snprintf(adv, sizeof(adv), "%sms", num(el, "advert_interval_ms", c, sizeof(c)));
 		fprintf(out, "%-14s %-6s %-22s %-8s %-9s %-9s %-8s %s\n",
-			str(el, "name", a, sizeof(a)), str(el, "family", b, sizeof(b)), link,
-			str(el, "state", d, sizeof(d)), num(el, "priority", prio, sizeof(prio)),
-			num(el, "effective_priority", eff, sizeof(eff)), adv,
-			str(el, "master", e, sizeof(e)));
+		        str(el, "name", a, sizeof(a)), str(el, "family", b, sizeof(b)), link,
+		        str(el, "state", d, sizeof(d)), num(el, "priority", prio, sizeof(prio)),
+		        num(el, "effective_priority", eff, sizeof(eff)), adv,
+		        str(el, "master", e, sizeof(e)));
 		fprintf(out, "    hold %s, preempt %s, accept %s, last reason %s\n",
-			str(el, "hold", a, sizeof(a)), yesno(el, "preempt"), yesno(el, "accept"),
-			str(el, "last_reason", b, sizeof(b)));
+		        str(el, "hold", a, sizeof(a)), yesno(el, "preempt"), yesno(el, "accept"),
+		        str(el, "last_reason", b, sizeof(b)));
 		print_counters(out, "    counters:", json_object_get(el, "counters"));
 	}
 
@@ -214,18 +217,19 @@ ctl_fmt_ha_status(FILE *out, json_t *data)
 
 	arr = json_object_get(data, "peers");
 	if (json_array_size(arr) > 0)
-		fprintf(out, "\n%-16s %-20s %-10s %-14s %-10s %-8s %s\n", "PEER", "ADDRESS", "HEALTH",
-			"LAST CHECK MS", "HEARTBEATS", "MISSED", "MASTER OF");
-	json_array_foreach(arr, i, el) {
+		fprintf(out, "\n%-16s %-20s %-10s %-14s %-10s %-8s %s\n", "PEER", "ADDRESS",
+		        "HEALTH", "LAST CHECK MS", "HEARTBEATS", "MISSED", "MASTER OF");
+	json_array_foreach(arr, i, el)
+	{
 		char e[32], f[32], g[32];
 
 		fprintf(out, "%-16s %-20s %-10s %-14s %-10s %-8s %s%s%s\n",
-			str(el, "id", a, sizeof(a)), str(el, "address", b, sizeof(b)),
-			str(el, "health", c, sizeof(c)), num(el, "last_check_ms", e, sizeof(e)),
-			num(el, "heartbeats", f, sizeof(f)), num(el, "missed", g, sizeof(g)),
-			str(el, "master_of", d, sizeof(d)),
-			json_is_true(json_object_get(el, "bypass")) ? " [bypass]" : "",
-			json_is_true(json_object_get(el, "maintenance")) ? " [maintenance]" : "");
+		        str(el, "id", a, sizeof(a)), str(el, "address", b, sizeof(b)),
+		        str(el, "health", c, sizeof(c)), num(el, "last_check_ms", e, sizeof(e)),
+		        num(el, "heartbeats", f, sizeof(f)), num(el, "missed", g, sizeof(g)),
+		        str(el, "master_of", d, sizeof(d)),
+		        json_is_true(json_object_get(el, "bypass")) ? " [bypass]" : "",
+		        json_is_true(json_object_get(el, "maintenance")) ? " [maintenance]" : "");
 	}
 	return done(out);
 }
@@ -246,8 +250,8 @@ ctl_fmt_ha_history(FILE *out, json_t *data)
 	fprintf(out, "%-25s %-14s %-8s %-8s %s\n", "TIME", "INSTANCE", "FROM", "TO", "REASON");
 	json_array_foreach(arr, i, el)
 		fprintf(out, "%-25s %-14s %-8s %-8s %s\n", str(el, "time", a, sizeof(a)),
-			str(el, "instance", b, sizeof(b)), str(el, "from", c, sizeof(c)),
-			str(el, "to", d, sizeof(d)), str(el, "reason", e, sizeof(e)));
+	                str(el, "instance", b, sizeof(b)), str(el, "from", c, sizeof(c)),
+	                str(el, "to", d, sizeof(d)), str(el, "reason", e, sizeof(e)));
 	return done(out);
 }
 
@@ -259,7 +263,7 @@ ctl_fmt_ha_maintenance(FILE *out, json_t *data)
 	if (!json_is_boolean(on))
 		return ctl_fmt_json(out, data);
 	fputs(json_is_true(on) ? "maintenance on: master given up, instances held down\n"
-			       : "maintenance off: instances run again\n",
+	                       : "maintenance off: instances run again\n",
 	      out);
 	return done(out);
 }
@@ -272,6 +276,6 @@ ctl_fmt_ha_simulate(FILE *out, json_t *data)
 	if (!json_is_object(data))
 		return ctl_fmt_json(out, data);
 	fprintf(out, "drill %s started (%s s where it lasts); see 'rampartctl ha history'\n",
-		str(data, "simulating", a, sizeof(a)), num(data, "seconds", b, sizeof(b)));
+	        str(data, "simulating", a, sizeof(a)), num(data, "seconds", b, sizeof(b)));
 	return done(out);
 }

@@ -66,13 +66,13 @@ build_bypass_engage(int argc, char *const *argv, json_t **args, char *err, size_
 
 static const struct ctl_cli_cmd ctl_cmds[] = {
 	{
-		.words = {"status"},
+		.words = { "status" },
 		.request = "status",
 		.help = "node, workers and link pairs",
 		.print = ctl_fmt_status,
 	},
 	{
-		.words = {"ports"},
+		.words = { "ports" },
 		.request = "ports",
 		.max_args = 1,
 		.synopsis = "[PORT]",
@@ -81,7 +81,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_ports,
 	},
 	{
-		.words = {"stats"},
+		.words = { "stats" },
 		.request = "stats",
 		.max_args = 1,
 		.synopsis = "[PORT]",
@@ -90,13 +90,13 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_stats,
 	},
 	{
-		.words = {"shutdown"},
+		.words = { "shutdown" },
 		.request = "shutdown",
 		.help = "stop rampartd",
 		.print = ctl_fmt_shutdown,
 	},
 	{
-		.words = {"policy", "validate"},
+		.words = { "policy", "validate" },
 		.request = "policy.validate",
 		.min_args = 1,
 		.max_args = 1,
@@ -106,7 +106,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_policy_validate,
 	},
 	{
-		.words = {"policy", "load"},
+		.words = { "policy", "load" },
 		.request = "policy.load",
 		.min_args = 1,
 		.max_args = 1,
@@ -116,13 +116,13 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_policy_load,
 	},
 	{
-		.words = {"policy", "show"},
+		.words = { "policy", "show" },
 		.request = "policy.show",
 		.help = "the running policy: file, mode, rules, memory",
 		.print = ctl_fmt_policy,
 	},
 	{
-		.words = {"rules"},
+		.words = { "rules" },
 		.request = "rules",
 		.max_args = 1,
 		.synopsis = "[NAME]",
@@ -131,7 +131,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_rules,
 	},
 	{
-		.words = {"blocklist", "add"},
+		.words = { "blocklist", "add" },
 		.request = "blocklist.add",
 		.min_args = 1,
 		.max_args = 3,
@@ -141,7 +141,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_blocklist_add,
 	},
 	{
-		.words = {"blocklist", "del"},
+		.words = { "blocklist", "del" },
 		.request = "blocklist.del",
 		.min_args = 1,
 		.max_args = 1,
@@ -151,7 +151,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_blocklist_del,
 	},
 	{
-		.words = {"blocklist", "list"},
+		.words = { "blocklist", "list" },
 		.request = "blocklist.list",
 		.max_args = 2,
 		.synopsis = "[--limit N]",
@@ -160,13 +160,13 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_blocklist_list,
 	},
 	{
-		.words = {"blocklist", "flush"},
+		.words = { "blocklist", "flush" },
 		.request = "blocklist.flush",
 		.help = "empty the blocklist",
 		.print = ctl_fmt_blocklist_flush,
 	},
 	{
-		.words = {"drops"},
+		.words = { "drops" },
 		.request = "drops",
 		.max_args = 2,
 		.synopsis = "[--worker LCORE]",
@@ -175,19 +175,19 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_drops,
 	},
 	{
-		.words = {"ha", "status"},
+		.words = { "ha", "status" },
 		.request = "ha.status",
 		.help = "HA mode, VRRP instances, peers, links, bandwidth and flaps",
 		.print = ctl_fmt_ha_status,
 	},
 	{
-		.words = {"ha", "history"},
+		.words = { "ha", "history" },
 		.request = "ha.history",
 		.help = "the last HA state changes with their reasons",
 		.print = ctl_fmt_ha_history,
 	},
 	{
-		.words = {"ha", "maintenance"},
+		.words = { "ha", "maintenance" },
 		.request = "ha.maintenance",
 		.min_args = 1,
 		.max_args = 1,
@@ -197,7 +197,7 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_ha_maintenance,
 	},
 	{
-		.words = {"ha", "simulate"},
+		.words = { "ha", "simulate" },
 		.request = "ha.simulate",
 		.min_args = 1,
 		.max_args = 3,
@@ -207,13 +207,13 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_ha_simulate,
 	},
 	{
-		.words = {"bypass", "status"},
+		.words = { "bypass", "status" },
 		.request = "bypass.status",
 		.help = "bypass state, reasons, device, heartbeat, history",
 		.print = ctl_fmt_bypass_status,
 	},
 	{
-		.words = {"bypass", "engage"},
+		.words = { "bypass", "engage" },
 		.request = "bypass.engage",
 		.max_args = 1,
 		.synopsis = "[--force]",
@@ -223,13 +223,13 @@ static const struct ctl_cli_cmd ctl_cmds[] = {
 		.print = ctl_fmt_bypass_change,
 	},
 	{
-		.words = {"bypass", "disconnect"},
+		.words = { "bypass", "disconnect" },
 		.request = "bypass.disconnect",
 		.help = "drop both sides (fail-closed) until cleared",
 		.print = ctl_fmt_bypass_change,
 	},
 	{
-		.words = {"bypass", "clear"},
+		.words = { "bypass", "clear" },
 		.request = "bypass.clear",
 		.help = "back inline, if the node is healthy",
 		.print = ctl_fmt_bypass_change,
@@ -272,36 +272,36 @@ usage_long(FILE *out)
 	size_t i;
 
 	fprintf(out,
-		"usage: rampartctl [-s PATH] [--json] [--timeout MS] COMMAND [ARGS]\n"
-		"\n"
-		"Ask rampartd, the Rampart node daemon, through its control socket.\n"
-		"Options may stand before or after the command.\n"
-		"\n"
-		"options:\n"
-		"  -s, --socket PATH  the control socket; default: $RAMPART_SOCKET if set, else\n"
-		"                     %s\n"
-		"  --json             print the reply's data as JSON instead of tables\n"
-		"  --timeout MS       wait at most MS milliseconds for rampartd\n"
-		"                     (default %d; 0 waits without limit)\n"
-		"  -h, --help         print this help\n"
-		"  -V, --version      print the version\n"
-		"\n"
-		"commands:\n",
-		RP_DEFAULT_SOCKET, CTL_CLI_TIMEOUT_DEFAULT_MS);
+	        "usage: rampartctl [-s PATH] [--json] [--timeout MS] COMMAND [ARGS]\n"
+	        "\n"
+	        "Ask rampartd, the Rampart node daemon, through its control socket.\n"
+	        "Options may stand before or after the command.\n"
+	        "\n"
+	        "options:\n"
+	        "  -s, --socket PATH  the control socket; default: $RAMPART_SOCKET if set, else\n"
+	        "                     %s\n"
+	        "  --json             print the reply's data as JSON instead of tables\n"
+	        "  --timeout MS       wait at most MS milliseconds for rampartd\n"
+	        "                     (default %d; 0 waits without limit)\n"
+	        "  -h, --help         print this help\n"
+	        "  -V, --version      print the version\n"
+	        "\n"
+	        "commands:\n",
+	        RP_DEFAULT_SOCKET, CTL_CLI_TIMEOUT_DEFAULT_MS);
 	for (i = 0; i < CTL_NCMDS; i++)
 		if ((int)strlen(ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line))) > width)
 			width = (int)strlen(line);
 	for (i = 0; i < CTL_NCMDS; i++)
 		fprintf(out, "  %-*s  %s\n", width,
-			ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line)), ctl_cmds[i].help);
+		        ctl_cli_cmd_line(&ctl_cmds[i], line, sizeof(line)), ctl_cmds[i].help);
 	fprintf(out,
-		"\n"
-		"exit status:\n"
-		"  %d  done\n"
-		"  %d  rampartd answered with an error\n"
-		"  %d  bad command line\n"
-		"  %d  rampartd cannot be reached or sent no valid reply\n",
-		CTL_EXIT_OK, CTL_EXIT_ERROR, CTL_EXIT_USAGE, CTL_EXIT_UNREACHABLE);
+	        "\n"
+	        "exit status:\n"
+	        "  %d  done\n"
+	        "  %d  rampartd answered with an error\n"
+	        "  %d  bad command line\n"
+	        "  %d  rampartd cannot be reached or sent no valid reply\n",
+	        CTL_EXIT_OK, CTL_EXIT_ERROR, CTL_EXIT_USAGE, CTL_EXIT_UNREACHABLE);
 }
 
 /* The daemon said no: its sentence on stderr, then each line of its "errors" as it came
@@ -320,7 +320,8 @@ report_error(json_t *reply)
 	else
 		ctl_fmt_text(stderr, msg);
 	fputc('\n', stderr);
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		if (!json_is_string(e))
 			continue;
 		ctl_fmt_text(stderr, json_string_value(e));
@@ -355,13 +356,13 @@ main(int argc, char **argv)
 	int rc;
 
 	rc = ctl_cli_parse(&cli, ctl_cmds, CTL_NCMDS, argc, argv, getenv("RAMPART_SOCKET"), err,
-			   sizeof(err));
+	                   sizeof(err));
 	if (rc == -EINVAL) {
 		fprintf(stderr, "rampartctl: %s\n", err);
 		usage_short(stderr);
 		if (cli.usage != NULL)
 			fprintf(stderr, "usage of this command: rampartctl [OPTIONS] %s\n",
-				ctl_cli_cmd_line(cli.usage, line, sizeof(line)));
+			        ctl_cli_cmd_line(cli.usage, line, sizeof(line)));
 		ctl_cli_free(&cli);
 		return CTL_EXIT_USAGE;
 	}
@@ -380,7 +381,7 @@ main(int argc, char **argv)
 	}
 
 	rc = ctl_client_request(cli.socket, cli.cmd->request, cli.args, cli.timeout_ms, &reply, err,
-				sizeof(err));
+	                        sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "rampartctl: %s\n", err);
 		ctl_cli_free(&cli);

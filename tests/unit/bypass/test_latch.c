@@ -534,8 +534,7 @@ test_byp_latch_failsafe_watchdog_follows(void **state)
 static void
 test_byp_latch_failsafe_triggers_follow(void **state)
 {
-	static const enum byp_reason reasons[] = { BYP_REASON_MAX_FLAPS,
-		                                   BYP_REASON_LINK_FAILURE };
+	static const enum byp_reason reasons[] = { BYP_REASON_MAX_FLAPS, BYP_REASON_LINK_FAILURE };
 	bool changed = false;
 
 	(void)state;

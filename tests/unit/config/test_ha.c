@@ -1238,8 +1238,8 @@ test_cfg_vrrp_parse_both_families(void **state)
 {
 	(void)state;
 	assert_valid(parse_edits(L_VR0C,
-				 "      vips = [ \"198.51.100.100/24\", \"2001:db8::100/64\" ]; }",
-				 L_VR1, "", 0));
+	                         "      vips = [ \"198.51.100.100/24\", \"2001:db8::100/64\" ]; }",
+	                         L_VR1, "", 0));
 	assert_int_equal(cfg.ha.n_vrrp, 1);
 	assert_int_equal(cfg.ha.vrrp[0].family, 0);
 	assert_int_equal(cfg.ha.vrrp[0].n_vips, 2);
@@ -1250,12 +1250,13 @@ test_cfg_vrrp_parse_both_families(void **state)
 	assert_int_equal(cfg.ha.vrrp[0].family, 4);
 	assert_int_equal(cfg.ha.vrrp[1].family, 6);
 	/* The IPv6 router of the mixed instance collides with another IPv6 one of that vrid. */
-	assert_only_error(parse_edits(L_VR0C,
-				      "      vips = [ \"198.51.100.100/24\", \"2001:db8::100/64\" ]; },",
-				      L_VR1,
-				      "    { vrid = 51; link_pair = \"lp0\"; vips = [ \"2001:db8::200/64\" ]; }",
-				      0),
-			  L_VR1, "ha.vrrp[1].vrid: 51 is already used by ha.vrrp[0]");
+	assert_only_error(
+		parse_edits(
+			L_VR0C, "      vips = [ \"198.51.100.100/24\", \"2001:db8::100/64\" ]; },",
+			L_VR1,
+			"    { vrid = 51; link_pair = \"lp0\"; vips = [ \"2001:db8::200/64\" ]; }",
+			0),
+		L_VR1, "ha.vrrp[1].vrid: 51 is already used by ha.vrrp[0]");
 }
 
 static void

@@ -100,8 +100,8 @@ parse_edits(int line, ...)
 	do {                                                                              \
 		int rc_ = (rc);                                                           \
 		if (rc_ != -EINVAL || errs.count != 1 || errs.dropped != 0 ||             \
-		    !errors_have(&errs, (line), (part))) {                                         \
-			errors_dump(&errs);                                                    \
+		    !errors_have(&errs, (line), (part))) {                                \
+			errors_dump(&errs);                                               \
 			fail_msg("rc %d: expected only one error, at line %d containing " \
 			         "\"%s\"",                                                \
 			         rc_, (line), (part));                                    \
@@ -112,7 +112,7 @@ parse_edits(int line, ...)
 	do {                                                             \
 		int rc_ = (rc);                                          \
 		if (rc_ != 0 || errs.count != 0) {                       \
-			errors_dump(&errs);                                   \
+			errors_dump(&errs);                              \
 			fail_msg("rc %d: expected a valid config", rc_); \
 		}                                                        \
 	} while (0)
@@ -120,7 +120,7 @@ parse_edits(int line, ...)
 #define assert_error_count(n)                                                              \
 	do {                                                                               \
 		if (errs.count != (n)) {                                                   \
-			errors_dump(&errs);                                                     \
+			errors_dump(&errs);                                                \
 			fail_msg("%u errors, expected %u", errs.count, (unsigned int)(n)); \
 		}                                                                          \
 	} while (0)
@@ -242,7 +242,7 @@ test_cfg_node_parse_every_optional_setting(void **state)
 		L_NODE, "node = { id = \"rp-b\"; stack = \"\"; };", L_DPDK,
 		"dpdk = { lcores = \"3-5\"; memory_mb = 2048L; hugepages = true; "
 		"file_prefix = \"custom_1\"; extra_args = (\"--log-level=lib.eal:8\", \"-n\", "
-	        "\"4\"); };",
+		"\"4\"); };",
 		L_PORT0,
 		"  { name = \"up0\"; device = \"net_af_packet0,iface=rpv-up0\"; rx_desc = 4096; "
 		"tx_desc = 64; promiscuous = false; },",
@@ -648,7 +648,8 @@ test_cfg_node_parse_out_of_range(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = parse_edits(cases[i].line, cases[i].text, 0);
 
-		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, cases[i].line, cases[i].error)) {
+		if (rc != -EINVAL || errs.count != 1 ||
+		    !errors_have(&errs, cases[i].line, cases[i].error)) {
 			errors_dump(&errs);
 			fail_msg("case %zu (%s): rc %d, expected only \"%s\"", i, cases[i].text, rc,
 			         cases[i].error);
@@ -715,7 +716,8 @@ test_cfg_node_parse_policy_and_mitigation_errors(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = parse_edits(cases[i].line, cases[i].text, 0);
 
-		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, cases[i].line, cases[i].error)) {
+		if (rc != -EINVAL || errs.count != 1 ||
+		    !errors_have(&errs, cases[i].line, cases[i].error)) {
 			errors_dump(&errs);
 			fail_msg("case %zu: expected only \"%s\" at line %d", i, cases[i].error,
 			         cases[i].line);
@@ -840,14 +842,15 @@ test_cfg_node_parse_strings_printable_ascii_only(void **state)
 	                  L_CONTROL,
 	                  "control.socket: byte 0xe9 at position 7 is not printable ASCII; only "
 	                  "printable ASCII is allowed");
-	assert_only_error(parse_edits(L_PORT0,
-	                              "  { name = \"up0\"; device = \"net_af_packet0,iface=u\\t\"; },",
-	                              0),
-	                  L_PORT0, "ports[0].device: byte 0x09 at position 23 is not printable");
-	assert_only_error(parse_edits(L_DPDK,
-	                              "dpdk = { lcores = \"0-1\"; extra_args = [\"--huge-dir=/x\xff\"]; };",
-	                              0),
-	                  L_DPDK, "dpdk.extra_args[0]: byte 0xff at position 14 is not printable");
+	assert_only_error(
+		parse_edits(L_PORT0,
+	                    "  { name = \"up0\"; device = \"net_af_packet0,iface=u\\t\"; },", 0),
+		L_PORT0, "ports[0].device: byte 0x09 at position 23 is not printable");
+	assert_only_error(
+		parse_edits(L_DPDK,
+	                    "dpdk = { lcores = \"0-1\"; extra_args = [\"--huge-dir=/x\xff\"]; };",
+	                    0),
+		L_DPDK, "dpdk.extra_args[0]: byte 0xff at position 14 is not printable");
 }
 
 static void
@@ -855,8 +858,8 @@ test_cfg_node_parse_port_in_no_link_pair(void **state)
 {
 	(void)state;
 	assert_only_error(
-		parse_edits(L_PORTS_END, "  , { name = \"spare0\"; device = \"net_af_packet2\"; } );",
-	                    0),
+		parse_edits(L_PORTS_END,
+	                    "  , { name = \"spare0\"; device = \"net_af_packet2\"; } );", 0),
 		L_PORTS_END,
 		"ports[2]: port \"spare0\" is in no link pair; name it in link_pairs or remove it");
 	/* Not said on top of a misspelt reference: the misspelling is the one error. */
@@ -1243,7 +1246,8 @@ test_cfg_node_parse_socket_mode_forms(void **state)
 
 		snprintf(line, sizeof(line), "control = { socket_mode = %s; };", bad[i].value);
 		rc = parse_edits(L_CONTROL, line, 0);
-		if (rc != -EINVAL || errs.count != 1 || !errors_have(&errs, L_CONTROL, bad[i].error)) {
+		if (rc != -EINVAL || errs.count != 1 ||
+		    !errors_have(&errs, L_CONTROL, bad[i].error)) {
 			errors_dump(&errs);
 			fail_msg("socket_mode %s: expected only \"%s\"", bad[i].value,
 			         bad[i].error);
@@ -1292,7 +1296,8 @@ test_cfg_node_parse_extra_args_eal_owned(void **state)
 		{ "-m512", "dpdk.memory_mb" },
 		{ "--no-huge", "dpdk.hugepages" },
 		{ "--huge-unlink", "dpdk.hugepages (rampartd unlinks its hugepage files itself)" },
-		{ "--huge-unlink=never", "dpdk.hugepages (rampartd unlinks its hugepage files itself)" },
+		{ "--huge-unlink=never",
+		  "dpdk.hugepages (rampartd unlinks its hugepage files itself)" },
 		{ "--file-prefix=x", "dpdk.file_prefix" },
 		{ "--file-pre=x", "dpdk.file_prefix" },
 		{ "--in-memory", "dpdk.file_prefix and dpdk.hugepages" },
@@ -1301,7 +1306,8 @@ test_cfg_node_parse_extra_args_eal_owned(void **state)
 		{ "-a", "ports[].device" },
 		{ "-a0000:03:00.0", "ports[].device" },
 		{ "--allow=0000:03:00.0", "ports[].device" },
-		{ "-b0000:03:00.2", "ports[].device (only the PCI devices named there are probed)" },
+		{ "-b0000:03:00.2",
+		  "ports[].device (only the PCI devices named there are probed)" },
 		{ "--block=0000:03:00.2",
 		  "ports[].device (only the PCI devices named there are probed)" },
 		{ "--no-pci", "ports[].device (PCI scanning is off when no port is a PCI device)" },

@@ -38,15 +38,15 @@ test_ctl_cli_build_ha_maintenance_on_off(void **state)
 
 	(void)state;
 	assert_int_equal(build(ctl_cli_build_ha_maintenance, &args, err, sizeof(err), "on", NULL),
-			 0);
+	                 0);
 	assert_true(json_is_true(json_object_get(args, "on")));
 	json_decref(args);
 	assert_int_equal(build(ctl_cli_build_ha_maintenance, &args, err, sizeof(err), "off", NULL),
-			 0);
+	                 0);
 	assert_true(json_is_false(json_object_get(args, "on")));
 	json_decref(args);
 	assert_int_equal(build(ctl_cli_build_ha_maintenance, &args, err, sizeof(err), "yes", NULL),
-			 -EINVAL);
+	                 -EINVAL);
 	assert_null(args);
 	assert_string_equal(err, "'ha maintenance' takes on or off");
 }
@@ -61,34 +61,34 @@ test_ctl_cli_build_ha_simulate_drills(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(drills) / sizeof(drills[0]); i++) {
 		assert_int_equal(build(ctl_cli_build_ha_simulate, &args, err, sizeof(err),
-				       (char *)drills[i], NULL),
-				 0);
+		                       (char *)drills[i], NULL),
+		                 0);
 		assert_string_equal(json_string_value(json_object_get(args, "what")), drills[i]);
 		assert_null(json_object_get(args, "seconds"));
 		json_decref(args);
 	}
 	assert_int_equal(build(ctl_cli_build_ha_simulate, &args, err, sizeof(err), "--seconds",
-			       "30", "peer-loss", NULL),
-			 0);
+	                       "30", "peer-loss", NULL),
+	                 0);
 	assert_int_equal(json_integer_value(json_object_get(args, "seconds")), 30);
 	json_decref(args);
 	assert_int_equal(build(ctl_cli_build_ha_simulate, &args, err, sizeof(err), "reboot", NULL),
-			 -EINVAL);
+	                 -EINVAL);
 	assert_string_equal(err, "'ha simulate' takes peer-loss, link-down, low-bandwidth or flap");
 	assert_int_equal(build(ctl_cli_build_ha_simulate, &args, err, sizeof(err), "flap",
-			       "--seconds", "0", NULL),
-			 -EINVAL);
+	                       "--seconds", "0", NULL),
+	                 -EINVAL);
 	assert_string_equal(err, "invalid seconds '0': 1 to 3600");
 	assert_int_equal(build(ctl_cli_build_ha_simulate, &args, err, sizeof(err), "flap",
-			       "--seconds", NULL),
-			 -EINVAL);
+	                       "--seconds", NULL),
+	                 -EINVAL);
 	assert_string_equal(err, "--seconds needs a value");
 	assert_int_equal(build(ctl_cli_build_ha_simulate, &args, err, sizeof(err), "flap",
-			       "peer-loss", NULL),
-			 -EINVAL);
-	assert_int_equal(build(ctl_cli_build_ha_simulate, &args, err, sizeof(err), "flap",
-			       "--force", NULL),
-			 -EINVAL);
+	                       "peer-loss", NULL),
+	                 -EINVAL);
+	assert_int_equal(
+		build(ctl_cli_build_ha_simulate, &args, err, sizeof(err), "flap", "--force", NULL),
+		-EINVAL);
 	assert_string_equal(err, "unknown option '--force' for 'ha simulate'");
 }
 
@@ -116,20 +116,22 @@ test_ctl_fmt_ha_status_views(void **state)
 
 	(void)state;
 	s = print(ctl_fmt_ha_status, "{\"enabled\": false, \"role\": \"standalone\", "
-				     "\"node_traffic\": {\"punted\": 7}}");
+	                             "\"node_traffic\": {\"punted\": 7}}");
 	assert_non_null(strstr(s, "ha: standalone"));
 	assert_non_null(strstr(s, "node traffic: punted=7"));
 	free(s);
-	s = print(ctl_fmt_ha_status,
-		  "{\"enabled\": true, \"mode\": \"active-passive\", \"primary\": true, "
-		  "\"role\": \"master\", \"links\": {\"healthy\": 1, \"total\": 2, \"min_active\": 2, "
-		  "\"below_min\": true}, \"flaps\": {\"count\": 7, \"window_s\": 60, \"max\": 6, "
-		  "\"latched\": true}, \"instances\": [{\"name\": \"vrid51-ipv4\", \"family\": "
-		  "\"ipv4\", \"link_pair\": \"lp0\", \"side\": \"upstream\", \"state\": \"master\", "
-		  "\"priority\": 150, \"effective_priority\": 0, \"advert_interval_ms\": 100, "
-		  "\"master\": \"203.0.113.11\", \"counters\": {\"adverts_sent\": 12}}], "
-		  "\"peers\": [{\"id\": \"rp-b\", \"address\": \"203.0.113.12\", \"health\": "
-		  "\"unhealthy\", \"last_check_ms\": 31, \"bypass\": true}]}");
+	s = print(
+		ctl_fmt_ha_status,
+		"{\"enabled\": true, \"mode\": \"active-passive\", \"primary\": true, "
+		"\"role\": \"master\", \"links\": {\"healthy\": 1, \"total\": 2, \"min_active\": "
+	        "2, "
+		"\"below_min\": true}, \"flaps\": {\"count\": 7, \"window_s\": 60, \"max\": 6, "
+		"\"latched\": true}, \"instances\": [{\"name\": \"vrid51-ipv4\", \"family\": "
+		"\"ipv4\", \"link_pair\": \"lp0\", \"side\": \"upstream\", \"state\": \"master\", "
+		"\"priority\": 150, \"effective_priority\": 0, \"advert_interval_ms\": 100, "
+		"\"master\": \"203.0.113.11\", \"counters\": {\"adverts_sent\": 12}}], "
+		"\"peers\": [{\"id\": \"rp-b\", \"address\": \"203.0.113.12\", \"health\": "
+		"\"unhealthy\", \"last_check_ms\": 31, \"bypass\": true}]}");
 	assert_non_null(strstr(s, "mode active-passive, primary, role master"));
 	assert_non_null(strstr(s, "1 of 2 link pairs healthy, minimum 2 (BELOW MINIMUM"));
 	assert_non_null(strstr(s, "flaps: 7 in the last 60 s, maximum 6 (LATCHED"));
@@ -139,8 +141,9 @@ test_ctl_fmt_ha_status_views(void **state)
 	assert_non_null(strstr(s, "[bypass]"));
 	free(s);
 	/* Nothing trusted: wrong types print as "-", control characters as '?'. */
-	s = print(ctl_fmt_ha_status, "{\"enabled\": true, \"mode\": 5, \"role\": \"ma\\u0007ster\", "
-				     "\"instances\": [{\"name\": null}]}");
+	s = print(ctl_fmt_ha_status,
+	          "{\"enabled\": true, \"mode\": 5, \"role\": \"ma\\u0007ster\", "
+	          "\"instances\": [{\"name\": null}]}");
 	assert_non_null(strstr(s, "mode -, secondary, role ma?ster"));
 	free(s);
 }
@@ -155,10 +158,11 @@ test_ctl_fmt_ha_history_and_actions(void **state)
 	assert_string_equal(s, "no state changes yet\n");
 	free(s);
 	s = print(ctl_fmt_ha_history,
-		  "{\"events\": [{\"time\": \"2026-11-22T00:02:09.507Z\", \"instance\": "
-		  "\"vrid51-ipv4\", \"from\": \"init\", \"to\": \"backup\", \"reason\": \"startup\"}]}");
+	          "{\"events\": [{\"time\": \"2026-11-22T00:02:09.507Z\", \"instance\": "
+	          "\"vrid51-ipv4\", \"from\": \"init\", \"to\": \"backup\", \"reason\": "
+	          "\"startup\"}]}");
 	assert_non_null(strstr(s, "2026-11-22T00:02:09.507Z  vrid51-ipv4    init     backup   "
-				  "startup"));
+	                          "startup"));
 	free(s);
 	s = print(ctl_fmt_ha_maintenance, "{\"maintenance\": false}");
 	assert_string_equal(s, "maintenance off: instances run again\n");

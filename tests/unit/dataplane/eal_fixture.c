@@ -126,5 +126,5 @@ eal_fixture_node(struct cfg_node *node, unsigned int n)
 	node->n_link_pairs = n;
 	for (unsigned int i = 0; i < n; i++)
 		snprintf(node->link_pairs[i].name, sizeof(node->link_pairs[i].name), "edge-%c",
-			 'a' + i);
+		         'a' + i);
 }

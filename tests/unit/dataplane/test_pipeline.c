@@ -1455,5 +1455,6 @@ main(void)
 		CASE(test_dp_pipeline_run_burst_same_as_single),
 	};
 
-	return cmocka_run_group_tests_name("dataplane_pipeline", tests, setup, eal_fixture_teardown);
+	return cmocka_run_group_tests_name("dataplane_pipeline", tests, setup,
+	                                   eal_fixture_teardown);
 }
