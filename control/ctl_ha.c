@@ -175,7 +175,7 @@ ctl_view_ha(const struct ctl_node *node)
 	              "s:{s:i, s:i, s:i, s:b, s:o}, "
 	              "s:{s:b, s:I, s:I, s:i, s:b}, "
 	              "s:{s:i, s:i, s:i, s:b}, "
-	              "s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:o, s:o}",
+	              "s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I}, s:o, s:o}",
 	              "enabled", true, "mode", cfg_ha_mode_name(st.mode), "primary", st.primary,
 	              "role", ha_role_name(st.role), "maintenance", st.maintenance,
 	              "simulation_allowed", st.simulation_allowed, "simulating", st.simulating,
@@ -186,7 +186,8 @@ ctl_view_ha(const struct ctl_node *node)
 	              "interval_s", st.bandwidth.interval_s, "low", st.bandwidth.low, "flaps",
 	              "count", st.flaps.count, "max", st.flaps.max, "window_s", st.flaps.window_s,
 	              "latched", st.flaps.latched, "heartbeats", "sent", (json_int_t)st.hb_sent,
-	              "send_errors", (json_int_t)st.hb_send_errors, "notify", "runs",
+	              "send_errors", (json_int_t)st.hb_send_errors, "refused",
+	              (json_int_t)st.hb_refused, "notify", "runs",
 	              (json_int_t)st.notify_runs, "failures", (json_int_t)st.notify_failures,
 	              "skipped", (json_int_t)st.notify_skipped, "instances", inst, "peers", peers);
 	json_object_set_new(j, "node_traffic", node_traffic_json(node, &st));

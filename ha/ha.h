@@ -122,6 +122,9 @@ struct ha_status {
 		bool latched; /* flapping stopped: bypass engaged (primary) or held */
 	} flaps;
 	uint64_t hb_sent, hb_send_errors;
+	uint64_t hb_refused;               /* datagrams on the HA port that no configured peer's
+					    * valid heartbeat explains (a peer's own refusals
+					    * count in its "refused") */
 	unsigned int n_instances;
 	struct ha_instance_status inst[HA_MAX_INSTANCES];
 	unsigned int n_peers;

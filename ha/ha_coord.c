@@ -123,6 +123,7 @@ struct ha_coord {
 	uint64_t next_link_check, next_hb, next_bw, next_snapshot;
 	uint32_t hb_seq;
 	uint64_t hb_sent, hb_send_errors;
+	uint64_t hb_refused;               /* datagrams on the HA port no peer's heartbeat */
 	bool maintenance;
 	bool bw_hold; /* gave up master for low bandwidth: no preempt */
 	bool flaps_latched;
@@ -812,8 +813,8 @@ peer_input(struct ha_coord *c, uint64_t now)
 	bad:
 		if (p != NULL)
 			p->bad++;
-		else if (c->n_peers > 0)
-			c->peers[0].bad++; /* unattributable: shown against the first peer */
+		else
+			c->hb_refused++; /* not a heartbeat, or from no configured peer */
 	}
 }
 
@@ -1016,6 +1017,7 @@ snapshot(struct ha_coord *c, uint64_t now)
 	st.flaps.latched = c->flaps_latched;
 	st.hb_sent = c->hb_sent;
 	st.hb_send_errors = c->hb_send_errors;
+	st.hb_refused = c->hb_refused;
 	st.notify_runs = c->notify.started;
 	st.notify_failures = c->notify.failures + c->notify.spawn_errors;
 	st.notify_skipped = c->notify.skipped;
