@@ -83,6 +83,23 @@ adverts_check "$fa" "$VMAC4" 224.0.0.18 4
 adverts_check "$fa" "$VMAC6" ff02::12 6
 rp_expect_eq "pings to the IPv4 VIP answered" 20 "$(rp_ping "$RP_NS_UP" "$HA_VIP4" 20)"
 
+# Junk on the HA port is refused and counted, and changes nothing.
+refused() {
+	ha_ctl "$1" --json ha status | rp_json 'd["heartbeats"]["refused"]'
+}
+r0=$(refused a)
+ip netns exec "${HA_NS[b]}" "$RP_PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for junk in (b"", b"RPHB", b"not a heartbeat" * 9):
+    s.sendto(junk, (sys.argv[1], 7410))
+' "${HA_ADDR[a]}"
+sleep 0.3
+rp_expect_eq "datagrams A refused on its HA port" 3 $(($(refused a) - r0))
+rp_expect_eq "A after the junk" master "$(ha_node_state a)"
+rp_expect_eq "B's view of A after the junk" healthy \
+	"$(ha_ctl b --json ha status | rp_json 'd["peers"][0]["health"]')"
+
 # 2. l2 standby.
 ha_loop_check
 for seg in usw psw; do
