@@ -136,6 +136,7 @@ struct dp_port {
 	int peer;                  /* [R] index of the paired port, -1 when in no link pair */
 	struct rte_ether_addr mac; /* [R] */
 	char driver[32];           /* [R] */
+	char iface[16];            /* [R] kernel interface of an af_packet/af_xdp vdev, or "" */
 };
 
 struct dp {
@@ -147,6 +148,7 @@ struct dp {
 	struct dp_ha_rt *ha;            /* dp_ha_set() writes, RCU-published */
 	struct dp_ha_state *ha_state;   /* exception path, control TX, l3 (dp_ha.c) */
 	struct rte_mempool *pool;       /* [R] */
+	int link_fd;                    /* [R] socket for SIOCGIFFLAGS on ports' kernel interfaces */
 	unsigned int n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
 	unsigned int n_workers;
@@ -239,7 +241,9 @@ dp_worker_counters_get(const struct dp *dp, unsigned int widx, struct dp_port_co
 uint64_t
 dp_worker_loops(const struct dp *dp, unsigned int widx);
 
-/* Link state of port index @pidx. @return 0 or -errno. */
+/* Link state of port index @pidx: the PMD's, and for a port over a kernel interface
+ * (net_af_packet, net_af_xdp, which report up whatever the wire does) also that interface's
+ * carrier. Control side, any thread. @return 0 or -errno. */
 int
 dp_port_link_get(const struct dp *dp, unsigned int pidx, struct dp_link *link);
 

@@ -8,8 +8,12 @@
  * more, reserved for the node's own frames (dp_ctl_send()); see dp_ha.c for the others.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_dev.h>
@@ -273,7 +277,11 @@ dp_create(const struct cfg_node *cfg, char *err, size_t errlen)
 		snprintf(dp->ports[i].name, sizeof(dp->ports[i].name), "%s", cfg->ports[i].name);
 		dp->ports[i].peer = -1;
 		dp->ports[i].ctl_txq = -1;
+		if (cfg_port_iface(&cfg->ports[i], dp->ports[i].iface,
+		                   sizeof(dp->ports[i].iface)) < 0)
+			dp->ports[i].iface[0] = '\0';
 	}
+	dp->link_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
 		dp->ports[cfg->link_pairs[i].upstream].peer = cfg->link_pairs[i].protected;
 		dp->ports[cfg->link_pairs[i].protected].peer = cfg->link_pairs[i].upstream;
@@ -371,6 +379,8 @@ dp_destroy(struct dp *dp)
 	for (unsigned int w = 0; w < dp->n_workers; w++)
 		rte_free(dp->workers[w]);
 	rte_mempool_free(dp->pool);
+	if (dp->link_fd >= 0)
+		close(dp->link_fd);
 	rte_free(dp);
 }
 
@@ -386,6 +396,14 @@ dp_port_link_get(const struct dp *dp, unsigned int pidx, struct dp_link *link)
 	if (ret < 0)
 		return ret;
 	link->up = l.link_status == RTE_ETH_LINK_UP;
+	if (link->up && dp->ports[pidx].iface[0] != '\0' && dp->link_fd >= 0) {
+		struct ifreq ifr;
+
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dp->ports[pidx].iface);
+		link->up = ioctl(dp->link_fd, SIOCGIFFLAGS, &ifr) == 0 &&
+		           (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	}
 	link->full_duplex = l.link_duplex == RTE_ETH_LINK_FULL_DUPLEX;
 	link->autoneg = l.link_autoneg == RTE_ETH_LINK_AUTONEG;
 	link->speed_mbps = l.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ? 0 : l.link_speed;

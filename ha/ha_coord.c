@@ -21,7 +21,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -29,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,7 +105,6 @@ struct ha_coord {
 
 	/* Everything below is owned by the HA thread, except where marked. */
 	int sock;     /* UDP peer socket, -1 without an ha block */
-	int ioctl_fd; /* for SIOCGIFFLAGS */
 	unsigned int n_vr;
 	struct vr vr[HA_MAX_INSTANCES];
 	unsigned int n_peers;
@@ -117,7 +114,6 @@ struct ha_coord {
 	struct ha_flaps flaps;
 	struct ha_links links;
 	struct ha_bw bw;
-	char port_iface[DP_MAX_PORTS][IF_NAMESIZE];
 	bool pair_up[CFG_MAX_LINK_PAIRS];
 	bool links_seen_up; /* the minimum has been met once since start-up */
 	uint64_t next_link_check, next_hb, next_bw, next_snapshot;
@@ -546,23 +542,13 @@ flaps_unlatch(struct ha_coord *c, uint64_t now, const char *why)
 	holds_apply(c, now);
 }
 
-/* Is port @pidx up: the PMD says so and, for a port over a kernel interface, the interface
- * has carrier (af_packet ports report up whatever the wire does). */
+/* Is port @pidx up? dp_port_link_get() reads the kernel carrier of af_packet ports too. */
 static bool
 port_up(struct ha_coord *c, unsigned int pidx)
 {
 	struct dp_link link;
-	struct ifreq ifr;
 
-	if (dp_port_link_get(c->dp, pidx, &link) < 0 || !link.up)
-		return false;
-	if (c->port_iface[pidx][0] == '\0' || c->ioctl_fd < 0)
-		return true;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", c->port_iface[pidx]);
-	if (ioctl(c->ioctl_fd, SIOCGIFFLAGS, &ifr) < 0)
-		return false;
-	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	return dp_port_link_get(c->dp, pidx, &link) == 0 && link.up;
 }
 
 static void
@@ -1439,10 +1425,6 @@ ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks
 	c->failsafe_sent = -1;
 	pthread_mutex_init(&c->req_lock, NULL);
 	pthread_mutex_init(&c->st_lock, NULL);
-	c->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	for (unsigned int i = 0; i < cfg->n_ports && i < DP_MAX_PORTS; i++)
-		if (cfg_port_iface(&cfg->ports[i], c->port_iface[i], sizeof(c->port_iface[i])) < 0)
-			c->port_iface[i][0] = '\0';
 	ops = (struct ha_local_ops){
 		.arg = c,
 		.emit = local_emit,
@@ -1528,8 +1510,6 @@ ha_coord_destroy(struct ha_coord *c)
 	ha_notify_fini(&c->notify);
 	if (c->sock >= 0)
 		close(c->sock);
-	if (c->ioctl_fd >= 0)
-		close(c->ioctl_fd);
 	pthread_mutex_destroy(&c->req_lock);
 	pthread_mutex_destroy(&c->st_lock);
 	free(c);
