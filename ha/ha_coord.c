@@ -755,6 +755,20 @@ exceptions_drain(struct ha_coord *c, uint64_t now)
 	}
 }
 
+/* Do @a and @b hold the same address (ports aside)? */
+static bool
+same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return a->ss_family == AF_INET6 &&
+	       memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+	              &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+}
+
 static void
 peer_input(struct ha_coord *c, uint64_t now)
 {
@@ -778,13 +792,7 @@ peer_input(struct ha_coord *c, uint64_t now)
 		if (p == NULL)
 			goto bad;
 		/* The id must come from the peer's configured address. */
-		if (from.ss_family == AF_INET && p->sa.ss_family == AF_INET
-		            ? ((struct sockaddr_in *)&from)->sin_addr.s_addr !=
-		                      ((struct sockaddr_in *)&p->sa)->sin_addr.s_addr
-		    : from.ss_family == AF_INET6 && p->sa.ss_family == AF_INET6
-		            ? memcmp(&((struct sockaddr_in6 *)&from)->sin6_addr,
-		                     &((struct sockaddr_in6 *)&p->sa)->sin6_addr, 16) != 0
-		            : true) {
+		if (!same_host(&from, &p->sa)) {
 			p->bad++;
 			continue;
 		}
