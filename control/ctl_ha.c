@@ -187,9 +187,13 @@ ctl_view_ha(const struct ctl_node *node)
 	              "count", st.flaps.count, "max", st.flaps.max, "window_s", st.flaps.window_s,
 	              "latched", st.flaps.latched, "heartbeats", "sent", (json_int_t)st.hb_sent,
 	              "send_errors", (json_int_t)st.hb_send_errors, "refused",
-	              (json_int_t)st.hb_refused, "notify", "runs",
-	              (json_int_t)st.notify_runs, "failures", (json_int_t)st.notify_failures,
-	              "skipped", (json_int_t)st.notify_skipped, "instances", inst, "peers", peers);
+	              (json_int_t)st.hb_refused, "notify", "runs", (json_int_t)st.notify_runs,
+	              "failures", (json_int_t)st.notify_failures, "skipped",
+	              (json_int_t)st.notify_skipped, "instances", inst, "peers", peers);
+	json_object_set_new(j, "stalls",
+	                    json_pack("{s:I, s:I, s:I}", "count", (json_int_t)st.stalls.count,
+	                              "longest_ms", (json_int_t)st.stalls.longest_ms,
+	                              "discounted_ms", (json_int_t)st.stalls.discounted_ms));
 	json_object_set_new(j, "node_traffic", node_traffic_json(node, &st));
 	pthread_mutex_unlock(&st_lock);
 	return j;

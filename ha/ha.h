@@ -122,9 +122,14 @@ struct ha_status {
 		bool latched; /* flapping stopped: bypass engaged (primary) or held */
 	} flaps;
 	uint64_t hb_sent, hb_send_errors;
-	uint64_t hb_refused;               /* datagrams on the HA port that no configured peer's
-					    * valid heartbeat explains (a peer's own refusals
-					    * count in its "refused") */
+	uint64_t hb_refused;         /* datagrams on the HA port that no configured peer's
+	                              * valid heartbeat explains (a peer's own refusals
+	                              * count in its "refused") */
+	struct {                     /* the HA thread kept from running (ha_coord.c: clock_now()) */
+		uint64_t count;      /* gaps of its loop longer than 50 ms */
+		uint64_t longest_ms; /* the longest gap */
+		uint64_t discounted_ms; /* time its timers did not count */
+	} stalls;
 	unsigned int n_instances;
 	struct ha_instance_status inst[HA_MAX_INSTANCES];
 	unsigned int n_peers;

@@ -53,6 +53,8 @@
 #define GARP_REFRESH_NS (10 * HA_NS_PER_S) /* gratuitous ARP/NA while master */
 #define BANDWIDTH_SAMPLE_NS (100 * HA_NS_PER_MS)
 #define NOTIFY_TIMEOUT_NS (60 * HA_NS_PER_S) /* a notify script running longer is killed */
+#define STALL_NS (50 * HA_NS_PER_MS)         /* a longer gap of the loop counts only this much */
+#define STALL_LOG_NS (100 * HA_NS_PER_MS)    /* a gap this long is logged */
 
 /* Requests from other threads, taken by the HA thread at the top of its loop. */
 enum {
@@ -104,7 +106,7 @@ struct ha_coord {
 	bool stop;    /* [a] */
 
 	/* Everything below is owned by the HA thread, except where marked. */
-	int sock;     /* UDP peer socket, -1 without an ha block */
+	int sock; /* UDP peer socket, -1 without an ha block */
 	unsigned int n_vr;
 	struct vr vr[HA_MAX_INSTANCES];
 	unsigned int n_peers;
@@ -119,7 +121,7 @@ struct ha_coord {
 	uint64_t next_link_check, next_hb, next_bw, next_snapshot;
 	uint32_t hb_seq;
 	uint64_t hb_sent, hb_send_errors;
-	uint64_t hb_refused;               /* datagrams on the HA port no peer's heartbeat */
+	uint64_t hb_refused; /* datagrams on the HA port no peer's heartbeat */
 	bool maintenance;
 	bool bw_hold; /* gave up master for low bandwidth: no preempt */
 	bool flaps_latched;
@@ -128,6 +130,9 @@ struct ha_coord {
 	bool conf_dirty;
 	struct dp_ha_conf conf;
 	uint64_t vrid_errors;
+	uint64_t clock_mono;           /* CLOCK_MONOTONIC at the clock's last reading */
+	uint64_t clock_lost;           /* stall time the clock did not count */
+	uint64_t stalls, stall_max_ns; /* gaps longer than STALL_NS, the longest */
 
 	pthread_mutex_t req_lock; /* guards the three fields below */
 	unsigned int req;         /* [req_lock] REQ_* bits */
@@ -158,6 +163,41 @@ now_ns(void)
 
 static void
 logf_(struct ha_coord *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The coordinator's clock: CLOCK_MONOTONIC less the time this thread was kept from running.
+ * Its decisions weigh silence (no advert for Master_Down_Interval, no heartbeat for
+ * failure_threshold intervals), and silence is evidence only while the thread listens. When
+ * the whole machine pauses (a virtual machine descheduled by its host, a host thrashing), the
+ * peer sent nothing because it did not run either, and on waking every timer here would
+ * expire before the peer's next advert could arrive: a takeover, then a flap, for nothing. So
+ * a gap between two readings longer than STALL_NS counts as STALL_NS. Real silence still
+ * ends in a takeover, later by the stall, during which this node could not act anyway. A
+ * pause of this thread alone needs no such care (what arrived meanwhile waits in the rings
+ * and the socket, and each pass reads them before it looks at a timer); STALL_NS sits above
+ * the gaps that ordinary contention for the CPUs makes (up to 30 ms seen on two shared
+ * cores), so that it never slows a failover that the machine's load merely delays.
+ * Notify scripts keep the real clock (their timeout is the operator's).
+ */
+static uint64_t
+clock_now(struct ha_coord *c)
+{
+	uint64_t mono = now_ns(), gap = mono - c->clock_mono;
+
+	if (gap > STALL_NS) {
+		c->clock_lost += gap - STALL_NS;
+		c->stalls++;
+		if (gap > c->stall_max_ns)
+			c->stall_max_ns = gap;
+		if (gap >= STALL_LOG_NS)
+			logf_(c, RTE_LOG_WARNING,
+			      "ha: the HA thread did not run for %" PRIu64
+			      " ms; that time is not held against masters and peers",
+			      gap / HA_NS_PER_MS);
+	}
+	c->clock_mono = mono;
+	return mono - c->clock_lost;
+}
 
 static void
 logf_(struct ha_coord *c, int level, const char *fmt, ...)
@@ -384,7 +424,7 @@ vr_apply(struct ha_coord *c, struct vr *v, const struct ha_vrrp_actions *a, uint
 	history_add(c, v->name, from, to, why);
 	logf_(c, a->new_state == HA_VRRP_MASTER ? RTE_LOG_NOTICE : RTE_LOG_WARNING,
 	      "ha: %s %s -> %s (%s)", v->name, from, to, why);
-	ha_notify_run(&c->notify, v->name, from, to, why, now);
+	ha_notify_run(&c->notify, v->name, from, to, why, now_ns());
 	/* A flap is a master<->backup transition; an instance's first election to master is
 	 * not one (a node that starts alone, or a backup that takes over once). */
 	if (((a->old_state == HA_VRRP_MASTER && a->new_state == HA_VRRP_BACKUP) ||
@@ -813,14 +853,14 @@ peer_input(struct ha_coord *c, uint64_t now)
 }
 
 static void
-heartbeat_send(struct ha_coord *c, uint64_t now)
+heartbeat_send(struct ha_coord *c)
 {
 	struct ha_peer_msg msg = { 0 };
 	uint8_t buf[HA_PEER_MSG_MAX];
 	int len;
 
 	msg.seq = ++c->hb_seq;
-	msg.timestamp_ns = now;
+	msg.timestamp_ns = now_ns();
 	snprintf(msg.node_id, sizeof(msg.node_id), "%s", c->cfg->node.id);
 	snprintf(msg.stack, sizeof(msg.stack), "%s", c->cfg->node.stack);
 	msg.flags = (c->cfg->ha.primary ? HA_PEER_F_PRIMARY : 0) |
@@ -1012,6 +1052,9 @@ snapshot(struct ha_coord *c, uint64_t now)
 	st.hb_sent = c->hb_sent;
 	st.hb_send_errors = c->hb_send_errors;
 	st.hb_refused = c->hb_refused;
+	st.stalls.count = c->stalls;
+	st.stalls.longest_ms = c->stall_max_ns / HA_NS_PER_MS;
+	st.stalls.discounted_ms = c->clock_lost / HA_NS_PER_MS;
 	st.notify_runs = c->notify.started;
 	st.notify_failures = c->notify.failures + c->notify.spawn_errors;
 	st.notify_skipped = c->notify.skipped;
@@ -1227,10 +1270,10 @@ pass(struct ha_coord *c, uint64_t now)
 		next = min_u64(next, ha_vrrp_deadline(&v->m));
 	}
 	if (c->sock >= 0 && now >= c->next_hb) {
-		heartbeat_send(c, now);
+		heartbeat_send(c);
 		c->next_hb = now + (uint64_t)c->cfg->ha.peer_check_interval_ms * HA_NS_PER_MS;
 	}
-	ha_notify_reap(&c->notify, now);
+	ha_notify_reap(&c->notify, now_ns());
 	if (c->conf_dirty)
 		conf_publish(c);
 	failsafe_update(c);
@@ -1246,8 +1289,11 @@ static void *
 coord_main(void *arg)
 {
 	struct ha_coord *c = arg;
-	uint64_t now = now_ns();
 	struct pollfd pfd = { .fd = c->sock, .events = POLLIN };
+	uint64_t now;
+
+	c->clock_mono = now_ns(); /* the time since ha_coord_create() is no stall */
+	now = clock_now(c);
 
 	requests_take(c, now); /* the bypass view rampartd posted before the start */
 	for (unsigned int i = 0; i < c->n_vr; i++) {
@@ -1264,19 +1310,19 @@ coord_main(void *arg)
 		uint64_t next = pass(c, now);
 		struct timespec ts;
 
-		now = now_ns();
+		now = clock_now(c);
 		if (next > now) {
 			uint64_t wait = min_u64(next - now, POLL_MAX_NS);
 
 			ts.tv_sec = 0;
 			ts.tv_nsec = (long)wait;
 			ppoll(&pfd, c->sock >= 0 ? 1 : 0, &ts, NULL);
-			now = now_ns();
+			now = clock_now(c);
 		}
 	}
 	/* RFC 9568 section 6.4.3: a master that shuts down sends an advert with priority 0,
 	 * so a backup takes over after Skew_Time rather than Master_Down_Interval. */
-	now = now_ns();
+	now = clock_now(c);
 	for (unsigned int i = 0; i < c->n_vr; i++) {
 		struct ha_vrrp_actions a;
 
@@ -1428,6 +1474,7 @@ ha_coord_create(const struct cfg_node *cfg, struct dp *dp, const struct ha_hooks
 	}
 	c->cfg = cfg;
 	c->dp = dp;
+	c->clock_mono = now;
 	c->hooks = *hooks;
 	c->sock = -1;
 	c->failsafe_sent = -1;

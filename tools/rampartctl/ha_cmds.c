@@ -189,6 +189,11 @@ ctl_fmt_ha_status(FILE *out, json_t *data)
 	        num(sub, "window_s", b, sizeof(b)), num(sub, "max", c, sizeof(c)),
 	        json_is_true(json_object_get(sub, "latched")) ? " (LATCHED: flapping stopped)"
 	                                                      : "");
+	sub = json_object_get(data, "stalls");
+	if (json_integer_value(json_object_get(sub, "count")) > 0)
+		fprintf(out, "HA thread stalls: %s, longest %s ms, %s ms not held against peers\n",
+		        num(sub, "count", a, sizeof(a)), num(sub, "longest_ms", b, sizeof(b)),
+		        num(sub, "discounted_ms", c, sizeof(c)));
 	if (json_string_length(json_object_get(data, "simulating")) > 0)
 		fprintf(out, "drills in progress: %s\n", str(data, "simulating", a, sizeof(a)));
 

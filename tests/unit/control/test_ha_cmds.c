@@ -124,9 +124,10 @@ test_ctl_fmt_ha_status_views(void **state)
 		ctl_fmt_ha_status,
 		"{\"enabled\": true, \"mode\": \"active-passive\", \"primary\": true, "
 		"\"role\": \"master\", \"links\": {\"healthy\": 1, \"total\": 2, \"min_active\": "
-	        "2, "
+		"2, "
 		"\"below_min\": true}, \"flaps\": {\"count\": 7, \"window_s\": 60, \"max\": 6, "
-		"\"latched\": true}, \"instances\": [{\"name\": \"vrid51-ipv4\", \"family\": "
+		"\"latched\": true}, \"stalls\": {\"count\": 2, \"longest_ms\": 412, "
+		"\"discounted_ms\": 797}, \"instances\": [{\"name\": \"vrid51-ipv4\", \"family\": "
 		"\"ipv4\", \"link_pair\": \"lp0\", \"side\": \"upstream\", \"state\": \"master\", "
 		"\"priority\": 150, \"effective_priority\": 0, \"advert_interval_ms\": 100, "
 		"\"master\": \"203.0.113.11\", \"counters\": {\"adverts_sent\": 12}}], "
@@ -139,6 +140,12 @@ test_ctl_fmt_ha_status_views(void **state)
 	assert_non_null(strstr(s, "counters: adverts_sent=12"));
 	assert_non_null(strstr(s, "rp-b             203.0.113.12         unhealthy  31"));
 	assert_non_null(strstr(s, "[bypass]"));
+	assert_non_null(
+		strstr(s, "HA thread stalls: 2, longest 412 ms, 797 ms not held against peers\n"));
+	free(s);
+	/* No stall, no line. */
+	s = print(ctl_fmt_ha_status, "{\"enabled\": true, \"stalls\": {\"count\": 0}}");
+	assert_null(strstr(s, "stalls"));
 	free(s);
 	/* Nothing trusted: wrong types print as "-", control characters as '?'. */
 	s = print(ctl_fmt_ha_status,
