@@ -63,15 +63,17 @@ struct daemon {
 	bool link_known[DP_MAX_PORTS];
 	struct ha_coord *ha;
 	/* Bypass (the bypass_* functions below). */
-	struct byp *byp;                     /* [R] after bypass_setup() */
-	uint64_t ctl_ticks;                  /* [a] control thread: +1 every tick */
-	int64_t ctl_busy_until_ms;           /* [a] control thread: in a long operation */
-	uint64_t hb_loops[DP_MAX_WORKERS];   /* heartbeat thread only */
-	uint64_t hb_ctl_ticks;               /* heartbeat thread only */
-	int64_t hb_ctl_seen_ms;              /* heartbeat thread only */
-	uint64_t tick_loops[DP_MAX_WORKERS]; /* control thread only */
-	bool links_failed;                   /* control thread only */
-	bool healthy;                        /* control thread only */
+	struct byp *byp;                       /* [R] after bypass_setup() */
+	uint64_t ctl_ticks;                    /* [a] control thread: +1 every tick */
+	int64_t ctl_busy_until_ms;             /* [a] control thread: in a long operation */
+	uint64_t hb_loops[DP_MAX_WORKERS];     /* heartbeat thread only */
+	uint64_t hb_ctl_ticks;                 /* heartbeat thread only */
+	int64_t hb_ctl_seen_ms;                /* heartbeat thread only */
+	uint64_t tick_loops[DP_MAX_WORKERS];   /* control thread only */
+	int64_t tick_moved_ms[DP_MAX_WORKERS]; /* control thread only: when loops last moved */
+	int64_t tick_ms;                       /* control thread only: its last tick */
+	bool links_failed;                     /* control thread only */
+	bool healthy;                          /* control thread only */
 	/* Driver none without a coordinator: the control thread publishes the bypass to the
 	 * dataplane (bypass_dp_sync()); any thread that changes the bypass marks it. */
 	bool byp_dp_dirty; /* [a] */
@@ -489,8 +491,12 @@ bypass_setup(struct daemon *d)
 
 /*
  * Each tick of the control thread: say it is alive, judge the node's health (every worker made
- * progress since the last tick; with on_link_failure, enough link pairs up), engage for a link
- * failure, and let the manager learn of watchdog expiries and re-arm.
+ * progress within the last tick period; with on_link_failure, enough link pairs up), engage for
+ * a link failure, and let the manager learn of watchdog expiries and re-arm. Progress is judged
+ * over real time, not between two ticks: a late tick is followed by a prompt one (the timer is
+ * periodic), and a worker need not have looped in the moment between them. The time a tick
+ * comes late is not held against the workers: the control thread itself was kept from running,
+ * and so, likely, were they (the whole process stopped, or the machine paused).
  */
 static void
 bypass_tick(struct daemon *d)
@@ -498,20 +504,29 @@ bypass_tick(struct daemon *d)
 	const struct cfg_bypass *bc = &d->cfg.bypass;
 	char why[96] = "";
 	bool healthy = true, links_failed = false;
+	int64_t now = mono_ms();
+	int64_t late =
+		d->tick_ms != 0 && now - d->tick_ms > TICK_MS ? now - d->tick_ms - TICK_MS : 0;
 
 	__atomic_add_fetch(&d->ctl_ticks, 1, __ATOMIC_RELEASE);
+	d->tick_ms = now;
 	if (d->byp == NULL)
 		return;
 	if (d->dp != NULL && d->dp->running) {
 		for (unsigned int w = 0; w < d->dp->n_workers; w++) {
 			uint64_t loops = dp_worker_loops(d->dp, w);
 
-			if (loops == d->tick_loops[w] && healthy) {
+			if (loops != d->tick_loops[w]) {
+				d->tick_loops[w] = loops;
+				d->tick_moved_ms[w] = now;
+				continue;
+			}
+			d->tick_moved_ms[w] += late;
+			if (now - d->tick_moved_ms[w] > TICK_MS && healthy) {
 				healthy = false;
 				snprintf(why, sizeof(why), "worker on lcore %u makes no progress",
 				         d->dp->workers[w]->lcore);
 			}
-			d->tick_loops[w] = loops;
 		}
 	}
 	if (bc->on_link_failure && d->dp != NULL) {
