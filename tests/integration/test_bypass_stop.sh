@@ -14,6 +14,9 @@ set -euo pipefail
 WATCHDOG_MS=$RP_BYP_WATCHDOG_MS
 MARGIN_MS=$RP_BYP_MARGIN_MS
 RATE=10000
+# Each scenario's flow outlasts its steps (about 6 s, more on a loaded machine), so that the
+# last checks still see it flowing.
+FLOW_S=10
 
 rp_byp_init bs
 rp_require_daemon
@@ -30,7 +33,7 @@ manual() {
 	local t_stop t_cont t_clear rx0 out
 	rp_daemon_start "$RP_TMP/manual.conf"
 	rp_byp_wait_state inline 15
-	rp_flow_start 5301 "$RATE" 6
+	rp_flow_start 5301 "$RATE" "$FLOW_S"
 	sleep 1
 	if rp_byp_spurious 0; then
 		return 0
@@ -83,7 +86,7 @@ auto() {
 	local t_stop t_cont t_inline rx0
 	rp_daemon_start "$RP_TMP/auto.conf"
 	rp_byp_wait_state inline 15
-	rp_flow_start 5302 "$RATE" 6
+	rp_flow_start 5302 "$RATE" "$FLOW_S"
 	sleep 1
 	if rp_byp_spurious 0; then
 		return 0
