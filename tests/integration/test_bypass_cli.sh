@@ -81,6 +81,10 @@ scenario() {
 	rp_flow_nothing_lost "bypass engage" "$t_engage"
 	rp_flow_nothing_lost "bypass clear" "$t_clear"
 	rp_expect_eq "datagrams lost in the whole flow" 0 "$(rp_flow_field 'd["lost"]')"
+	# The flow ran on after the clear: a stall of the machine meanwhile shows in the history.
+	if rp_byp_spurious 0; then
+		return 0
+	fi
 	rp_expect_eq "history, newest first" "clear engage ready engage" \
 		"$(rp_byp_status '" ".join(h["event"] for h in d["history"][:4])')"
 }

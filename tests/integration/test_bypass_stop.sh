@@ -72,6 +72,10 @@ manual() {
 	# Waking up and going back inline cut nothing.
 	rp_flow_nothing_lost "SIGCONT" "$t_cont"
 	rp_flow_nothing_lost "clear" "$t_clear"
+	# The flow ran on after the clear: a stall of the machine meanwhile shows in the history.
+	if rp_byp_spurious 1; then
+		return 0
+	fi
 	rp_expect_eq "history after clear" "clear watchdog" \
 		"$(rp_byp_status '" ".join(h["event"] for h in d["history"][:2])')"
 }

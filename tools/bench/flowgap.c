@@ -11,10 +11,15 @@
  * The receiver stops S seconds after it starts or one second after the sender's last datagram
  * (a datagram marked last), and prints one JSON object:
  *   {"received": N, "sent": N, "lost": N, "duplicates": N, "reordered": N, "rate_pps": R,
- *    "max_gap_ms": G, "gaps": [{"ms": G, "from": T, "to": T, "after_seq": N}, ...],
+ *    "max_gap_ms": G, "max_path_gap_ms": G,
+ *    "gaps": [{"ms": G, "sender_idle_ms": I, "path_ms": G, "from": T, "to": T,
+ *              "after_seq": N}, ...],
  *    "losses": [{"first_seq": N, "count": N, "after": T}, ...]}
- * where T is CLOCK_REALTIME in seconds (so a test can put it beside `date +%s.%N`), "gaps"
- * lists the N longest (default 5), longest first, and "losses" the runs of numbers that never
+ * where T is CLOCK_REALTIME in seconds (so a test can put it beside `date +%s.%N`). A gap's
+ * "ms" is the interval between two arrivals; "sender_idle_ms" how long the sender itself had
+ * sent nothing, beyond its pacing, before the datagram that ended the gap (a machine that
+ * paused stops the sender too); "path_ms" the rest, the part the path made. "gaps" lists the
+ * N longest by "path_ms" (default 5), longest first, and "losses" the runs of numbers that never
  * arrived (a late arrival is not a loss), in order, at most 64, each with the arrival time of
  * the datagram just before it: a cut wire shows as a loss, a delay only as a gap. "sent" is the
  * last datagram's count, known when it arrived (else the highest number seen plus one).
@@ -41,7 +46,7 @@
 #define FG_MAGIC 0x46474150u /* "FGAP" */
 #define FG_MAX_GAPS 32
 #define FG_MAX_LOSSES 64
-#define FG_MIN_SIZE 32
+#define FG_MIN_SIZE ((int)sizeof(struct fg_hdr))
 
 struct fg_hdr {
 	uint32_t magic;
@@ -49,12 +54,13 @@ struct fg_hdr {
 	uint64_t seq;
 	uint64_t total;   /* datagrams the sender will send */
 	uint64_t sent_ns; /* CLOCK_REALTIME at send */
+	uint64_t idle_ns; /* the sender sent nothing for this long beyond its pacing before */
 };
 
 #define FG_LAST 1u
 
 struct gap {
-	double ms;
+	double ms, idle_ms, path_ms;
 	double from, to;
 	uint64_t after_seq;
 };
@@ -105,7 +111,7 @@ do_send(const char *dst, uint16_t port, double rate, double seconds, size_t size
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	uint64_t total = (uint64_t)(rate * seconds), interval = (uint64_t)(1e9 / rate), start;
-	uint64_t seq = 0, errors = 0;
+	uint64_t seq = 0, errors = 0, prev_send = 0;
 	unsigned char buf[2048];
 	struct fg_hdr *h = (struct fg_hdr *)buf;
 	int fd;
@@ -136,7 +142,11 @@ do_send(const char *dst, uint16_t port, double rate, double seconds, size_t size
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 			continue;
 		}
-		/* Everything due now goes out now. */
+		/* Everything due now goes out now. The first after a pause of the sender says how
+		 * long it was. */
+		h->idle_ns = prev_send != 0 && now - prev_send > interval ? now - prev_send - interval
+		                                                          : 0;
+		prev_send = now;
 		while (seq < total && start + seq * interval <= now) {
 			h->seq = seq;
 			h->flags = seq + 1 == total ? FG_LAST : 0;
@@ -144,6 +154,7 @@ do_send(const char *dst, uint16_t port, double rate, double seconds, size_t size
 			if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, sslen) < 0)
 				errors++;
 			seq++;
+			h->idle_ns = 0;
 		}
 	}
 	/* The last one may be lost in a cut wire: say it a few times more, 100 ms apart. */
@@ -153,6 +164,7 @@ do_send(const char *dst, uint16_t port, double rate, double seconds, size_t size
 		nanosleep(&ts, NULL);
 		h->seq = total - 1;
 		h->flags = FG_LAST;
+		h->idle_ns = 0;
 		sendto(fd, buf, size, 0, (struct sockaddr *)&ss, sslen);
 	}
 	close(fd);
@@ -162,16 +174,16 @@ do_send(const char *dst, uint16_t port, double rate, double seconds, size_t size
 	return 0;
 }
 
-/* Keep the @n longest gaps, longest first. */
+/* Keep the @n longest gaps the path made, longest first. */
 static void
 gap_add(struct gap *gaps, unsigned int n, unsigned int *have, const struct gap *g)
 {
 	unsigned int i;
 
-	if (*have == n && g->ms <= gaps[n - 1].ms)
+	if (*have == n && g->path_ms <= gaps[n - 1].path_ms)
 		return;
 	i = *have < n ? (*have)++ : n - 1;
-	while (i > 0 && gaps[i - 1].ms < g->ms) {
+	while (i > 0 && gaps[i - 1].path_ms < g->path_ms) {
 		gaps[i] = gaps[i - 1];
 		i--;
 	}
@@ -184,7 +196,7 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 	uint64_t received = 0, dups = 0, reordered = 0, total = 0, max_seq = 0;
 	uint64_t deadline, last_seen = 0, last_seq = 0, end_after = 0;
-	double first_t = 0, prev_t = 0;
+	double first_t = 0, prev_t = 0, max_gap = 0;
 	double *arrived = NULL; /* arrival time of each number, 0 when it never came */
 	unsigned int n_losses = 0;
 	unsigned char *seen = NULL;
@@ -270,10 +282,16 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 			first_t = t;
 		} else {
 			struct gap g = { .ms = (t - prev_t) * 1e3,
+				         .idle_ms = (double)h.idle_ns / 1e6,
 				         .from = prev_t,
 				         .to = t,
 				         .after_seq = last_seq };
 
+			if (g.idle_ms > g.ms)
+				g.idle_ms = g.ms;
+			g.path_ms = g.ms - g.idle_ms;
+			if (g.ms > max_gap)
+				max_gap = g.ms;
 			gap_add(gaps, n_gaps, &have, &g);
 			if (h.seq < last_seq)
 				reordered++;
@@ -289,16 +307,17 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 		total = received > 0 ? max_seq + 1 : 0;
 	printf("{\"received\": %llu, \"sent\": %llu, \"lost\": %llu, \"duplicates\": %llu, "
 	       "\"reordered\": %llu, \"rate_pps\": %.1f, \"first\": %.6f, \"last\": %.6f, "
-	       "\"max_gap_ms\": %.3f, \"gaps\": [",
+	       "\"max_gap_ms\": %.3f, \"max_path_gap_ms\": %.3f, \"gaps\": [",
 	       (unsigned long long)received, (unsigned long long)total,
 	       (unsigned long long)(total - received), (unsigned long long)dups,
 	       (unsigned long long)reordered,
 	       received > 1 && prev_t > first_t ? (double)(received - 1) / (prev_t - first_t) : 0.0,
-	       first_t, prev_t, have > 0 ? gaps[0].ms : 0.0);
+	       first_t, prev_t, max_gap, have > 0 ? gaps[0].path_ms : 0.0);
 	for (unsigned int i = 0; i < have; i++)
-		printf("%s{\"ms\": %.3f, \"from\": %.6f, \"to\": %.6f, \"after_seq\": %llu}",
-		       i > 0 ? ", " : "", gaps[i].ms, gaps[i].from, gaps[i].to,
-		       (unsigned long long)gaps[i].after_seq);
+		printf("%s{\"ms\": %.3f, \"sender_idle_ms\": %.3f, \"path_ms\": %.3f, "
+		       "\"from\": %.6f, \"to\": %.6f, \"after_seq\": %llu}",
+		       i > 0 ? ", " : "", gaps[i].ms, gaps[i].idle_ms, gaps[i].path_ms, gaps[i].from,
+		       gaps[i].to, (unsigned long long)gaps[i].after_seq);
 	printf("], \"losses\": [");
 	for (uint64_t q = 0; q < total && n_losses < FG_MAX_LOSSES; q++) {
 		uint64_t first = q;
