@@ -144,8 +144,9 @@ do_send(const char *dst, uint16_t port, double rate, double seconds, size_t size
 		}
 		/* Everything due now goes out now. The first after a pause of the sender says how
 		 * long it was. */
-		h->idle_ns = prev_send != 0 && now - prev_send > interval ? now - prev_send - interval
-		                                                          : 0;
+		h->idle_ns = prev_send != 0 && now - prev_send > interval
+		                     ? now - prev_send - interval
+		                     : 0;
 		prev_send = now;
 		while (seq < total && start + seq * interval <= now) {
 			h->seq = seq;
@@ -316,8 +317,8 @@ do_recv(uint16_t port, double seconds, const char *ready, unsigned int n_gaps)
 	for (unsigned int i = 0; i < have; i++)
 		printf("%s{\"ms\": %.3f, \"sender_idle_ms\": %.3f, \"path_ms\": %.3f, "
 		       "\"from\": %.6f, \"to\": %.6f, \"after_seq\": %llu}",
-		       i > 0 ? ", " : "", gaps[i].ms, gaps[i].idle_ms, gaps[i].path_ms, gaps[i].from,
-		       gaps[i].to, (unsigned long long)gaps[i].after_seq);
+		       i > 0 ? ", " : "", gaps[i].ms, gaps[i].idle_ms, gaps[i].path_ms,
+		       gaps[i].from, gaps[i].to, (unsigned long long)gaps[i].after_seq);
 	printf("], \"losses\": [");
 	for (uint64_t q = 0; q < total && n_losses < FG_MAX_LOSSES; q++) {
 		uint64_t first = q;
