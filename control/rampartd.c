@@ -67,6 +67,7 @@ struct daemon {
 	uint64_t ctl_ticks;                    /* [a] control thread: +1 every tick */
 	int64_t ctl_busy_until_ms;             /* [a] control thread: in a long operation */
 	uint64_t hb_loops[DP_MAX_WORKERS];     /* heartbeat thread only */
+	int64_t hb_moved_us[DP_MAX_WORKERS];   /* heartbeat thread only: when loops last moved */
 	uint64_t hb_ctl_ticks;                 /* heartbeat thread only */
 	int64_t hb_ctl_seen_ms;                /* heartbeat thread only */
 	uint64_t tick_loops[DP_MAX_WORKERS];   /* control thread only */
@@ -261,12 +262,18 @@ links_watch(struct daemon *d)
 #define BYP_BUSY_MAX_MS 60000 /* a declared long operation is not trusted for longer */
 
 static int64_t
-mono_ms(void)
+mono_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t
+mono_ms(void)
+{
+	return mono_us() / 1000;
 }
 
 /* The control thread starts (@busy) or ends a long operation. */
@@ -278,16 +285,21 @@ bypass_ctl_busy(struct daemon *d, bool busy)
 }
 
 /*
- * The heartbeat thread's test, every watchdog_ms / 4: every worker's loop counter moved since
- * the last test, and the control thread is alive. Before the workers run there is nothing to
- * check of them (start-up is a declared long operation of the control thread).
+ * The heartbeat thread's test, every watchdog_ms / 4: every worker's loop counter moved within
+ * the last period, and the control thread is alive. Before the workers run there is nothing to
+ * check of them (start-up is a declared long operation of the control thread). A worker is
+ * judged over a whole period of real time, not between two tests: a late test is followed by
+ * an early one, and a worker need not have looped in the moment between them (after a pause
+ * of the machine the real-time heartbeat thread runs before the workers do). A wedged worker
+ * is still caught at the first test a period after its last loop, as before.
  */
 static bool
 bypass_alive(void *arg)
 {
 	struct daemon *d = arg;
 	struct dp *dp = __atomic_load_n(&d->dp, __ATOMIC_ACQUIRE);
-	int64_t now = mono_ms();
+	int64_t now = mono_ms(), now_us = mono_us();
+	int64_t period_us = (int64_t)d->cfg.bypass.watchdog_ms * 1000 / 4;
 	uint64_t ticks = __atomic_load_n(&d->ctl_ticks, __ATOMIC_ACQUIRE);
 	bool ok = true;
 
@@ -295,9 +307,12 @@ bypass_alive(void *arg)
 		for (unsigned int w = 0; w < dp->n_workers; w++) {
 			uint64_t loops = dp_worker_loops(dp, w);
 
-			if (loops == d->hb_loops[w])
+			if (loops != d->hb_loops[w] || d->hb_moved_us[w] == 0) {
+				d->hb_loops[w] = loops;
+				d->hb_moved_us[w] = now_us;
+			} else if (now_us - d->hb_moved_us[w] >= period_us) {
 				ok = false;
-			d->hb_loops[w] = loops;
+			}
 		}
 	}
 	if (ticks != d->hb_ctl_ticks || d->hb_ctl_seen_ms == 0) {
