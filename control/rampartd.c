@@ -298,7 +298,7 @@ bypass_alive(void *arg)
 {
 	struct daemon *d = arg;
 	struct dp *dp = __atomic_load_n(&d->dp, __ATOMIC_ACQUIRE);
-	int64_t now = mono_ms(), now_us = mono_us();
+	int64_t now_us = mono_us(), now = now_us / 1000;
 	int64_t period_us = (int64_t)d->cfg.bypass.watchdog_ms * 1000 / 4;
 	uint64_t ticks = __atomic_load_n(&d->ctl_ticks, __ATOMIC_ACQUIRE);
 	bool ok = true;
