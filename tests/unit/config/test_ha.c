@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "assert_errors.h"
+#include "node_edit.h"
 
 #include "cfg.h"
 
@@ -113,7 +113,6 @@ static const char *const base[] = {
 #define L_PIN_PATH 44
 #define L_SYSFS 45
 #define L_BYPASS_END 46
-#define MAX_EDIT_LINE 100
 
 /* The second VRRP instance (line L_VR1) moved to the l2 link pair lp1, for the cases that make
  * lp0 an l3 link pair without IPv6 addresses. */
@@ -135,28 +134,11 @@ static char text[256 * 1024];
 static int
 parse_edits(int line, ...)
 {
-	const char *repl[MAX_EDIT_LINE + 1] = { NULL };
-	int last = BASE_LINES;
-	size_t o = 0;
 	va_list ap;
 
 	va_start(ap, line);
-	while (line > 0) {
-		assert_true(line <= MAX_EDIT_LINE);
-		repl[line] = va_arg(ap, const char *);
-		if (line > last)
-			last = line;
-		line = va_arg(ap, int);
-	}
+	base_edit(text, sizeof(text), base, BASE_LINES, line, ap);
 	va_end(ap);
-	text[0] = '\0';
-	for (int l = 1; l <= last; l++) {
-		const char *s = repl[l] != NULL ? repl[l] : (l <= BASE_LINES ? base[l] : "");
-		int n = snprintf(text + o, sizeof(text) - o, "%s\n", s);
-
-		assert_true(n > 0 && (size_t)n < sizeof(text) - o);
-		o += (size_t)n;
-	}
 	return cfg_node_parse(text, "test.conf", &cfg, &errs);
 }
 
@@ -176,28 +158,6 @@ parse_without_groups(const char *extra)
 	snprintf(buf + o, sizeof(buf) - o, "%s\n", extra);
 	return cfg_node_parse(buf, "test.conf", &cfg, &errs);
 }
-
-#define assert_valid(rc)                                                 \
-	do {                                                             \
-		int rc_ = (rc);                                          \
-		if (rc_ != 0 || errs.count != 0) {                       \
-			errors_dump(&errs);                              \
-			fail_msg("rc %d: expected a valid config", rc_); \
-		}                                                        \
-	} while (0)
-
-/* @rc is -EINVAL and the only error is on @line and contains @part. */
-#define assert_only_error(rc, line, part)                                                 \
-	do {                                                                              \
-		int rc_ = (rc);                                                           \
-		if (rc_ != -EINVAL || errs.count != 1 || errs.dropped != 0 ||             \
-		    !errors_have(&errs, (line), (part))) {                                \
-			errors_dump(&errs);                                               \
-			fail_msg("rc %d: expected only one error, at line %d containing " \
-			         "\"%s\"",                                                \
-			         rc_, (line), (part));                                    \
-		}                                                                         \
-	} while (0)
 
 /* One line replaced, one error expected on @err_line. */
 struct edit_case {

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "assert_errors.h"
+#include "node_edit.h"
 
 #include "cfg.h"
 
@@ -48,7 +48,6 @@ static const char *const base[] = {
 #define L_WORKERS 8
 #define L_CONTROL 9
 #define L_LOG 10
-#define MAX_EDIT_LINE 100
 
 /* Line 6 with a third port nobody refers to; %s is its name. */
 #define EXTRA_PORT "  , { name = %s; device = \"net_af_packet2,iface=rpv-x\"; } );"
@@ -70,52 +69,13 @@ parse(const char *t)
 static int
 parse_edits(int line, ...)
 {
-	const char *repl[MAX_EDIT_LINE + 1] = { NULL };
-	int last = BASE_LINES;
-	size_t o = 0;
 	va_list ap;
 
 	va_start(ap, line);
-	while (line > 0) {
-		assert_true(line <= MAX_EDIT_LINE);
-		repl[line] = va_arg(ap, const char *);
-		if (line > last)
-			last = line;
-		line = va_arg(ap, int);
-	}
+	base_edit(text, sizeof(text), base, BASE_LINES, line, ap);
 	va_end(ap);
-	text[0] = '\0';
-	for (int l = 1; l <= last; l++) {
-		const char *s = repl[l] != NULL ? repl[l] : (l <= BASE_LINES ? base[l] : "");
-		int n = snprintf(text + o, sizeof(text) - o, "%s\n", s);
-
-		assert_true(n > 0 && (size_t)n < sizeof(text) - o);
-		o += (size_t)n;
-	}
 	return parse(text);
 }
-
-/* @rc is -EINVAL and the only error is on @line and contains @part. */
-#define assert_only_error(rc, line, part)                                                 \
-	do {                                                                              \
-		int rc_ = (rc);                                                           \
-		if (rc_ != -EINVAL || errs.count != 1 || errs.dropped != 0 ||             \
-		    !errors_have(&errs, (line), (part))) {                                \
-			errors_dump(&errs);                                               \
-			fail_msg("rc %d: expected only one error, at line %d containing " \
-			         "\"%s\"",                                                \
-			         rc_, (line), (part));                                    \
-		}                                                                         \
-	} while (0)
-
-#define assert_valid(rc)                                                 \
-	do {                                                             \
-		int rc_ = (rc);                                          \
-		if (rc_ != 0 || errs.count != 0) {                       \
-			errors_dump(&errs);                              \
-			fail_msg("rc %d: expected a valid config", rc_); \
-		}                                                        \
-	} while (0)
 
 #define assert_error_count(n)                                                              \
 	do {                                                                               \
