@@ -129,7 +129,7 @@ static char text[256 * 1024];
 
 /*
  * Parse base[] with some lines replaced: pairs of (line, text) ending with line 0. A
- * replacement may hold several lines; an empty one removes the line.
+ * replacement may hold several lines; an empty one blanks the line.
  */
 static int
 parse_edits(int line, ...)
