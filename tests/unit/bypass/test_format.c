@@ -15,22 +15,7 @@
 #include <cmocka.h>
 
 #include "format.h"
-
-/* Print @json with @fn into a string (caller frees). */
-static char *
-printed(int (*fn)(FILE *, json_t *), const char *json)
-{
-	json_t *data = json_loads(json, JSON_DECODE_ANY, NULL);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	assert_non_null(out);
-	assert_int_equal(fn(out, data), 0);
-	fclose(out);
-	json_decref(data);
-	return buf;
-}
+#include "../render.h"
 
 static void
 assert_line(const char *text, const char *line)
@@ -60,7 +45,7 @@ test_fmt_bypass_status_full(void **state)
 		" \"history\": [{\"at\": \"2024-05-01T10:00:00Z\", \"ago_s\": 65.2,"
 		"   \"event\": \"watchdog\", \"reason\": \"watchdog\", \"from\": \"inline\","
 		"   \"to\": \"bypass\"}]}";
-	char *t = printed(ctl_fmt_bypass_status, json);
+	char *t = render(ctl_fmt_bypass_status, json);
 
 	(void)state;
 	assert_line(t, "state               bypass\n");
@@ -97,7 +82,7 @@ test_fmt_bypass_status_hostile(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-		char *t = printed(ctl_fmt_bypass_status, docs[i]);
+		char *t = render(ctl_fmt_bypass_status, docs[i]);
 
 		assert_null(strchr(t, '\033'));
 		free(t);
@@ -107,7 +92,7 @@ test_fmt_bypass_status_hostile(void **state)
 static void
 test_fmt_bypass_status_missing_fields(void **state)
 {
-	char *t = printed(ctl_fmt_bypass_status, "{\"history\": []}");
+	char *t = render(ctl_fmt_bypass_status, "{\"history\": []}");
 
 	(void)state;
 	assert_line(t, "state               -\n");
@@ -122,18 +107,18 @@ test_fmt_bypass_change(void **state)
 	char *t;
 
 	(void)state;
-	t = printed(ctl_fmt_bypass_change, "{\"state\": \"inline\", \"reason\": \"operator\"}");
+	t = render(ctl_fmt_bypass_change, "{\"state\": \"inline\", \"reason\": \"operator\"}");
 	assert_string_equal(t, "bypass: inline, traffic goes through the dataplane\n");
 	free(t);
-	t = printed(ctl_fmt_bypass_change,
-	            "{\"state\": \"bypass\", \"reasons\": [\"operator\"], \"pending\": true}");
+	t = render(ctl_fmt_bypass_change,
+	           "{\"state\": \"bypass\", \"reasons\": [\"operator\"], \"pending\": true}");
 	assert_string_equal(t, "bypass: bypass, held by operator (the device has not followed "
 	                       "yet)\n");
 	free(t);
-	t = printed(ctl_fmt_bypass_change, "{\"state\": \"disconnect\", \"reasons\": []}");
+	t = render(ctl_fmt_bypass_change, "{\"state\": \"disconnect\", \"reasons\": []}");
 	assert_string_equal(t, "bypass: disconnect, both sides dropped until cleared\n");
 	free(t);
-	t = printed(ctl_fmt_bypass_change, "[]");
+	t = render(ctl_fmt_bypass_change, "[]");
 	assert_string_equal(t, "rampartd sent no bypass state\n");
 	free(t);
 }

@@ -16,31 +16,9 @@
 #include <cmocka.h>
 
 #include "format.h"
+#include "../render.h"
 
 #define FIELDS_MAX 16
-
-/* Run @fn on @json (parsed here) and return what it printed (caller frees). */
-static char *
-render(ctl_fmt_fn fn, const char *json)
-{
-	json_error_t jerr;
-	json_t *data = NULL;
-	size_t len = 0;
-	char *buf = NULL;
-	FILE *f;
-
-	if (json != NULL) {
-		data = json_loads(json, JSON_DECODE_ANY, &jerr);
-		if (data == NULL)
-			fail_msg("test JSON does not parse: %s", jerr.text);
-	}
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	assert_int_equal(fn(f, data), 0);
-	assert_int_equal(fclose(f), 0);
-	json_decref(data);
-	return buf;
-}
 
 /*
  * Split the first line of @out whose leading words are @key (one or more words separated

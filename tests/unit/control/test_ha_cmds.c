@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "ha_cmds.h"
+#include "../render.h"
 
 static int
 build(int (*fn)(int, char *const *, json_t **, char *, size_t), json_t **args, char *err,
@@ -92,35 +93,18 @@ test_ctl_cli_build_ha_simulate_drills(void **state)
 	assert_string_equal(err, "unknown option '--force' for 'ha simulate'");
 }
 
-/* Print @data (JSON text) with @fn into a string the caller frees. */
-static char *
-print(int (*fn)(FILE *, json_t *), const char *data)
-{
-	json_t *j = json_loads(data, JSON_DECODE_ANY, NULL);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	assert_non_null(j);
-	assert_non_null(out);
-	assert_int_equal(fn(out, j), 0);
-	fclose(out);
-	json_decref(j);
-	return buf;
-}
-
 static void
 test_ctl_fmt_ha_status_views(void **state)
 {
 	char *s;
 
 	(void)state;
-	s = print(ctl_fmt_ha_status, "{\"enabled\": false, \"role\": \"standalone\", "
-	                             "\"node_traffic\": {\"punted\": 7}}");
+	s = render(ctl_fmt_ha_status, "{\"enabled\": false, \"role\": \"standalone\", "
+	                              "\"node_traffic\": {\"punted\": 7}}");
 	assert_non_null(strstr(s, "ha: standalone"));
 	assert_non_null(strstr(s, "node traffic: punted=7"));
 	free(s);
-	s = print(
+	s = render(
 		ctl_fmt_ha_status,
 		"{\"enabled\": true, \"mode\": \"active-passive\", \"primary\": true, "
 		"\"role\": \"master\", \"links\": {\"healthy\": 1, \"total\": 2, \"min_active\": "
@@ -144,13 +128,13 @@ test_ctl_fmt_ha_status_views(void **state)
 		strstr(s, "HA thread stalls: 2, longest 412 ms, 797 ms not held against peers\n"));
 	free(s);
 	/* No stall, no line. */
-	s = print(ctl_fmt_ha_status, "{\"enabled\": true, \"stalls\": {\"count\": 0}}");
+	s = render(ctl_fmt_ha_status, "{\"enabled\": true, \"stalls\": {\"count\": 0}}");
 	assert_null(strstr(s, "stalls"));
 	free(s);
 	/* Nothing trusted: wrong types print as "-", control characters as '?'. */
-	s = print(ctl_fmt_ha_status,
-	          "{\"enabled\": true, \"mode\": 5, \"role\": \"ma\\u0007ster\", "
-	          "\"instances\": [{\"name\": null}]}");
+	s = render(ctl_fmt_ha_status,
+	           "{\"enabled\": true, \"mode\": 5, \"role\": \"ma\\u0007ster\", "
+	           "\"instances\": [{\"name\": null}]}");
 	assert_non_null(strstr(s, "mode -, secondary, role ma?ster"));
 	free(s);
 }
@@ -161,20 +145,20 @@ test_ctl_fmt_ha_history_and_actions(void **state)
 	char *s;
 
 	(void)state;
-	s = print(ctl_fmt_ha_history, "{\"events\": []}");
+	s = render(ctl_fmt_ha_history, "{\"events\": []}");
 	assert_string_equal(s, "no state changes yet\n");
 	free(s);
-	s = print(ctl_fmt_ha_history,
-	          "{\"events\": [{\"time\": \"2026-11-22T00:02:09.507Z\", \"instance\": "
-	          "\"vrid51-ipv4\", \"from\": \"init\", \"to\": \"backup\", \"reason\": "
-	          "\"startup\"}]}");
+	s = render(ctl_fmt_ha_history,
+	           "{\"events\": [{\"time\": \"2026-11-22T00:02:09.507Z\", \"instance\": "
+	           "\"vrid51-ipv4\", \"from\": \"init\", \"to\": \"backup\", \"reason\": "
+	           "\"startup\"}]}");
 	assert_non_null(strstr(s, "2026-11-22T00:02:09.507Z  vrid51-ipv4    init     backup   "
 	                          "startup"));
 	free(s);
-	s = print(ctl_fmt_ha_maintenance, "{\"maintenance\": false}");
+	s = render(ctl_fmt_ha_maintenance, "{\"maintenance\": false}");
 	assert_string_equal(s, "maintenance off: instances run again\n");
 	free(s);
-	s = print(ctl_fmt_ha_simulate, "{\"simulating\": \"flap\", \"seconds\": 10}");
+	s = render(ctl_fmt_ha_simulate, "{\"simulating\": \"flap\", \"seconds\": 10}");
 	assert_non_null(strstr(s, "drill flap started"));
 	free(s);
 }
