@@ -74,26 +74,33 @@ table_row(struct fmt_table *t)
 	return (long)t->nrows++;
 }
 
-/*
- * Copy @s to @dst (as large as @s), replacing what a terminal would act on (C0 controls, DEL
- * and the C1 controls as UTF-8) by '?'.
- */
+char *
+ctl_fmt_safe(char *buf, size_t len, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (len == 0)
+		return buf;
+	for (; *p != '\0' && o + 1 < len; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			buf[o++] = '?';
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			buf[o++] = '?';
+			p++;
+		} else {
+			buf[o++] = (char)*p;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Copy @s, made safe, to @dst (as large as @s). */
 static void
 text_sanitize(char *dst, const char *s)
 {
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			*dst++ = '?';
-		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			*dst++ = '?';
-			p++;
-		} else {
-			*dst++ = (char)*p;
-		}
-	}
-	*dst = '\0';
+	ctl_fmt_safe(dst, strlen(s) + 1, s);
 }
 
 /* Copy @s, made safe, into a cell. A NULL @s leaves the cell empty, which prints as "-". */

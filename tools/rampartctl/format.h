@@ -73,6 +73,14 @@ ctl_fmt_bypass_change(FILE *out, json_t *data);
 int
 ctl_fmt_json(FILE *out, json_t *data);
 
+/*
+ * Copy @s into @buf (@len bytes, truncating), replacing what a terminal would act on (C0
+ * controls, DEL and the C1 controls as UTF-8) by '?'.
+ * @return @buf.
+ */
+char *
+ctl_fmt_safe(char *buf, size_t len, const char *s);
+
 /* @s with control characters replaced by '?' (for text from the daemon, e.g. errors). */
 int
 ctl_fmt_text(FILE *out, const char *s);

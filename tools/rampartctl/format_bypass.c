@@ -25,14 +25,10 @@ static const char *
 str_of(json_t *obj, const char *key, char *buf, size_t len)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
-	size_t i;
 
 	if (s == NULL || len == 0)
 		return "-";
-	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
+	return ctl_fmt_safe(buf, len, s);
 }
 
 static const char *
@@ -111,10 +107,7 @@ list_of(json_t *obj, const char *key, char *buf, size_t len)
 
 		if (s == NULL)
 			continue;
-		snprintf(one, sizeof(one), "%s", s);
-		for (char *c = one; *c != '\0'; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
+		ctl_fmt_safe(one, sizeof(one), s);
 		n = snprintf(buf + used, len - used, "%s%s", used > 0 ? ", " : "", one);
 		if (n < 0 || (size_t)n >= len - used)
 			break;

@@ -84,14 +84,10 @@ static const char *
 str(json_t *obj, const char *key, char *buf, size_t len)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
-	size_t i;
 
 	if (s == NULL || s[0] == '\0')
 		return "-";
-	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
+	return ctl_fmt_safe(buf, len, s);
 }
 
 /* An integer member as text, "-" when missing. */

@@ -102,6 +102,26 @@ assert_lines_aligned(const char *out, int from, int to)
 	assert_int_equal(i, to);
 }
 
+/* What a terminal would act on becomes '?', within the buffer given. */
+static void
+test_ctl_fmt_safe(void **state)
+{
+	char buf[16], two[2], c1[8];
+
+	(void)state;
+	assert_string_equal(ctl_fmt_safe(buf, sizeof(buf), "a\tb\x1b[2Jc\x7f"), "a?b?[2Jc?");
+	/* U+009B (CSI) as UTF-8 is one '?'; U+00E9 (two bytes too) stays. */
+	assert_string_equal(ctl_fmt_safe(buf, sizeof(buf), "x\xc2\x9by\xc3\xa9"),
+	                    "x?y\xc3\xa9");
+	assert_string_equal(ctl_fmt_safe(buf, sizeof(buf), "0123456789abcdefXYZ"),
+	                    "0123456789abcde");
+	assert_string_equal(ctl_fmt_safe(two, sizeof(two), "\x01zz"), "?");
+	assert_string_equal(ctl_fmt_safe(c1, sizeof(c1), ""), "");
+	c1[0] = 'k';
+	assert_ptr_equal(ctl_fmt_safe(c1, 0, "abc"), c1);
+	assert_int_equal(c1[0], 'k'); /* no room: nothing written */
+}
+
 static void
 test_ctl_fmt_duration_forms(void **state)
 {
@@ -939,6 +959,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctl_fmt_safe),
 		cmocka_unit_test(test_ctl_fmt_duration_forms),
 		cmocka_unit_test(test_ctl_fmt_status_good),
 		cmocka_unit_test(test_ctl_fmt_status_missing_fields),

@@ -137,6 +137,10 @@ test_ctl_fmt_ha_status_views(void **state)
 	           "\"instances\": [{\"name\": null}]}");
 	assert_non_null(strstr(s, "mode -, secondary, role ma?ster"));
 	free(s);
+	/* A C1 control (U+009B, CSI) as UTF-8 is one '?' too. */
+	s = render(ctl_fmt_ha_status, "{\"enabled\": true, \"mode\": \"a\\u009bb\"}");
+	assert_non_null(strstr(s, "mode a?b, secondary"));
+	free(s);
 }
 
 static void
