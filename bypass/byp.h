@@ -518,6 +518,12 @@ struct byp_status {
 void
 byp_status_get(struct byp *b, struct byp_status *st);
 
+/* What the heartbeat thread saw of the machine: the longest it woke up late and how many
+ * beats it withheld because a worker or the control thread did not move (lock-free; any
+ * thread). A watchdog expiry with neither is not a stall of the machine. */
+void
+byp_hb_lateness(const struct byp *b, uint64_t *max_late_ns, uint64_t *withheld);
+
 /* The @i-th most recent history record. @return false past the oldest. */
 bool
 byp_history_get(struct byp *b, unsigned int i, struct byp_record *rec);

@@ -498,9 +498,15 @@ byp_status_get(struct byp *b, struct byp_status *st)
 	pthread_mutex_unlock(&b->lock);
 	st->hb_realtime = __atomic_load_n(&b->hb_rt, __ATOMIC_RELAXED);
 	st->hb_feeds = __atomic_load_n(&b->hb_feeds, __ATOMIC_RELAXED);
-	st->hb_withheld = __atomic_load_n(&b->hb_withheld, __ATOMIC_RELAXED);
 	st->hb_last_ns = __atomic_load_n(&b->hb_last_ns, __ATOMIC_RELAXED);
-	st->hb_max_late_ns = __atomic_load_n(&b->hb_max_late_ns, __ATOMIC_RELAXED);
+	byp_hb_lateness(b, &st->hb_max_late_ns, &st->hb_withheld);
+}
+
+void
+byp_hb_lateness(const struct byp *b, uint64_t *max_late_ns, uint64_t *withheld)
+{
+	*max_late_ns = __atomic_load_n(&b->hb_max_late_ns, __ATOMIC_RELAXED);
+	*withheld = __atomic_load_n(&b->hb_withheld, __ATOMIC_RELAXED);
 }
 
 bool

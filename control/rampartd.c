@@ -379,6 +379,8 @@ static void
 bypass_changed(void *arg, enum byp_state state, enum byp_reason reason)
 {
 	struct daemon *d = arg;
+	uint64_t late_ns = 0, withheld = 0;
+	char why[96] = "";
 
 	bypass_view_push(d, state, reason);
 	if (state == BYP_STATE_INLINE) {
@@ -386,12 +388,22 @@ bypass_changed(void *arg, enum byp_state state, enum byp_reason reason)
 		ha_coord_flaps_clear(d->ha);
 		return;
 	}
+	/* A watchdog expiry seen by a live process: say what the heartbeat thread saw. Late
+	 * wake-ups mean the machine did not run the process; withheld beats, that a worker or
+	 * the control thread did not move. */
+	if (reason == BYP_REASON_WATCHDOG) {
+		byp_hb_lateness(d->byp, &late_ns, &withheld);
+		snprintf(why, sizeof(why),
+		         "; heartbeat thread up to %" PRIu64 ".%" PRIu64 " ms late, %" PRIu64
+		         " beats withheld",
+		         late_ns / 1000000, late_ns / 100000 % 10, withheld);
+	}
 	if (state == BYP_STATE_BYPASS)
-		RP_LOG(WARNING, "bypass: engaged (%s): upstream is wired to protected uninspected",
-		       byp_reason_name(reason));
+		RP_LOG(WARNING, "bypass: engaged (%s): upstream is wired to protected uninspected%s",
+		       byp_reason_name(reason), why);
 	else
-		RP_LOG(WARNING, "bypass: disconnected (%s): both sides dropped",
-		       byp_reason_name(reason));
+		RP_LOG(WARNING, "bypass: disconnected (%s): both sides dropped%s",
+		       byp_reason_name(reason), why);
 }
 /* The XDP driver's interfaces: the iface= of each link pair's two ports. */
 static int

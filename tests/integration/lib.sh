@@ -807,13 +807,17 @@ rp_byp_status() {
 }
 
 # rp_byp_wait_state STATE [SECONDS]: wait (bounded, default 10 s) until the daemon reports
-# the bypass STATE; fail with the status otherwise.
+# the bypass STATE; fail with the status otherwise. Inline sets RP_BYP_INLINE_T (rp_now) to a
+# moment when the node was already inline.
 rp_byp_wait_state() {
 	local want=$1 limit=${2:-10} deadline st
 	deadline=$((SECONDS + limit))
 	while :; do
 		st=$(rp_byp_status 'd["state"]' 2>/dev/null || echo unreachable)
-		[ "$st" = "$want" ] && return 0
+		if [ "$st" = "$want" ]; then
+			[ "$want" != inline ] || RP_BYP_INLINE_T=$(rp_now)
+			return 0
+		fi
 		[ "$SECONDS" -le "$deadline" ] || break
 		sleep 0.1
 	done
@@ -958,6 +962,36 @@ rp_byp_spurious() {
 		return 0
 	fi
 	rp_fail "the watchdog fired $n times ($want expected) with no stall to explain it (heartbeat thread at most $late ms late, no beat withheld)"
+}
+
+# rp_byp_latched_before WHAT T: after WHAT at T (rp_now), which must have found the node
+# inline since rp_byp_wait_state saw it so, decide whether it did. The XDP program stamps
+# latched_ns (CLOCK_MONOTONIC) whenever its watchdog latches; between that moment and T, the
+# node had failed open before the act. True (0) when the machine stalled, by
+# rp_byp_spurious's judgement on what rampartd logged of the expiry (it logs the heartbeat
+# thread's lateness and withheld beats): the attempt is void. Fails the test when the daemon
+# did not log it or showed no stall; false when the node was inline at T.
+rp_byp_latched_before() {
+	local what=$1 t=$2 latched_ns latched line late withheld
+	latched_ns=$(rp_byp_pinned latched_ns)
+	[ "$latched_ns" -ne 0 ] || return 1
+	latched=$(rp_mono_to_real "$latched_ns")
+	"$RP_PY" -c "import sys; sys.exit(0 if $RP_BYP_INLINE_T < $latched < $t else 1)" || return 1
+	line=$(grep -a 'bypass: engaged (watchdog)' "$RP_DAEMON_LOG" | tail -n 1 || true)
+	late=$(printf '%s' "$line" | sed -n 's/.*heartbeat thread up to \([0-9.]*\) ms late.*/\1/p')
+	withheld=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) beats withheld.*/\1/p')
+	if [ -n "$late" ] && [ -n "$withheld" ] &&
+		"$RP_PY" -c "import sys; sys.exit(0 if $late > 0.75 * $RP_BYP_WATCHDOG_MS or $withheld > 0 else 1)"; then
+		rp_log "void: the XDP program latched bypass by itself $("$RP_PY" -c "print(f'{($t - $latched) * 1000:.1f}')") ms before the $what: the machine stalled (rampartd logged its heartbeat thread up to $late ms late, $withheld beats withheld)"
+		RP_BYP_VOID=1
+		return 0
+	fi
+	rp_fail "the XDP program latched bypass at $latched, before the $what at $t, with no stall logged to explain it (${line:-rampartd logged no watchdog expiry})"
+}
+
+# rp_mono_to_real NS: a CLOCK_MONOTONIC time in ns (as the XDP program stamps) as rp_now seconds.
+rp_mono_to_real() {
+	"$RP_PY" -c "import time; print(f'{$1 / 1e9 + time.clock_gettime(time.CLOCK_REALTIME) - time.clock_gettime(time.CLOCK_MONOTONIC):.6f}')"
 }
 
 # rp_byp_attempts FUNC: run the scenario FUNC again while it ends void (RP_BYP_VOID=1 and

@@ -43,6 +43,9 @@ scenario() {
 	reply=$(rp_ctl_raw fault.worker-stall "{\"worker\": 0, \"ms\": $STALL_MS}")
 	rp_expect_eq "stall accepted" "$STALL_MS" "$(printf '%s' "$reply" | rp_json 'd["ms"]')"
 	sleep 0.5
+	if rp_byp_latched_before "worker stall" "$t_stall"; then
+		return 0
+	fi
 	rp_check "rampartd lives on" rp_alive "$RP_DAEMON_PID"
 	rp_expect_eq "bypass latched by the watchdog" bypass "$(rp_byp_status 'd["state"]')"
 	rp_expect_eq "reason" watchdog "$(rp_byp_status 'd["reason"]')"
