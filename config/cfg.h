@@ -250,6 +250,8 @@ struct cfg_node {
 		unsigned int burst;                   /* default 32, 1..512 */
 		unsigned int idle_sleep_us;           /* default 0 (busy poll), 0..100000 */
 		unsigned int mbufs; /* mbuf pool size, default 8191, 1023..4194303 */
+		unsigned int punt_rate_pps; /* frames per second each worker hands to the node's
+		                             * own stack, VRRP aside; default 2000, 10..1000000 */
 	} workers;
 	struct {
 		char socket[CFG_PATH_MAX]; /* default RP_DEFAULT_SOCKET */

@@ -32,6 +32,8 @@
 #define IDLE_SLEEP_US_MAX 100000
 #define MBUFS_MIN 1023
 #define MBUFS_MAX 4194303
+#define PUNT_RATE_MIN 10
+#define PUNT_RATE_MAX 1000000
 #define SOCKET_MODE_MAX 0777
 #define FILE_PREFIX_PREFIX "rampart-"
 #define BLOCKLIST_SIZE_MIN 1024
@@ -63,7 +65,9 @@ static const char *const link_pair_keys[] = {
 	"protected_gateway",
 	NULL,
 };
-static const char *const workers_keys[] = { "lcores", "burst", "idle_sleep_us", "mbufs", NULL };
+static const char *const workers_keys[] = {
+	"lcores", "burst", "idle_sleep_us", "mbufs", "punt_rate_pps", NULL,
+};
 static const char *const control_keys[] = { "socket", "socket_mode", "telemetry", NULL };
 static const char *const log_keys[] = { "level", NULL };
 static const char *const policy_keys[] = { "file", NULL };
@@ -673,6 +677,8 @@ parse_workers(struct parse_ctx *ctx, const config_setting_t *root)
 	cfg_get_uint(&ctx->sc, grp, "workers", "idle_sleep_us", 0, IDLE_SLEEP_US_MAX,
 	             &cfg->workers.idle_sleep_us);
 	cfg_get_uint(&ctx->sc, grp, "workers", "mbufs", MBUFS_MIN, MBUFS_MAX, &cfg->workers.mbufs);
+	cfg_get_uint(&ctx->sc, grp, "workers", "punt_rate_pps", PUNT_RATE_MIN, PUNT_RATE_MAX,
+	             &cfg->workers.punt_rate_pps);
 }
 
 /*
@@ -1071,6 +1077,7 @@ cfg_node_defaults(struct cfg_node *cfg)
 	cfg->workers.burst = 32;
 	cfg->workers.idle_sleep_us = 0;
 	cfg->workers.mbufs = 8191;
+	cfg->workers.punt_rate_pps = 2000;
 	snprintf(cfg->control.socket, sizeof(cfg->control.socket), "%s", RP_DEFAULT_SOCKET);
 	cfg->control.socket_mode = 0660;
 	cfg->control.telemetry = true;

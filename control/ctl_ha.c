@@ -116,6 +116,7 @@ node_traffic_json(const struct ctl_node *node, const struct ha_status *st)
 #define T(k, v) json_object_set_new(t, k, json_integer((json_int_t)(v)))
 	T("punted", hc.punted);
 	T("punt_lost", hc.punt_lost);
+	T("punt_limited", hc.punt_limited);
 	T("standby_dropped", hc.standby_dropped);
 	T("uninspected", hc.uninspected);
 	T("l3_forwarded", hc.l3_forwarded);

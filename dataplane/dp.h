@@ -18,6 +18,7 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
+#include <rte_meter.h>
 
 #include "cfg.h"
 #include "dp_pkt.h"
@@ -77,6 +78,8 @@ struct dp_mitigation_counters {
 struct dp_ha_counters {
 	uint64_t punted;          /* frames put on the exception ring */
 	uint64_t punt_lost;       /* frames dropped because the ring was full */
+	uint64_t punt_limited;    /* frames for the node's own stack, VRRP aside, over
+	                           * workers.punt_rate_pps: dropped */
 	uint64_t standby_dropped; /* frames not forwarded by a standby link pair */
 	uint64_t uninspected;     /* frames forwarded around the policy (bypass) */
 	uint64_t l3_forwarded;    /* l3: frames routed with MACs rewritten */
@@ -119,6 +122,9 @@ struct dp_worker {
 	struct dp_ha_counters ha_ctr __rte_cache_aligned;               /* [W] */
 	struct dp_rate_table rate;  /* [W] per-source limiter state */
 	struct rte_ring *offenders; /* [W] enqueues, [C] dequeues: auto-block */
+	/* [W] workers.punt_rate_pps, in frames: what the node's own stack gets, VRRP aside */
+	struct rte_meter_srtcm punt_meter;
+	struct rte_meter_srtcm_profile punt_profile; /* [R] */
 } __rte_cache_aligned;
 
 /* What the control thread knows about a port. */
@@ -391,6 +397,9 @@ dp_tick(struct dp *dp);
  *   4. IP packets to a node address that the policy let through are punted (DP_PUNT_LOCAL):
  *      the node's own addresses get the same protection as the hosts behind it;
  *   5. on an l3 pair, what is left is routed out of the paired port, or punted unresolved.
+ * Every punt but VRRP's is metered (workers.punt_rate_pps per worker, rte_meter): what is over
+ * the rate is dropped and counted, so a flood at the node's addresses never crowds the
+ * adverts out of the ring.
  */
 #define DP_HA_MAX_ADDRS 128
 

@@ -167,6 +167,7 @@ ha_ctr_add(struct dp_ha_counters *out, const struct dp_ha_counters *c)
 {
 	out->punted += CTR_READ(c->punted);
 	out->punt_lost += CTR_READ(c->punt_lost);
+	out->punt_limited += CTR_READ(c->punt_limited);
 	out->standby_dropped += CTR_READ(c->standby_dropped);
 	out->uninspected += CTR_READ(c->uninspected);
 	out->l3_forwarded += CTR_READ(c->l3_forwarded);
@@ -234,12 +235,26 @@ classify(const struct dp_ha_rt *rt, unsigned int pidx, unsigned int flags, const
 	return CLS_FORWARD;
 }
 
-static inline void
-punt(struct rte_mbuf **list, unsigned int *n, struct rte_mbuf *m, uint16_t port, unsigned int why)
+/*
+ * Put @m on @list for the coordinator, for @why. VRRP always goes; the rest (ARP, ND, traffic
+ * to a node address, frames waiting for a neighbour) only within workers.punt_rate_pps, so that
+ * a flood aimed at the node neither crowds the adverts out of the exception ring nor keeps its
+ * coordinator busy. @return false when over the rate: the caller drops @m.
+ */
+static inline bool
+punt(struct dp_worker *wk, struct rte_mbuf **list, unsigned int *n, struct rte_mbuf *m,
+     uint16_t port, unsigned int why, uint64_t now)
 {
+	if (why != DP_PUNT_VRRP &&
+	    rte_meter_srtcm_color_blind_check(&wk->punt_meter, &wk->punt_profile, now, 1) !=
+	            RTE_COLOR_GREEN) {
+		CTR_ADD(wk->ha_ctr.punt_limited, 1);
+		return false;
+	}
 	m->port = port; /* not every PMD sets it */
 	m->hash.usr = why;
 	list[(*n)++] = m;
+	return true;
 }
 
 /* RFC 1624 (eqn. 3): the checksum @hc after a 16-bit word of the header goes from @old to
@@ -283,8 +298,8 @@ hop_decrement(uint8_t *ip, uint8_t family)
 /* Route the frames of the burst still to be forwarded out of the paired l3 port. */
 static void
 l3_route(struct dp_worker *wk, const struct dp_rx_binding *b, struct rte_mbuf **pkts,
-         const struct dp_pkt *meta, unsigned int n, uint8_t *reason, struct rte_mbuf **punts,
-         unsigned int *n_punt)
+         const struct dp_pkt *meta, unsigned int n, uint64_t now, uint8_t *reason,
+         struct rte_mbuf **punts, unsigned int *n_punt)
 {
 	const struct dp_l3_port *lp = &wk->l3[b->tx_index];
 	struct dp_neigh_key keys[DP_MAX_BURST];
@@ -329,8 +344,10 @@ l3_route(struct dp_worker *wk, const struct dp_rx_binding *b, struct rte_mbuf **
 			uint64_t mac = (uintptr_t)data[j];
 
 			if (!(hits >> j & 1)) {
-				punt(punts, n_punt, m, b->rx_port, DP_PUNT_UNRESOLVED);
-				reason[i] = DP_TAKEN_KEPT;
+				reason[i] = punt(wk, punts, n_punt, m, b->rx_port, DP_PUNT_UNRESOLVED,
+				                 now)
+				                    ? DP_TAKEN_KEPT
+				                    : DP_TAKEN_DROP;
 				continue;
 			}
 			if (!hop_decrement(eth + meta[i].l3_off, meta[i].family)) {
@@ -373,8 +390,9 @@ dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_
 			reason[i] = DP_TAKEN_DROP;
 			non_ip++;
 		} else if (c != CLS_FORWARD) {
-			punt(punts, &n_punt, pkts[i], b->rx_port, c);
-			reason[i] = DP_TAKEN_KEPT;
+			reason[i] = punt(wk, punts, &n_punt, pkts[i], b->rx_port, c, now)
+			                    ? DP_TAKEN_KEPT
+			                    : DP_TAKEN_DROP;
 		} else if (flags & DP_HAF_STANDBY) {
 			reason[i] = DP_TAKEN_DROP;
 			standby++;
@@ -411,13 +429,14 @@ dp_ha_burst(struct dp_worker *wk, const struct dp_ha_rt *rt, const struct dp_rx_
 
 		if (reason[i] != DP_DROP_NONE)
 			continue;
-		punt(punts, &n_punt, pkts[i], b->rx_port, DP_PUNT_LOCAL);
-		reason[i] = DP_TAKEN_KEPT;
+		reason[i] = punt(wk, punts, &n_punt, pkts[i], b->rx_port, DP_PUNT_LOCAL, now)
+		                    ? DP_TAKEN_KEPT
+		                    : DP_TAKEN_DROP;
 	}
 
 	/* 5: routing. */
 	if (flags & DP_HAF_L3)
-		l3_route(wk, b, pkts, meta, n, reason, punts, &n_punt);
+		l3_route(wk, b, pkts, meta, n, now, reason, punts, &n_punt);
 
 	/* The split: what goes on to the front, what was dropped freed, punts kept. */
 	for (unsigned int i = 0; i < n; i++) {
@@ -654,12 +673,31 @@ l3_port_init(struct dp_l3_port *lp, const struct cfg_pair_side *side,
 	lp->mac = *mac;
 }
 
+/* A token bucket of @pps frames a second, holding a tenth of a second's worth (at least one
+ * full burst), full to begin with. */
+static int
+punt_meter_init(struct dp_worker *wk, unsigned int pps)
+{
+	struct rte_meter_srtcm_params p = {
+		.cir = pps,
+		.cbs = RTE_MAX(pps / 10, wk->burst),
+		.ebs = 0,
+	};
+	int ret;
+
+	ret = rte_meter_srtcm_profile_config(&wk->punt_profile, &p);
+	if (ret == 0)
+		ret = rte_meter_srtcm_config(&wk->punt_meter, &wk->punt_profile);
+	return ret;
+}
+
 int
 dp_ha_init(struct dp *dp, char *err, size_t errlen)
 {
 	const struct cfg_node *cfg = dp->cfg;
 	struct dp_ha_state *st;
 	bool any_l3 = false;
+	int ret;
 
 	st = rte_zmalloc("rp_ha_state", sizeof(*st), RTE_CACHE_LINE_SIZE);
 	if (st == NULL)
@@ -731,6 +769,14 @@ dp_ha_init(struct dp *dp, char *err, size_t errlen)
 			         "ring: %s",
 			         wk->lcore, rte_strerror(rte_errno));
 			return -ENOMEM;
+		}
+		ret = punt_meter_init(wk, cfg->workers.punt_rate_pps);
+		if (ret < 0) {
+			snprintf(err, errlen,
+			         "worker on lcore %u: cannot set up its punt meter for "
+			         "workers.punt_rate_pps = %u: %s",
+			         wk->lcore, cfg->workers.punt_rate_pps, strerror(-ret));
+			return ret;
 		}
 		wk->ha = &dp->ha;
 		wk->l3 = st->l3;

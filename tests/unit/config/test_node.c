@@ -148,6 +148,7 @@ assert_optional_defaults(unsigned int n_ports)
 	assert_int_equal(cfg.workers.burst, 32);
 	assert_int_equal(cfg.workers.idle_sleep_us, 0);
 	assert_int_equal(cfg.workers.mbufs, 8191);
+	assert_int_equal(cfg.workers.punt_rate_pps, 2000);
 	assert_string_equal(cfg.control.socket, RP_DEFAULT_SOCKET);
 	assert_int_equal(cfg.control.socket_mode, 0660);
 	assert_true(cfg.control.telemetry);
@@ -382,7 +383,7 @@ test_cfg_node_parse_unknown_in_every_group(void **state)
 	                           "upstream, protected, mode, upstream_address, "
 	                           "protected_address, upstream_gateway, protected_gateway)");
 	assert_error(L_WORKERS, "unknown setting \"queues\" in workers (allowed: lcores, burst, "
-	                        "idle_sleep_us, mbufs)");
+	                        "idle_sleep_us, mbufs, punt_rate_pps)");
 	assert_error(L_CONTROL, "unknown setting \"port\" in control (allowed: socket, "
 	                        "socket_mode, telemetry)");
 	assert_error(L_LOG, "unknown setting \"file\" in log (allowed: level)");
@@ -598,6 +599,10 @@ test_cfg_node_parse_out_of_range(void **state)
 		  "workers.mbufs: 1022 is out of range; allowed 1023 to 4194303" },
 		{ L_WORKERS, "workers = { lcores = [1]; mbufs = 4194304; };",
 		  "workers.mbufs: 4194304 is out of range" },
+		{ L_WORKERS, "workers = { lcores = [1]; punt_rate_pps = 9; };",
+		  "workers.punt_rate_pps: 9 is out of range; allowed 10 to 1000000" },
+		{ L_WORKERS, "workers = { lcores = [1]; punt_rate_pps = 1000001; };",
+		  "workers.punt_rate_pps: 1000001 is out of range" },
 		{ L_WORKERS, "workers = { lcores = [128]; };",
 		  "workers.lcores[0]: lcore 128 is out of range; lcore ids go from 0 to 127" },
 		{ L_WORKERS, "workers = { lcores = [-1]; };",
@@ -1518,6 +1523,7 @@ test_cfg_node_load_valid_full(void **state)
 	assert_int_equal(cfg.workers.lcores[3], 6);
 	assert_int_equal(cfg.workers.burst, 64);
 	assert_int_equal(cfg.workers.idle_sleep_us, 50);
+	assert_int_equal(cfg.workers.punt_rate_pps, 5000);
 	assert_int_equal(cfg.workers.mbufs, 16383);
 	assert_string_equal(cfg.control.socket, "/tmp/rampart-full.sock");
 	assert_int_equal(cfg.control.socket_mode, 0600);

@@ -63,6 +63,7 @@ struct ringport {
 
 static struct ringport rp[N_PORTS];
 static struct cfg_node node;
+static unsigned int punt_rate_pps; /* workers.punt_rate_pps of the next node; 0: the default */
 static struct dp *dp;
 static unsigned int seq;
 static unsigned long long seed;
@@ -170,6 +171,8 @@ node_make(unsigned int n_tx)
 	node.workers.burst = 32;
 	node.workers.idle_sleep_us = 10;
 	node.workers.mbufs = 4095;
+	if (punt_rate_pps != 0)
+		node.workers.punt_rate_pps = punt_rate_pps;
 	node.mitigation.blocklist_size = 1024;
 	node.mitigation.rate_sources = 4096;
 	node.mitigation.offender_ring = 64;
@@ -184,6 +187,18 @@ case_setup(void **state)
 	(void)state;
 	dp_ctl_queue_any_device = false;
 	node_make(1);
+	return 0;
+}
+
+/* The same node, handing its own stack at most 100 frames a second besides VRRP. */
+static int
+case_setup_punt_rate(void **state)
+{
+	(void)state;
+	dp_ctl_queue_any_device = false;
+	punt_rate_pps = 100;
+	node_make(1);
+	punt_rate_pps = 0;
 	return 0;
 }
 
@@ -1211,6 +1226,65 @@ test_dp_ha_burst_ring_full(void **state)
 	assert_int_equal(ha_ctr().punt_lost, 100);
 }
 
+/*
+ * A flood at the node's own addresses: at 100 frames a second with a bucket of one burst (32),
+ * ARP and echo beyond the rate are dropped and counted, while every VRRP advert among them still
+ * reaches the coordinator; after a pause, the bucket has refilled.
+ */
+static void
+test_dp_ha_punt_rate(void **state)
+{
+	static struct dp_ha_conf c;
+	struct rte_mbuf *m[64];
+	struct dp_ha_counters ctr;
+	struct frame f[3];
+	unsigned int vrrp = 0, other = 0, n;
+	uint64_t t0, t1;
+
+	(void)state;
+	conf_master(&c);
+	assert_int_equal(dp_ha_set(dp, &c), 0);
+	vrrp4(&f[0], 51);
+	arp(&f[1], 1, "198.51.100.9", "198.51.100.100");
+	icmp4_echo(&f[2], "198.51.100.9", "198.51.100.100");
+	t0 = rte_get_tsc_cycles();
+	for (unsigned int i = 0; i < 600; i++) {
+		rx(0, &f[i % 3]);
+		if (i % 30 == 29) {
+			poll_all();
+			while ((n = dp_exc_recv(dp, m, RTE_DIM(m))) > 0) {
+				for (unsigned int j = 0; j < n; j++) {
+					if (m[j]->hash.usr == DP_PUNT_VRRP)
+						vrrp++;
+					else
+						other++;
+				}
+				rte_pktmbuf_free_bulk(m, n);
+			}
+		}
+	}
+	t1 = rte_get_tsc_cycles();
+	ctr = ha_ctr();
+	assert_int_equal(vrrp, 200);
+	assert_int_equal(ctr.punt_lost, 0);
+	assert_int_equal(ctr.punted, vrrp + other);
+	assert_int_equal(other + ctr.punt_limited, 400);
+	/* The bucket began full: one burst, then what the rate added while the test ran. */
+	assert_true(other >= 32);
+	assert_true(other <= 32 + 1 + 100 * (t1 - t0) / rte_get_tsc_hz());
+	assert_null(tx(1, 0));
+
+	/* A tenth of a second later, ten frames' worth is back. */
+	usleep(100 * 1000);
+	for (unsigned int i = 0; i < 10; i++)
+		rx(0, &f[1]);
+	poll_all();
+	for (unsigned int i = 0; i < 10; i++)
+		expect_punt(0, &f[1], DP_PUNT_ARP);
+	expect_no_punt();
+	assert_int_equal(ha_ctr().punt_limited, ctr.punt_limited);
+}
+
 static void
 ctl_frames(struct rte_mbuf **m, struct frame *f, unsigned int n)
 {
@@ -1449,9 +1523,10 @@ test_dp_ha_set_swap_running_worker(void **state)
 	dp_port_counters_get(dp, 1, &pc);
 	assert_int_equal(pc.tx_packets, fd.forwarded);
 	assert_int_equal(pc.tx_drops, 0);
-	/* Nothing else drops in this mix: every frame was forwarded, punted or held back by a
-	 * standby pair. */
-	assert_int_equal(fd.forwarded + fd.punted + ctr.standby_dropped, fd.pushed);
+	/* Nothing else drops in this mix: every frame was forwarded, punted, held back by a
+	 * standby pair, or over workers.punt_rate_pps. */
+	assert_int_equal(fd.forwarded + fd.punted + ctr.standby_dropped + ctr.punt_limited,
+	                 fd.pushed);
 	assert_true(fd.punted > 0);
 	assert_true(fd.forwarded > 0);
 	fprintf(stderr, "# %u frames: %u forwarded, %u punted, %llu standby\n", fd.pushed,
@@ -1546,6 +1621,8 @@ main(void)
 		CASE(test_dp_l3_nexthop),
 		CASE(test_dp_neigh_set_del_walk),
 		CASE(test_dp_ha_burst_ring_full),
+		cmocka_unit_test_setup_teardown(test_dp_ha_punt_rate, case_setup_punt_rate,
+		                                case_teardown),
 		CASE(test_dp_ctl_send_mailbox),
 		CASE_Q(test_dp_ctl_send_queue),
 		CASE(test_dp_ha_set_swap_running_worker),
