@@ -1144,7 +1144,8 @@ snapshot(struct ha_coord *c, uint64_t now)
 		for (unsigned int i = 0; i < HA_PKT_ERR__MAX; i++)
 			st.local.malformed += ls.rejected[i];
 		st.local.ignored = ls.not_ours + ls.wrong_port + ls.other_mac + ls.echo_refused +
-		                   ls.learn_refused + ls.no_route + ls.no_source + ls.resolve_full;
+		                   ls.not_served + ls.learn_refused + ls.no_route + ls.no_source +
+		                   ls.resolve_full;
 		st.local.conflicts = ls.conflicts;
 		st.local.rate_limited = ls.rate_limited;
 		st.local.tx_errors = ls.tx_errors;

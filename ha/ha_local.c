@@ -323,6 +323,10 @@ local_input(struct ha_local *hl, unsigned int pidx, const uint8_t *frame, size_t
 	bool elsewhere;
 
 	err = ha_echo_parse(frame, len, &echo);
+	if (err == HA_PKT_PROTO || err == HA_PKT_ICMP_TYPE) {
+		hl->st.not_served++;
+		return 0;
+	}
 	if (err != HA_PKT_OK) {
 		hl->st.rejected[err]++;
 		return 0;

@@ -112,6 +112,9 @@ struct ha_local_stats {
 	uint64_t other_mac;     /* for an owned address, unicast to another MAC */
 	uint64_t conflicts;     /* another MAC claims an owned address */
 	uint64_t echo_refused;  /* echo to an owned address that does not answer echo */
+	uint64_t not_served;    /* a well-formed IP packet to a node address that is no echo
+	                         * request (TCP, UDP, an echo reply): the node serves nothing
+	                         * else there */
 	uint64_t learn_refused; /* a sender not on the port's subnets, or not a unicast
 	                         * address and MAC */
 	uint64_t no_route;      /* unresolved, and the next hop or its port is unknown */

@@ -256,8 +256,9 @@ static uint64_t
 ignored(const struct ha_local_stats *st)
 {
 	uint64_t n = st->not_ours + st->wrong_port + st->other_mac + st->conflicts +
-	             st->echo_refused + st->learn_refused + st->no_route + st->no_source +
-	             st->rate_limited + st->resolve_full + st->tx_errors + st->rx_other;
+	             st->echo_refused + st->not_served + st->learn_refused + st->no_route +
+	             st->no_source + st->rate_limited + st->resolve_full + st->tx_errors +
+	             st->rx_other;
 
 	for (int i = 0; i < HA_PKT_ERR__MAX; i++)
 		n += st->rejected[i];

@@ -251,8 +251,9 @@ static uint64_t
 ignored_total(const struct ha_local_stats *st)
 {
 	uint64_t n = st->not_ours + st->wrong_port + st->other_mac + st->conflicts +
-	             st->echo_refused + st->learn_refused + st->no_route + st->no_source +
-	             st->rate_limited + st->resolve_full + st->tx_errors + st->rx_other;
+	             st->echo_refused + st->not_served + st->learn_refused + st->no_route +
+	             st->no_source + st->rate_limited + st->resolve_full + st->tx_errors +
+	             st->rx_other;
 
 	for (int i = 0; i < HA_PKT_ERR__MAX; i++)
 		n += st->rejected[i];
@@ -870,13 +871,15 @@ test_ha_local_local_non_echo_counted(void **state)
 	f[IP + 9] = 6;
 	fix_ip4(f);
 	assert_int_equal(input(fx, P_L2_UP, f, sizeof(f_echo4_request), PUNT_LOCAL, T0), 0);
-	assert_int_equal(stats(fx).rejected[HA_PKT_PROTO], 1);
+	assert_int_equal(stats(fx).not_served, 1);
+	assert_int_equal(stats(fx).rejected[HA_PKT_PROTO], 0);
 	/* An echo reply to the VIP. */
 	memcpy(f, f_echo6_request, sizeof(f_echo6_request));
 	f[ICMP6] = HA_ICMP6_ECHO_REPLY;
 	fix_icmp6(f);
 	assert_int_equal(input(fx, P_L2_UP, f, sizeof(f_echo6_request), PUNT_LOCAL, T0), 0);
-	assert_int_equal(stats(fx).rejected[HA_PKT_ICMP_TYPE], 1);
+	assert_int_equal(stats(fx).not_served, 2);
+	assert_int_equal(stats(fx).rejected[HA_PKT_ICMP_TYPE], 0);
 	/* Not IP at all. */
 	assert_int_equal(INPUT(fx, P_L2_UP, f_arp_request, PUNT_LOCAL), 0);
 	assert_int_equal(stats(fx).rejected[HA_PKT_ETHERTYPE], 1);
