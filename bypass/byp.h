@@ -479,6 +479,16 @@ void
 byp_on_change_set(struct byp *b,
                   void (*cb)(void *arg, enum byp_state state, enum byp_reason reason), void *arg);
 
+/* What the heartbeat thread saw of the machine since start. A wake-up later than half the
+ * watchdog is a stall (the process was not run); a beat is withheld when a worker or the
+ * control thread did not move over a heartbeat period. A watchdog expiry in a live process
+ * with neither since the node went inline is no stall of the machine. */
+struct byp_hb_stalls {
+	uint64_t max_late_ns; /* the longest a wake-up was late */
+	uint64_t stalls;      /* wake-ups late by more than half the watchdog */
+	uint64_t withheld;    /* steps where `alive` said no */
+};
+
 struct byp_status {
 	const char *driver;      /* the driver's name */
 	enum byp_state state;    /* what the device must do */
@@ -502,9 +512,8 @@ struct byp_status {
 	bool hb_running;
 	bool hb_realtime;        /* it runs SCHED_FIFO */
 	uint64_t hb_feeds;       /* heartbeats given to the driver */
-	uint64_t hb_withheld;    /* steps where `alive` said no */
 	uint64_t hb_last_ns;     /* the last feed */
-	uint64_t hb_max_late_ns; /* the longest a step woke up late */
+	struct byp_hb_stalls hb;
 	/* driver */
 	bool probed;
 	bool drv_ok; /* the last status call succeeded */
@@ -518,11 +527,9 @@ struct byp_status {
 void
 byp_status_get(struct byp *b, struct byp_status *st);
 
-/* What the heartbeat thread saw of the machine: the longest it woke up late and how many
- * beats it withheld because a worker or the control thread did not move (lock-free; any
- * thread). A watchdog expiry with neither is not a stall of the machine. */
+/* What the heartbeat thread saw of the machine (lock-free; any thread). */
 void
-byp_hb_lateness(const struct byp *b, uint64_t *max_late_ns, uint64_t *withheld);
+byp_hb_stalls_get(const struct byp *b, struct byp_hb_stalls *s);
 
 /* The @i-th most recent history record. @return false past the oldest. */
 bool

@@ -54,12 +54,14 @@ struct byp {
 	bool hb_stop;             /* [a] */
 	bool hb_rt;               /* [a] */
 	uint64_t hb_period_ns;    /* [R] */
+	uint64_t hb_stall_ns;     /* [R] a wake-up later than this is a stall: half the watchdog */
 	bool (*alive)(void *arg); /* [R] once started */
 	void *alive_arg;
 	uint64_t hb_feeds;       /* [a] */
 	uint64_t hb_withheld;    /* [a] */
 	uint64_t hb_last_ns;     /* [a] */
 	uint64_t hb_max_late_ns; /* [a] */
+	uint64_t hb_stalls;      /* [a] */
 };
 
 static uint64_t
@@ -118,6 +120,7 @@ byp_create(const struct cfg_bypass *cfg, struct byp_driver *drv, byp_clock_fn cl
 	b->hb_period_ns = (uint64_t)cfg->watchdog_ms * NS_PER_MS / 4;
 	if (b->hb_period_ns < HB_MIN_PERIOD_NS)
 		b->hb_period_ns = HB_MIN_PERIOD_NS;
+	b->hb_stall_ns = (uint64_t)cfg->watchdog_ms * NS_PER_MS / 2;
 	return b;
 }
 
@@ -499,14 +502,15 @@ byp_status_get(struct byp *b, struct byp_status *st)
 	st->hb_realtime = __atomic_load_n(&b->hb_rt, __ATOMIC_RELAXED);
 	st->hb_feeds = __atomic_load_n(&b->hb_feeds, __ATOMIC_RELAXED);
 	st->hb_last_ns = __atomic_load_n(&b->hb_last_ns, __ATOMIC_RELAXED);
-	byp_hb_lateness(b, &st->hb_max_late_ns, &st->hb_withheld);
+	byp_hb_stalls_get(b, &st->hb);
 }
 
 void
-byp_hb_lateness(const struct byp *b, uint64_t *max_late_ns, uint64_t *withheld)
+byp_hb_stalls_get(const struct byp *b, struct byp_hb_stalls *s)
 {
-	*max_late_ns = __atomic_load_n(&b->hb_max_late_ns, __ATOMIC_RELAXED);
-	*withheld = __atomic_load_n(&b->hb_withheld, __ATOMIC_RELAXED);
+	s->max_late_ns = __atomic_load_n(&b->hb_max_late_ns, __ATOMIC_RELAXED);
+	s->stalls = __atomic_load_n(&b->hb_stalls, __ATOMIC_RELAXED);
+	s->withheld = __atomic_load_n(&b->hb_withheld, __ATOMIC_RELAXED);
 }
 
 bool
@@ -556,6 +560,8 @@ hb_main(void *arg)
 		late = now > next ? now - next : 0;
 		if (late > __atomic_load_n(&b->hb_max_late_ns, __ATOMIC_RELAXED))
 			__atomic_store_n(&b->hb_max_late_ns, late, __ATOMIC_RELAXED);
+		if (late > b->hb_stall_ns)
+			__atomic_fetch_add(&b->hb_stalls, 1, __ATOMIC_RELAXED);
 		if (__atomic_load_n(&b->hb_stop, __ATOMIC_ACQUIRE))
 			break;
 		if (b->alive == NULL || b->alive(b->alive_arg))

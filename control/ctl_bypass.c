@@ -119,19 +119,20 @@ device_json(const struct byp_status *st, const struct clocks *c)
 static json_t *
 heartbeat_json(const struct byp_status *st)
 {
-	return json_pack("{s:b, s:b, s:f, s:I, s:I, s:o, s:f}", "running", st->hb_running,
+	return json_pack("{s:b, s:b, s:f, s:I, s:I, s:o, s:f, s:I}", "running", st->hb_running,
 	                 "realtime", st->hb_realtime, "period_ms",
 	                 st->watchdog_ms == 0  ? 0.0
 	                 : st->watchdog_ms < 4 ? 1.0
 	                                       : st->watchdog_ms / 4.0,
-	                 "feeds", (json_int_t)st->hb_feeds, "withheld", (json_int_t)st->hb_withheld,
+	                 "feeds", (json_int_t)st->hb_feeds, "withheld", (json_int_t)st->hb.withheld,
 	                 "last_ago_ms",
 	                 st->hb_last_ns == 0
 	                         ? json_null()
 	                         : json_real(st->hb_last_ns >= st->now_ns
 	                                             ? 0.0
 	                                             : (double)(st->now_ns - st->hb_last_ns) / 1e6),
-	                 "max_late_ms", (double)st->hb_max_late_ns / 1e6);
+	                 "max_late_ms", (double)st->hb.max_late_ns / 1e6, "stalls",
+	                 (json_int_t)st->hb.stalls);
 }
 
 static json_t *

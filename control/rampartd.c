@@ -379,8 +379,8 @@ static void
 bypass_changed(void *arg, enum byp_state state, enum byp_reason reason)
 {
 	struct daemon *d = arg;
-	uint64_t late_ns = 0, withheld = 0;
-	char why[96] = "";
+	struct byp_hb_stalls hb;
+	char why[128] = "";
 
 	bypass_view_push(d, state, reason);
 	if (state == BYP_STATE_INLINE) {
@@ -388,15 +388,16 @@ bypass_changed(void *arg, enum byp_state state, enum byp_reason reason)
 		ha_coord_flaps_clear(d->ha);
 		return;
 	}
-	/* A watchdog expiry seen by a live process: say what the heartbeat thread saw. Late
-	 * wake-ups mean the machine did not run the process; withheld beats, that a worker or
-	 * the control thread did not move. */
+	/* A watchdog expiry seen by a live process: say what the heartbeat thread saw since
+	 * start. Stalls mean the machine did not run the process; withheld beats, that a worker
+	 * or the control thread did not move. */
 	if (reason == BYP_REASON_WATCHDOG) {
-		byp_hb_lateness(d->byp, &late_ns, &withheld);
+		byp_hb_stalls_get(d->byp, &hb);
 		snprintf(why, sizeof(why),
-		         "; heartbeat thread up to %" PRIu64 ".%" PRIu64 " ms late, %" PRIu64
-		         " beats withheld",
-		         late_ns / 1000000, late_ns / 100000 % 10, withheld);
+		         "; heartbeat thread stalls %" PRIu64 " (up to %" PRIu64 ".%" PRIu64
+		         " ms late), beats withheld %" PRIu64,
+		         hb.stalls, hb.max_late_ns / 1000000, hb.max_late_ns / 100000 % 10,
+		         hb.withheld);
 	}
 	if (state == BYP_STATE_BYPASS)
 		RP_LOG(WARNING, "bypass: engaged (%s): upstream is wired to protected uninspected%s",

@@ -808,16 +808,27 @@ rp_byp_status() {
 
 # rp_byp_wait_state STATE [SECONDS]: wait (bounded, default 10 s) until the daemon reports
 # the bypass STATE; fail with the status otherwise. Inline sets RP_BYP_INLINE_T (rp_now) to a
-# moment when the node was already inline.
+# moment when the node was already inline, and RP_BYP_BASE_STALLS and RP_BYP_BASE_WITHHELD to
+# the heartbeat thread's stalls and withheld beats as a status read before that showed them:
+# what rp_byp_spurious and rp_byp_latched_before take as the machine's doing is what comes
+# after (a stall between that read and going inline counts after, so it voids rather than
+# fails).
 rp_byp_wait_state() {
-	local want=$1 limit=${2:-10} deadline st
+	local want=$1 limit=${2:-10} deadline st doc prev
 	deadline=$((SECONDS + limit))
+	prev=$(rp_byp_status 2>/dev/null || echo '{}')
 	while :; do
-		st=$(rp_byp_status 'd["state"]' 2>/dev/null || echo unreachable)
+		doc=$(rp_byp_status 2>/dev/null || echo '{}')
+		st=$(printf '%s' "$doc" | rp_json 'd.get("state", "unreachable")')
 		if [ "$st" = "$want" ]; then
-			[ "$want" != inline ] || RP_BYP_INLINE_T=$(rp_now)
+			if [ "$want" = inline ]; then
+				RP_BYP_INLINE_T=$(rp_now)
+				RP_BYP_BASE_STALLS=$(printf '%s' "$prev" | rp_json 'd.get("heartbeat", {}).get("stalls", 0)')
+				RP_BYP_BASE_WITHHELD=$(printf '%s' "$prev" | rp_json 'd.get("heartbeat", {}).get("withheld", 0)')
+			fi
 			return 0
 		fi
+		prev=$doc
 		[ "$SECONDS" -le "$deadline" ] || break
 		sleep 0.1
 	done
@@ -941,27 +952,34 @@ rp_flow_nothing_lost() {
 # Bypass tests on a machine that stalls. A VM's threads are sometimes not run for tens or
 # hundreds of ms (steal time). A stall longer than 3/4 of the watchdog fails the node open by
 # itself, rightly, and a scenario that needed it inline cannot go on: the attempt is void. The
-# heartbeat thread's own lateness (or beats withheld because the workers did not run) is the
-# evidence; a watchdog expiry without it is a failure.
+# evidence is what the heartbeat thread saw since the node went inline: its own stalls (a
+# wake-up more than half the watchdog late) or beats it withheld because the workers did not
+# run. A watchdog expiry without either is a failure.
 
 RP_BYP_VOID=0
+RP_BYP_INLINE_T=0
+RP_BYP_BASE_STALLS=0
+RP_BYP_BASE_WITHHELD=0
 
 # rp_byp_spurious [EXPECTED]: true (0) when the node failed open by itself more than EXPECTED
 # (default 0) times because the machine stalled, which voids the attempt (RP_BYP_VOID=1); false
-# when it did not fail open; fails the test when it did with no stall to explain it.
+# when it did not fail open; fails the test when it did with no stall to explain it. A stall is
+# shown by the heartbeat thread's stalls or withheld beats since the node last went inline
+# (rp_byp_wait_state).
 rp_byp_spurious() {
-	local want=${1:-0} doc n late withheld
+	local want=${1:-0} doc n late stalls withheld
 	doc=$(rp_byp_status)
 	n=$(printf '%s' "$doc" | rp_json 'd["engages"]["watchdog"]')
 	[ "$n" -gt "$want" ] || return 1
 	late=$(printf '%s' "$doc" | rp_json 'd["heartbeat"]["max_late_ms"]')
-	withheld=$(printf '%s' "$doc" | rp_json 'd["heartbeat"]["withheld"]')
-	if "$RP_PY" -c "import sys; sys.exit(0 if $late > 0.75 * $RP_BYP_WATCHDOG_MS or $withheld > 0 else 1)"; then
-		rp_log "void: the node failed open by itself ($n watchdog expiries, $want expected): the machine stalled (heartbeat thread up to $late ms late, $withheld beats withheld for workers that did not run)"
+	stalls=$(($(printf '%s' "$doc" | rp_json 'd["heartbeat"]["stalls"]') - RP_BYP_BASE_STALLS))
+	withheld=$(($(printf '%s' "$doc" | rp_json 'd["heartbeat"]["withheld"]') - RP_BYP_BASE_WITHHELD))
+	if [ "$stalls" -gt 0 ] || [ "$withheld" -gt 0 ]; then
+		rp_log "void: the node failed open by itself ($n watchdog expiries, $want expected): the machine stalled (since it went inline, the heartbeat thread stalled $stalls times and withheld $withheld beats for workers that did not run; the longest wake-up since start $late ms late)"
 		RP_BYP_VOID=1
 		return 0
 	fi
-	rp_fail "the watchdog fired $n times ($want expected) with no stall to explain it (heartbeat thread at most $late ms late, no beat withheld)"
+	rp_fail "the watchdog fired $n times ($want expected) with no stall to explain it (since the node went inline, no stall of the heartbeat thread and no beat withheld; the longest wake-up since start $late ms late)"
 }
 
 # rp_byp_latched_before WHAT T: after WHAT at T (rp_now), which must have found the node
@@ -969,20 +987,20 @@ rp_byp_spurious() {
 # latched_ns (CLOCK_MONOTONIC) whenever its watchdog latches; between that moment and T, the
 # node had failed open before the act. True (0) when the machine stalled, by
 # rp_byp_spurious's judgement on what rampartd logged of the expiry (it logs the heartbeat
-# thread's lateness and withheld beats): the attempt is void. Fails the test when the daemon
+# thread's stalls and withheld beats): the attempt is void. Fails the test when the daemon
 # did not log it or showed no stall; false when the node was inline at T.
 rp_byp_latched_before() {
-	local what=$1 t=$2 latched_ns latched line late withheld
+	local what=$1 t=$2 latched_ns latched line stalls withheld
 	latched_ns=$(rp_byp_pinned latched_ns)
 	[ "$latched_ns" -ne 0 ] || return 1
 	latched=$(rp_mono_to_real "$latched_ns")
 	"$RP_PY" -c "import sys; sys.exit(0 if $RP_BYP_INLINE_T < $latched < $t else 1)" || return 1
 	line=$(grep -a 'bypass: engaged (watchdog)' "$RP_DAEMON_LOG" | tail -n 1 || true)
-	late=$(printf '%s' "$line" | sed -n 's/.*heartbeat thread up to \([0-9.]*\) ms late.*/\1/p')
-	withheld=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) beats withheld.*/\1/p')
-	if [ -n "$late" ] && [ -n "$withheld" ] &&
-		"$RP_PY" -c "import sys; sys.exit(0 if $late > 0.75 * $RP_BYP_WATCHDOG_MS or $withheld > 0 else 1)"; then
-		rp_log "void: the XDP program latched bypass by itself $("$RP_PY" -c "print(f'{($t - $latched) * 1000:.1f}')") ms before the $what: the machine stalled (rampartd logged its heartbeat thread up to $late ms late, $withheld beats withheld)"
+	stalls=$(printf '%s' "$line" | sed -n 's/.*heartbeat thread stalls \([0-9]*\) .*/\1/p')
+	withheld=$(printf '%s' "$line" | sed -n 's/.*beats withheld \([0-9]*\).*/\1/p')
+	if [ -n "$stalls" ] && [ -n "$withheld" ] &&
+		{ [ "$stalls" -gt "$RP_BYP_BASE_STALLS" ] || [ "$withheld" -gt "$RP_BYP_BASE_WITHHELD" ]; }; then
+		rp_log "void: the XDP program latched bypass by itself $("$RP_PY" -c "print(f'{($t - $latched) * 1000:.1f}')") ms before the $what: the machine stalled (rampartd logged $((stalls - RP_BYP_BASE_STALLS)) stalls of its heartbeat thread and $((withheld - RP_BYP_BASE_WITHHELD)) beats withheld since the node went inline)"
 		RP_BYP_VOID=1
 		return 0
 	fi

@@ -197,16 +197,16 @@ device(FILE *out, json_t *d)
 		kv(out, "device-errors", count_of(c, "errors", a, sizeof(a)));
 	}
 	if (json_is_object(hb)) {
-		char f[64], w[64];
+		char f[64], w[64], s[64];
 
 		snprintf(line, sizeof(line),
 		         "%s%s, every %s, fed %s, withheld %s, last %s ago, "
-		         "latest wake-up %s late",
+		         "stalls %s (the longest wake-up %s late)",
 		         bool_of(hb, "running", "running", "stopped"),
 		         json_is_true(json_object_get(hb, "realtime")) ? " (real-time)" : "",
 		         ms_of(hb, "period_ms", a, sizeof(a)), count_of(hb, "feeds", f, sizeof(f)),
 		         count_of(hb, "withheld", w, sizeof(w)),
-		         ms_of(hb, "last_ago_ms", b, sizeof(b)),
+		         ms_of(hb, "last_ago_ms", b, sizeof(b)), count_of(hb, "stalls", s, sizeof(s)),
 		         ms_of(hb, "max_late_ms", e, sizeof(e)));
 		kv(out, "heartbeat", line);
 	}

@@ -40,7 +40,8 @@ test_fmt_bypass_status_full(void **state)
 		"   \"counters\": {\"passed\": 10, \"bypassed_in\": 2000, \"bypassed_out\": 7,"
 		"   \"disconnect_drops\": 0, \"errors\": 0}},"
 		" \"heartbeat\": {\"running\": true, \"realtime\": true, \"period_ms\": 5.0,"
-		"   \"feeds\": 99, \"withheld\": 4, \"last_ago_ms\": 2.0, \"max_late_ms\": 0.2},"
+		"   \"feeds\": 99, \"withheld\": 4, \"last_ago_ms\": 2.0, \"max_late_ms\": 12.5,"
+		"   \"stalls\": 1},"
 		" \"errors\": 0, \"last_error\": \"\","
 		" \"history\": [{\"at\": \"2024-05-01T10:00:00Z\", \"ago_s\": 65.2,"
 		"   \"event\": \"watchdog\", \"reason\": \"watchdog\", \"from\": \"inline\","
@@ -57,7 +58,8 @@ test_fmt_bypass_status_full(void **state)
 	assert_line(t, "device              bypass (latched by its watchdog)\n");
 	assert_line(t, "watchdog-expiries   3, last 2024-05-01T10:00:00Z (1m05s ago)\n");
 	assert_line(t, "bypassed-in         2000\n");
-	assert_line(t, "heartbeat           running (real-time), every 5.0 ms, fed 99, withheld 4");
+	assert_line(t, "heartbeat           running (real-time), every 5.0 ms, fed 99, withheld 4, "
+	               "last 2.0 ms ago, stalls 1 (the longest wake-up 12.5 ms late)\n");
 	assert_line(t, "HISTORY (newest first)\n");
 	assert_line(t, "2024-05-01T10:00:00Z       1m05s  watchdog    watchdog      inline      "
 	               "bypass\n");

@@ -459,7 +459,7 @@ test_byp_hb_feeds_only_when_alive(void **state)
 	assert_int_equal(__atomic_load_n(&f->log.count[BYP_REC_HEARTBEAT], __ATOMIC_RELAXED), fed);
 	byp_status_get(f->b, &st);
 	assert_true(st.hb_running);
-	withheld = st.hb_withheld;
+	withheld = st.hb.withheld;
 	assert_true(withheld >= 10);
 	assert_int_equal(st.hb_feeds, fed);
 	/* Alive again: fed again. */
@@ -470,7 +470,44 @@ test_byp_hb_feeds_only_when_alive(void **state)
 	byp_hb_stop(f->b);
 	byp_status_get(f->b, &st);
 	assert_false(st.hb_running);
-	assert_int_equal(__atomic_load_n(&asked, __ATOMIC_RELAXED), st.hb_feeds + st.hb_withheld);
+	assert_int_equal(__atomic_load_n(&asked, __ATOMIC_RELAXED), st.hb_feeds + st.hb.withheld);
+}
+
+static unsigned int alive_hold_ms; /* the next alive_slow_cb() takes this long, once */
+
+static bool
+alive_slow_cb(void *arg)
+{
+	unsigned int ms = __atomic_exchange_n(&alive_hold_ms, 0, __ATOMIC_RELAXED);
+
+	if (ms > 0)
+		sleep_ms(ms);
+	return alive_cb(arg);
+}
+
+/* A step held up for longer than half the watchdog makes the next wake-up that late: a stall,
+ * counted with its lateness, while nothing was withheld. */
+static void
+test_byp_hb_stalls_counted(void **state)
+{
+	struct fixture *f = *state;
+	unsigned int asked = 0;
+	struct byp_hb_stalls s0, s1;
+
+	probe_ok(f);
+	__atomic_store_n(&alive_answer, true, __ATOMIC_RELAXED);
+	assert_int_equal(byp_hb_start(f->b, alive_slow_cb, &asked), 0);
+	wait_asked(&asked, 3);
+	byp_hb_stalls_get(f->b, &s0);
+	/* watchdog_ms 20: steps every 5 ms, a stall is a wake-up over 10 ms late. */
+	__atomic_store_n(&alive_hold_ms, 40, __ATOMIC_RELAXED);
+	wait_asked(&asked, 3);
+	byp_hb_stalls_get(f->b, &s1);
+	assert_int_equal(__atomic_load_n(&alive_hold_ms, __ATOMIC_RELAXED), 0);
+	assert_true(s1.stalls >= s0.stalls + 1);
+	assert_true(s1.max_late_ns >= 30 * 1000000ull);
+	assert_int_equal(s1.withheld, 0);
+	byp_hb_stop(f->b);
 }
 
 static void
@@ -654,6 +691,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_byp_stop_inline_down, setup_manual, teardown),
 		cmocka_unit_test_setup_teardown(test_byp_probe_notes_inherited_watchdog,
 		                                setup_manual, teardown),
+		cmocka_unit_test_setup_teardown(test_byp_hb_stalls_counted, setup_manual, teardown),
 		cmocka_unit_test_setup_teardown(test_byp_hb_feeds_only_when_alive, setup_manual,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_byp_hb_none_without_watchdog, setup_manual,
