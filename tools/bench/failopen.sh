@@ -59,28 +59,39 @@ rp_byp_topo
 RESULTS=$RP_TMP/results.jsonl
 : >"$RESULTS"
 
-# run_one WATCHDOG RUN: one measured kill; returns 1 when the run is void (the watchdog fired
-# before the kill: the machine stalled the heartbeat, and there is no failover left to time).
+# run_void WATCHDOG RUN: count a void run and keep its daemon's log aside.
+run_void() {
+	mv "$RP_DAEMON_LOG" "$RP_TMP/rampartd-$1-$2-void.log"
+	VOID=$((VOID + 1))
+}
+
+# run_one WATCHDOG RUN: one measured kill; returns 1 when the run is void: the machine stalled
+# and the watchdog fired before the kill, leaving no failover to time (rp_byp_spurious before
+# the kill, rp_byp_latched_before after it; a watchdog that fired with no stall to explain it
+# fails the benchmark).
 run_one() {
 	local wd=$1 run=$2 t_kill
+	RP_BYP_VOID=0
 	rp_byp_write_config "$RP_TMP/node.conf" "$wd" "" 'rearm = "manual";'
 	rp_daemon_start "$RP_TMP/node.conf"
 	rp_byp_wait_state inline 15
 	rp_flow_start $((5700 + run)) "$RATE" "$SECS"
 	sleep 1
-	if [ "$(rp_byp_status 'd["engages"]["watchdog"]')" != 0 ]; then
-		rp_log "void run: the watchdog fired before the kill ($(rp_byp_status 'd["heartbeat"]'))"
+	if rp_byp_spurious 0; then
 		kill -KILL "$RP_DAEMON_PID"
 		rp_wait_exit "$RP_DAEMON_PID" 10
 		rp_flow_wait
-		mv "$RP_DAEMON_LOG" "$RP_TMP/rampartd-$wd-$run-void.log"
-		VOID=$((VOID + 1))
+		run_void "$wd" "$run"
 		return 1
 	fi
 	t_kill=$(rp_now)
 	kill -KILL "$RP_DAEMON_PID"
 	rp_wait_exit "$RP_DAEMON_PID" 10
 	rp_flow_wait
+	if rp_byp_latched_before kill "$t_kill"; then
+		run_void "$wd" "$run"
+		return 1
+	fi
 	mv "$RP_DAEMON_LOG" "$RP_TMP/rampartd-$wd-$run.log"
 	printf '%s' "$RP_FLOW" | "$RP_PY" -c '
 import json, sys
