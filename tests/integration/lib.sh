@@ -380,11 +380,12 @@ rp_port_stat() {
 # ---------------------------------------------------------------------------------------------
 # Traffic, every helper bounded in count and time
 
-# rp_ping NS DST COUNT: COUNT pings 10 ms apart; prints the number of replies.
+# rp_ping NS DST COUNT: COUNT pings 10 ms apart; prints how many were answered, waiting up to
+# a second after the last for late replies (pingn.py says why not ping(8)).
 rp_ping() {
 	local ns=$1 dst=$2 count=$3 out
-	out=$(rp_nsx "$ns" timeout $((count / 50 + 10)) ping -n -q -c "$count" -i 0.01 -W 1 "$dst" 2>&1) || true
-	printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) received.*/\1/p' | head -1 | grep . || echo 0
+	out=$(rp_nsx "$ns" timeout $((count / 50 + 10)) "$RP_PY" "$RP_LIBDIR/pingn.py" "$dst" "$count" 2>&1) || true
+	printf '%s\n' "$out" | tail -n 1 | grep -E '^[0-9]+$' || echo 0
 }
 
 # rp_udp_burst SRC_NS DST_NS DST_ADDR PORT COUNT [SIZE] [FLOWS]: send exactly COUNT datagrams,
