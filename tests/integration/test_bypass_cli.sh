@@ -38,6 +38,10 @@ scenario() {
 	out=$(rp_ctl bypass engage) || rp_fail "bypass engage failed: $out"
 	t_engaged=$(rp_now)
 	rx0=$(rp_port_stat up0 rx_packets)
+	# A stall since the last look may have failed the node open before the engage.
+	if [ "$out" != "bypass: bypass, held by operator" ] && rp_byp_spurious 0; then
+		return 0
+	fi
 	rp_expect_eq "bypass engage says" "bypass: bypass, held by operator" "$out"
 	rp_expect_eq "state" bypass "$(rp_byp_status 'd["state"]')"
 	rp_expect_eq "reasons" '["operator"]' "$(rp_byp_status 'd["reasons"]')"

@@ -48,7 +48,7 @@ rule_drops() {
 }
 
 scenario() {
-	local got t_kill t_start t_inline
+	local got t_kill t_start t_inline doc
 	rp_daemon_start "$RP_TMP/node.conf"
 	rp_byp_wait_state inline 15
 	rp_flow_start 5401 10000 12
@@ -81,11 +81,17 @@ scenario() {
 		grep -q "found pinned state: bypass (watchdog)" "$RP_DAEMON_LOG"
 	rp_byp_wait_state inline 15
 	t_inline=$(rp_now)
+	# One look at the history; a stall of the machine that failed the new daemon open already
+	# shows in it, and voids the attempt.
+	doc=$(rp_byp_status)
+	if [ "$(printf '%s' "$doc" | rp_json 'd["engages"]["watchdog"]')" -gt 0 ] && rp_byp_spurious 0; then
+		return 0
+	fi
 	rp_expect_eq "history, newest first: ready, start-up, the inherited watchdog" \
 		"ready engage:start-up watchdog:watchdog" \
-		"$(rp_byp_status '" ".join(h["event"] + (":" + h["reason"] if h["event"] != "ready" else "") for h in d["history"][:3])')"
+		"$(printf '%s' "$doc" | rp_json '" ".join(h["event"] + (":" + h["reason"] if h["event"] != "ready" else "") for h in d["history"][:3])')"
 	rp_check "the inherited watchdog is dated at the crash, not at the restart" \
-		"$RP_PY" -c "import sys; sys.exit(0 if $(rp_byp_status 'd["history"][2]["ago_s"]') > $(rp_now) - $t_start else 1)"
+		"$RP_PY" -c "import sys; sys.exit(0 if $(printf '%s' "$doc" | rp_json 'd["history"][2]["ago_s"]') > $(rp_now) - $t_start else 1)"
 	sleep 0.5
 	got=$(attack rearmed)
 	if rp_byp_spurious 0; then
