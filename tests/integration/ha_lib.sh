@@ -179,13 +179,8 @@ ha_topo_destroy() {
 			HA_PID[$n]=
 		fi
 	done
-	for ns in "$HA_NS_USW" "$HA_NS_PSW" "$HA_NS_HSW" "$RP_NS_UP" "$RP_NS_DOWN" \
-		"${HA_NS[a]}" "${HA_NS[b]}"; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$pid" 2>/dev/null || true
-		done
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	rp_ns_del "$HA_NS_USW" "$HA_NS_PSW" "$HA_NS_HSW" "$RP_NS_UP" "$RP_NS_DOWN" \
+		"${HA_NS[a]}" "${HA_NS[b]}"
 	for ns in "${RP_NAMESPACES[@]}"; do
 		case $ns in
 		"$HA_NS_USW" | "$HA_NS_PSW" | "$HA_NS_HSW" | "$RP_NS_UP" | "$RP_NS_DOWN" | \

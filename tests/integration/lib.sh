@@ -702,14 +702,7 @@ rp_teardown() {
 		rp_stop "$pid" TERM 5
 	done
 	# Anything else still running inside our namespaces was started by this script too.
-	for ns in "${RP_NAMESPACES[@]}"; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$pid" 2>/dev/null || true
-		done
-	done
-	for ns in "${RP_NAMESPACES[@]}"; do
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	rp_ns_del "${RP_NAMESPACES[@]}"
 	RP_NAMESPACES=()
 	for p in "${RP_PREFIXES[@]}"; do
 		rm -rf "/var/run/dpdk/$p"
@@ -1043,6 +1036,17 @@ rp_byp_attempts() {
 # ---------------------------------------------------------------------------------------------
 # One run, two topologies
 
+# rp_ns_del NS...: kill whatever still runs in each network namespace, then delete it.
+rp_ns_del() {
+	local ns pid
+	for ns in "$@"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null || true
+		done
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}
+
 # rp_topo_destroy: end every process this script started that still runs, and delete the three
 # namespaces of rp_topo_create (and with them both veth pairs), so that the run can build
 # another topology under the same tag: tools/run-demo.sh shows a single node, then ha_lib.sh's
@@ -1052,12 +1056,7 @@ rp_topo_destroy() {
 	for pid in "${RP_PIDS[@]}"; do
 		rp_stop "$pid" TERM 5
 	done
-	for ns in "$RP_NS_NODE" "$RP_NS_UP" "$RP_NS_DOWN"; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$pid" 2>/dev/null || true
-		done
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	rp_ns_del "$RP_NS_NODE" "$RP_NS_UP" "$RP_NS_DOWN"
 	for ns in "${RP_NAMESPACES[@]}"; do
 		case $ns in
 		"$RP_NS_NODE" | "$RP_NS_UP" | "$RP_NS_DOWN") ;;
