@@ -955,6 +955,12 @@ RP_BYP_INLINE_T=0
 RP_BYP_BASE_STALLS=0
 RP_BYP_BASE_WITHHELD=0
 
+# rp_byp_stalled STALLS WITHHELD: true when the heartbeat thread's counts since start (bypass
+# status, or rampartd's log of an expiry) grew since the node went inline: the machine stalled.
+rp_byp_stalled() {
+	[ "$1" -gt "$RP_BYP_BASE_STALLS" ] || [ "$2" -gt "$RP_BYP_BASE_WITHHELD" ]
+}
+
 # rp_byp_spurious [EXPECTED]: true (0) when the node failed open by itself more than EXPECTED
 # (default 0) times because the machine stalled, which voids the attempt (RP_BYP_VOID=1); false
 # when it did not fail open; fails the test when it did with no stall to explain it. A stall is
@@ -966,10 +972,10 @@ rp_byp_spurious() {
 	n=$(printf '%s' "$doc" | rp_json 'd["engages"]["watchdog"]')
 	[ "$n" -gt "$want" ] || return 1
 	late=$(printf '%s' "$doc" | rp_json 'd["heartbeat"]["max_late_ms"]')
-	stalls=$(($(printf '%s' "$doc" | rp_json 'd["heartbeat"]["stalls"]') - RP_BYP_BASE_STALLS))
-	withheld=$(($(printf '%s' "$doc" | rp_json 'd["heartbeat"]["withheld"]') - RP_BYP_BASE_WITHHELD))
-	if [ "$stalls" -gt 0 ] || [ "$withheld" -gt 0 ]; then
-		rp_log "void: the node failed open by itself ($n watchdog expiries, $want expected): the machine stalled (since it went inline, the heartbeat thread stalled $stalls times and withheld $withheld beats for workers that did not run; the longest wake-up since start $late ms late)"
+	stalls=$(printf '%s' "$doc" | rp_json 'd["heartbeat"]["stalls"]')
+	withheld=$(printf '%s' "$doc" | rp_json 'd["heartbeat"]["withheld"]')
+	if rp_byp_stalled "$stalls" "$withheld"; then
+		rp_log "void: the node failed open by itself ($n watchdog expiries, $want expected): the machine stalled (since it went inline, the heartbeat thread stalled $((stalls - RP_BYP_BASE_STALLS)) times and withheld $((withheld - RP_BYP_BASE_WITHHELD)) beats for workers that did not run; the longest wake-up since start $late ms late)"
 		RP_BYP_VOID=1
 		return 0
 	fi
@@ -979,22 +985,30 @@ rp_byp_spurious() {
 # rp_byp_latched_before WHAT T: after WHAT at T (rp_now), which must have found the node
 # inline since rp_byp_wait_state saw it so, decide whether it did. The XDP program stamps
 # latched_ns (CLOCK_MONOTONIC) whenever its watchdog latches; between that moment and T, the
-# node had failed open before the act. True (0) when the machine stalled, by
-# rp_byp_spurious's judgement on what rampartd logged of the expiry (it logs the heartbeat
-# thread's stalls and withheld beats): the attempt is void. Fails the test when the daemon
-# did not log it or showed no stall; false when the node was inline at T.
+# node had failed open before the act. True (0), the attempt void, when the machine stalled:
+# rampartd logged the expiry with stalls or withheld beats since the node went inline
+# (rp_byp_stalled), or the latch came so shortly before the act (under RP_BYP_UNSEEN_MS, the
+# control thread's 100 ms tick and some) that rampartd had no time to see it. Fails the test
+# when the expiry is older and rampartd logged no stall for it; false when the node was inline
+# at T.
+RP_BYP_UNSEEN_MS=150
 rp_byp_latched_before() {
-	local what=$1 t=$2 latched_ns latched line stalls withheld
+	local what=$1 t=$2 latched_ns latched before line stalls withheld
 	latched_ns=$(rp_byp_pinned latched_ns)
 	[ "$latched_ns" -ne 0 ] || return 1
 	latched=$(rp_mono_to_real "$latched_ns")
 	"$RP_PY" -c "import sys; sys.exit(0 if $RP_BYP_INLINE_T < $latched < $t else 1)" || return 1
+	before=$("$RP_PY" -c "print(f'{($t - $latched) * 1000:.1f}')")
 	line=$(grep -a 'bypass: engaged (watchdog)' "$RP_DAEMON_LOG" | tail -n 1 || true)
+	if [ -z "$line" ] && "$RP_PY" -c "import sys; sys.exit(0 if $before < $RP_BYP_UNSEEN_MS else 1)"; then
+		rp_log "void: the XDP program latched bypass by itself $before ms before the $what, too shortly before for rampartd to see it: the machine stalled in the last moment before the act"
+		RP_BYP_VOID=1
+		return 0
+	fi
 	stalls=$(printf '%s' "$line" | sed -n 's/.*heartbeat thread stalls \([0-9]*\) .*/\1/p')
 	withheld=$(printf '%s' "$line" | sed -n 's/.*beats withheld \([0-9]*\).*/\1/p')
-	if [ -n "$stalls" ] && [ -n "$withheld" ] &&
-		{ [ "$stalls" -gt "$RP_BYP_BASE_STALLS" ] || [ "$withheld" -gt "$RP_BYP_BASE_WITHHELD" ]; }; then
-		rp_log "void: the XDP program latched bypass by itself $("$RP_PY" -c "print(f'{($t - $latched) * 1000:.1f}')") ms before the $what: the machine stalled (rampartd logged $((stalls - RP_BYP_BASE_STALLS)) stalls of its heartbeat thread and $((withheld - RP_BYP_BASE_WITHHELD)) beats withheld since the node went inline)"
+	if [ -n "$stalls" ] && [ -n "$withheld" ] && rp_byp_stalled "$stalls" "$withheld"; then
+		rp_log "void: the XDP program latched bypass by itself $before ms before the $what: the machine stalled (rampartd logged $((stalls - RP_BYP_BASE_STALLS)) stalls of its heartbeat thread and $((withheld - RP_BYP_BASE_WITHHELD)) beats withheld since the node went inline)"
 		RP_BYP_VOID=1
 		return 0
 	fi
