@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # A standby fails closed, not open (docs/ha.md, "Fail-safe state"). Two rampartd nodes in
-# parallel in l2 active-passive (ha_lib.sh), both with the XDP bypass (watchdog 50 ms) on a bpf
+# parallel in l2 active-passive (ha_lib.sh), both with the XDP bypass (watchdog 200 ms) on a bpf
 # filesystem of this run's own. Node A (priority 150) is master, B (100) backup.
 #
 # 1. Both report fail-safe state disconnect: B because it is a standby, A because B is a healthy
