@@ -14,27 +14,10 @@
 #include "assert_errors.h"
 
 /* @rc is 0 and nothing was recorded. */
-#define assert_valid(rc)                                                 \
-	do {                                                             \
-		int rc_ = (rc);                                          \
-		if (rc_ != 0 || errs.count != 0) {                       \
-			errors_dump(&errs);                              \
-			fail_msg("rc %d: expected a valid config", rc_); \
-		}                                                        \
-	} while (0)
+#define assert_valid(rc) assert_valid_and(rc, true, "config")
 
 /* @rc is -EINVAL and the only error is on @line and contains @part. */
-#define assert_only_error(rc, line, part)                                                 \
-	do {                                                                              \
-		int rc_ = (rc);                                                           \
-		if (rc_ != -EINVAL || errs.count != 1 || errs.dropped != 0 ||             \
-		    !errors_have(&errs, (line), (part))) {                                \
-			errors_dump(&errs);                                               \
-			fail_msg("rc %d: expected only one error, at line %d containing " \
-			         "\"%s\"",                                                \
-			         rc_, (line), (part));                                    \
-		}                                                                         \
-	} while (0)
+#define assert_only_error(rc, line, part) assert_only_error_and(rc, true, line, part)
 
 #define BASE_EDIT_MAX_LINE 100
 

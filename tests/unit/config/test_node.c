@@ -77,14 +77,6 @@ parse_edits(int line, ...)
 	return parse(text);
 }
 
-#define assert_error_count(n)                                                              \
-	do {                                                                               \
-		if (errs.count != (n)) {                                                   \
-			errors_dump(&errs);                                                \
-			fail_msg("%u errors, expected %u", errs.count, (unsigned int)(n)); \
-		}                                                                          \
-	} while (0)
-
 static void
 test_cfg_node_parse_example_valid(void **state)
 {

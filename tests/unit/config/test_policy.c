@@ -138,34 +138,10 @@ load(const char *path)
 }
 
 /* @rc is -EINVAL, no policy was returned, and the only error is on @line and has @part. */
-#define assert_only_error(rc, line, part)                                                    \
-	do {                                                                                 \
-		int rc_ = (rc);                                                              \
-		if (rc_ != -EINVAL || pol != NULL || errs.count != 1 || errs.dropped != 0 || \
-		    !errors_have(&errs, (line), (part))) {                                            \
-			errors_dump(&errs);                                                       \
-			fail_msg("rc %d: expected only one error, at line %d containing "    \
-			         "\"%s\"",                                                   \
-			         rc_, (line), (part));                                       \
-		}                                                                            \
-	} while (0)
+#define assert_only_error(rc, line, part) assert_only_error_and(rc, pol == NULL, line, part)
 
-#define assert_valid(rc)                                                 \
-	do {                                                             \
-		int rc_ = (rc);                                          \
-		if (rc_ != 0 || errs.count != 0 || pol == NULL) {        \
-			errors_dump(&errs);                                   \
-			fail_msg("rc %d: expected a valid policy", rc_); \
-		}                                                        \
-	} while (0)
-
-#define assert_error_count(n)                                                              \
-	do {                                                                               \
-		if (errs.count != (n)) {                                                   \
-			errors_dump(&errs);                                                     \
-			fail_msg("%u errors, expected %u", errs.count, (unsigned int)(n)); \
-		}                                                                          \
-	} while (0)
+/* @rc is 0, nothing was recorded, and a policy was returned. */
+#define assert_valid(rc) assert_valid_and(rc, pol != NULL, "policy")
 
 /* A prefix built the slow way, to compare with what the parser made. */
 static struct cfg_prefix
