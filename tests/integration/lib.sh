@@ -48,9 +48,12 @@ rp_log() {
 	printf '[%s] %s\n' "$RP_NAME" "$*" >&2
 }
 
+# The reason is said again after the logs, so that a log cut to its last lines (CI keeps the
+# tail) still shows it.
 rp_fail() {
 	rp_log "FAIL: $*"
 	rp_dump_logs
+	[ -z "$RP_TMP" ] || rp_log "FAIL (again, after the logs): $*"
 	exit 1
 }
 
