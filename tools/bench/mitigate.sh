@@ -149,12 +149,14 @@ fi
 rp_log "memory: $RP_HP_NOTE"
 echo "R memory note=\"$RP_HP_NOTE\"" >>"$OUT"
 
-# eal_args NAME: EAL options of one DPDK process of this run (no PCI device is touched).
+# eal_args NAME: EAL options of one DPDK process of this run (no PCI device is touched), into
+# the array EAL. Not called in a subshell: the prefix must reach RP_PREFIXES, whose runtime
+# directories rp_teardown removes.
 eal_args() {
 	local prefix=rp-$1-$RP_TAG
 	RP_PREFIXES+=("$prefix")
-	printf '%s\n' --no-pci --no-telemetry --file-prefix "$prefix" --log-level=lib.eal:error \
-		"${HUGE_EAL[@]}"
+	EAL=(--no-pci --no-telemetry --file-prefix "$prefix" --log-level=lib.eal:error
+		"${HUGE_EAL[@]}")
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -162,11 +164,10 @@ eal_args() {
 
 testpmd_run() {
 	local run=$1 log=$RP_TMP/testpmd-$1.log cpp
-	local -a eal
-	mapfile -t eal < <(eal_args "pmd$run")
+	eal_args "pmd$run"
 	# Without a terminal testpmd forwards until it reads a line, then prints its statistics.
 	(sleep "$PMD_SECONDS"; echo) | timeout $((PMD_SECONDS + 60)) dpdk-testpmd -l 0-1 \
-		--main-lcore 0 "${eal[@]}" --vdev net_null0,copy=0,size=64 \
+		--main-lcore 0 "${EAL[@]}" --vdev net_null0,copy=0,size=64 \
 		--vdev net_null1,copy=0,size=64 -- --forward-mode=io --burst=32 --nb-cores=1 \
 		--record-core-cycles --total-num-mbufs=8191 --rxd=1024 --txd=1024 >"$log" 2>&1 ||
 		rp_fail "dpdk-testpmd failed: $(tail -5 "$log")"
@@ -183,12 +184,12 @@ ACL_DIR=$RP_TMP/acl
 mkdir -p "$ACL_DIR"
 pipeline_run() {
 	local log=$RP_TMP/mitigate.log
-	local -a eal extra=()
-	mapfile -t eal < <(eal_args mit)
+	local -a extra=()
+	eal_args mit
 	! has_part acl || extra+=(--acl-dir="$ACL_DIR")
 	rp_log "mitigate: rules $RULES, $RUNS runs of $PACKETS packets (a few minutes)"
 	load_note mitigate-start
-	if ! "$MITIGATE" -l 0,1 --main-lcore 0 "${eal[@]}" -- --rules="$RULES" --runs="$RUNS" \
+	if ! "$MITIGATE" -l 0,1 --main-lcore 0 "${EAL[@]}" -- --rules="$RULES" --runs="$RUNS" \
 		--packets="$PACKETS" --frames="$FRAMES" --deny="$DENY" --block="$BLOCK" \
 		--mix="$MIX" "${extra[@]}" >"$log" 2>&1; then
 		rp_fail "mitigate failed: $(grep -v '^R ' "$log" | tail -5)"
@@ -202,10 +203,9 @@ pipeline_run() {
 
 acl_run() {
 	local n=$1 run=$2 log=$RP_TMP/testacl-$1-$2.log lines cpp el rss
-	local -a eal
-	mapfile -t eal < <(eal_args "acl$n-$run")
+	eal_args "acl$n-$run"
 	lines=$(wc -l <"$ACL_DIR/rules_$n.txt")
-	/usr/bin/time -f 'TIME %e %M' -o "$log.time" timeout 900 dpdk-test-acl -l 1 "${eal[@]}" -- \
+	/usr/bin/time -f 'TIME %e %M' -o "$log.time" timeout 900 dpdk-test-acl -l 1 "${EAL[@]}" -- \
 		--rulesf="$ACL_DIR/rules_$n.txt" --tracef="$ACL_DIR/trace_$n.txt" \
 		--rulenum=$((lines + 1)) --tracenum="$FRAMES" --tracestep=32 --bldcat=1 \
 		--runcat=1 --iter=$(((PACKETS + FRAMES - 1) / FRAMES)) --verbose=0 >"$log" 2>&1 ||
@@ -249,8 +249,6 @@ xdp_run() {
 
 callgrind_run() {
 	local log=$RP_TMP/callgrind.log f name ir
-	local -a eal
-	mapfile -t eal < <(eal_args cg)
 	rp_log "callgrind: $CG_PACKETS packets per variant (several minutes under valgrind)"
 	# valgrind does not follow the EAL into hugetlbfs mappings well: 4 KB pages here; the
 	# instruction count does not depend on the page size.
