@@ -214,15 +214,20 @@ byp_drv_xdp_create(const struct byp_xdp_conf *conf);
 /*
  * The ixgbe bypass driver (byp_drv_ixgbe.c, in its own library byp_ixgbe_dep, built with the
  * meson option ixgbe_bypass where rte_pmd_ixgbe.h exists): a bypass adapter driven through
- * the ixgbe PMD's rte_pmd_ixgbe_bypass_*() on the DPDK ports that control its relays. The
- * adapter's watchdog counts in steps of 1.5 to 32 s, so watchdog_ms is rounded up to one.
+ * the ixgbe PMD's rte_pmd_ixgbe_bypass_*(). Each link pair is the two ports of one adapter,
+ * whose relay wires them together; the adapter's bypass controller answers on one of the two
+ * (its first PCI function), which probe finds. The adapter's watchdog counts in steps of 1.5
+ * to 32 s, so watchdog_ms is rounded up to one.
  */
-#define BYP_IXGBE_MAX_PORTS CFG_MAX_LINK_PAIRS
+#define BYP_IXGBE_MAX_PAIRS CFG_MAX_LINK_PAIRS
 
 struct byp_ixgbe_conf {
 	unsigned int watchdog_ms; /* 0: the adapter's watchdog off */
-	unsigned int n_ports;
-	uint16_t ports[BYP_IXGBE_MAX_PORTS]; /* DPDK port ids, one per adapter */
+	unsigned int n_pairs;
+	struct {
+		char name[CFG_NAME_MAX]; /* the link pair's, for messages */
+		uint16_t ports[2];       /* DPDK port ids of its upstream and protected ports */
+	} pairs[BYP_IXGBE_MAX_PAIRS];
 };
 
 struct byp_driver *

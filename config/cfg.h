@@ -191,6 +191,7 @@ enum cfg_bypass_driver {
 		0,        /* no fail-open device: bypass only stops inspection in the dataplane */
 	CFG_BYPASS_XDP,   /* XDP program on the link pairs' kernel interfaces */
 	CFG_BYPASS_SYSFS, /* a bypass adapter's relay and watchdog through sysfs/GPIO files */
+	CFG_BYPASS_IXGBE, /* 82599 bypass adapters through the ixgbe PMD's bypass API */
 };
 
 enum cfg_bypass_on_stop {
@@ -499,6 +500,19 @@ cfg_port_find(const struct cfg_node *cfg, const char *name);
  */
 int
 cfg_port_iface(const struct cfg_port *p, char *buf, size_t len);
+
+/* A port's PCI address, [domain:]bus:device.function. */
+struct cfg_pci_addr {
+	uint32_t domain;
+	uint8_t bus, device, function;
+};
+
+/*
+ * The PCI address of port @p into @a. @return 0; -ENOENT when the device is not a PCI
+ * address (a vdev); -EINVAL when an argument is NULL.
+ */
+int
+cfg_port_pci(const struct cfg_port *p, struct cfg_pci_addr *a);
 
 /* Parse a log level name ("emerg".."debug"); -EINVAL when unknown. */
 int

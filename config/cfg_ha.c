@@ -40,6 +40,7 @@
 #define VRRP_PREEMPT_DELAY_S_MAX 3600
 #define WATCHDOG_MS_MIN 5
 #define WATCHDOG_MS_MAX 60000
+#define IXGBE_WATCHDOG_MS_MAX 32000 /* the ixgbe adapter's longest step (byp_ixgbe_timeout) */
 #define WATCHDOG_MS_DEFAULT 20
 #define REARM_AFTER_S_MAX 86400
 #define REARM_AFTER_S_DEFAULT 30
@@ -116,6 +117,7 @@ static const char *const driver_names[] = {
 	[CFG_BYPASS_NONE] = "none",
 	[CFG_BYPASS_XDP] = "xdp",
 	[CFG_BYPASS_SYSFS] = "sysfs",
+	[CFG_BYPASS_IXGBE] = "ixgbe",
 	NULL,
 };
 static const char *const on_start_names[] = { "bypass", "inline", NULL };
@@ -1328,6 +1330,46 @@ xdp_ports_check(struct cfg_schema *sc, const struct cfg_node *cfg, int driver_li
 	}
 }
 
+/* An 82599 bypass adapter's relay wires its own two ports together, so the two ports of each
+ * link pair must be the two functions of one PCI device. */
+static void
+ixgbe_ports_check(struct cfg_schema *sc, const struct cfg_node *cfg, int driver_line)
+{
+	char q[CFG_QUOTE_MAX], q2[CFG_QUOTE_MAX];
+
+	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
+		const struct cfg_link_pair *lp = &cfg->link_pairs[i];
+		const struct cfg_port *ports[2] = { &cfg->ports[lp->upstream],
+			                            &cfg->ports[lp->protected] };
+		struct cfg_pci_addr a[2];
+		bool pci = true;
+
+		for (unsigned int s = 0; s < 2; s++) {
+			if (ports[s]->device[0] == '\0' || cfg_port_pci(ports[s], &a[s]) == 0)
+				continue;
+			cfg_error_add(sc->errs, lp->line,
+			              "link_pairs[%u]: bypass.driver \"ixgbe\" (line %d) drives a "
+			              "bypass adapter's PCI ports, and port %s is %s, not a PCI "
+			              "address",
+			              i, driver_line, cfg_quote(q, sizeof(q), ports[s]->name),
+			              cfg_quote(q2, sizeof(q2), ports[s]->device));
+			pci = false;
+		}
+		if (!pci || ports[0]->device[0] == '\0' || ports[1]->device[0] == '\0')
+			continue;
+		if (a[0].domain != a[1].domain || a[0].bus != a[1].bus ||
+		    a[0].device != a[1].device || a[0].function == a[1].function)
+			cfg_error_add(
+				sc->errs, lp->line,
+				"link_pairs[%u]: bypass.driver \"ixgbe\" (line %d): ports %s "
+				"(%s) and %s (%s) are not the two ports of one adapter, whose "
+				"relay wires only its own ports together: they must be two "
+				"functions of the same PCI device",
+				i, driver_line, ports[0]->name, ports[0]->device, ports[1]->name,
+				ports[1]->device);
+	}
+}
+
 void
 cfg_bypass_parse(struct cfg_schema *sc, const config_setting_t *root, struct cfg_node *cfg)
 {
@@ -1379,6 +1421,16 @@ cfg_bypass_parse(struct cfg_schema *sc, const config_setting_t *root, struct cfg
 		              "\"/sys/class/gpio/gpio17/value\"; };");
 	if (b->driver == CFG_BYPASS_XDP)
 		xdp_ports_check(sc, cfg, driver_line);
+	if (b->driver == CFG_BYPASS_IXGBE) {
+		ixgbe_ports_check(sc, cfg, driver_line);
+		if (b->watchdog_ms > IXGBE_WATCHDOG_MS_MAX)
+			cfg_error_add(
+				sc->errs, watchdog_line,
+				"bypass.watchdog_ms: %u ms is longer than the ixgbe bypass "
+				"adapter's longest watchdog (%d ms); its steps are 1500, 2000, "
+				"3000, 4000, 8000, 16000 and %d ms",
+				b->watchdog_ms, IXGBE_WATCHDOG_MS_MAX, IXGBE_WATCHDOG_MS_MAX);
+	}
 	/* A worker that sleeps when idle must still go round its loop between two feeds. */
 	if (b->driver != CFG_BYPASS_NONE && b->watchdog_ms > 0 &&
 	    (unsigned long long)cfg->workers.idle_sleep_us * HEARTBEATS_PER_WATCHDOG >

@@ -1149,6 +1149,24 @@ cfg_port_find(const struct cfg_node *cfg, const char *name)
 }
 
 int
+cfg_port_pci(const struct cfg_port *p, struct cfg_pci_addr *a)
+{
+	char head[CFG_DEVICE_MAX];
+	long f[4];
+
+	if (p == NULL || a == NULL)
+		return -EINVAL;
+	device_head(head, p->device);
+	if (!pci_addr_parse(head, f))
+		return -ENOENT;
+	*a = (struct cfg_pci_addr){ .domain = (uint32_t)f[0],
+		                    .bus = (uint8_t)f[1],
+		                    .device = (uint8_t)f[2],
+		                    .function = (uint8_t)f[3] };
+	return 0;
+}
+
+int
 cfg_port_iface(const struct cfg_port *p, char *buf, size_t len)
 {
 	char head[CFG_DEVICE_MAX];

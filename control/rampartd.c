@@ -21,6 +21,7 @@
 
 #include <rte_eal.h>
 #include <rte_common.h>
+#include <rte_ethdev.h>
 #include <rte_log.h>
 
 #include "byp.h"
@@ -440,6 +441,40 @@ bypass_xdp_conf(const struct cfg_node *cfg, struct byp_xdp_conf *xc, char *err, 
 	return 0;
 }
 
+#ifdef RP_HAVE_IXGBE_BYPASS
+/* The ixgbe driver's ports: the DPDK port ids of each link pair's two ports, which the EAL
+ * probed at its start (the config checked that they are two functions of one PCI device). */
+static int
+bypass_ixgbe_conf(const struct cfg_node *cfg, struct byp_ixgbe_conf *ic, char *err, size_t errlen)
+{
+	memset(ic, 0, sizeof(*ic));
+	ic->watchdog_ms = cfg->bypass.watchdog_ms;
+	ic->n_pairs = cfg->n_link_pairs;
+	for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
+		const struct cfg_link_pair *lp = &cfg->link_pairs[i];
+		const struct cfg_port *ports[2] = { &cfg->ports[lp->upstream],
+			                            &cfg->ports[lp->protected] };
+
+		snprintf(ic->pairs[i].name, sizeof(ic->pairs[i].name), "%s", lp->name);
+		for (unsigned int s = 0; s < 2; s++) {
+			char name[RTE_ETH_NAME_MAX_LEN];
+
+			dp_device_port_name(ports[s]->device, name, sizeof(name));
+			if (rte_eth_dev_get_port_by_name(name, &ic->pairs[i].ports[s]) != 0) {
+				snprintf(err, errlen,
+				         "bypass driver ixgbe: port %s: PCI device %s was not "
+				         "probed "
+				         "by DPDK: is it bound to vfio-pci (dpdk-devbind.py "
+				         "--status)?",
+				         ports[s]->name, ports[s]->device);
+				return -ENODEV;
+			}
+		}
+	}
+	return 0;
+}
+#endif
+
 /* Create the bypass manager for the configured driver, probe it and start the heartbeat. */
 static int
 bypass_setup(struct daemon *d)
@@ -447,6 +482,9 @@ bypass_setup(struct daemon *d)
 	const struct cfg_bypass *bc = &d->cfg.bypass;
 	struct byp_driver *drv = NULL;
 	struct byp_xdp_conf xc;
+#ifdef RP_HAVE_IXGBE_BYPASS
+	struct byp_ixgbe_conf ic;
+#endif
 	char err[512] = "";
 	int ret;
 
@@ -463,6 +501,20 @@ bypass_setup(struct daemon *d)
 		break;
 	case CFG_BYPASS_SYSFS:
 		drv = byp_drv_sysfs_create(bc);
+		break;
+	case CFG_BYPASS_IXGBE:
+#ifdef RP_HAVE_IXGBE_BYPASS
+		ret = bypass_ixgbe_conf(&d->cfg, &ic, err, sizeof(err));
+		if (ret < 0) {
+			RP_LOG(ERR, "%s", err);
+			return ret;
+		}
+		drv = byp_drv_ixgbe_create(&ic);
+#else
+		RP_LOG(ERR, "bypass driver ixgbe: this build has none (the meson option "
+		            "ixgbe_bypass found no rte_pmd_ixgbe.h or librte_net_ixgbe)");
+		return -ENOTSUP;
+#endif
 		break;
 	default:
 		drv = byp_drv_none_create();

@@ -96,6 +96,20 @@ check_bypass(const struct cfg_node *cfg)
 		for (unsigned int i = 0; i < cfg->n_ports; i++)
 			if (cfg_port_iface(&cfg->ports[i], iface, sizeof(iface)) != 0)
 				abort();
+	/* ixgbe: each link pair is two functions of one PCI device, the watchdog fits. */
+	if (b->driver == CFG_BYPASS_IXGBE) {
+		if (b->watchdog_ms > 32000)
+			abort();
+		for (unsigned int i = 0; i < cfg->n_link_pairs; i++) {
+			struct cfg_pci_addr a, z;
+
+			if (cfg_port_pci(&cfg->ports[cfg->link_pairs[i].upstream], &a) != 0 ||
+			    cfg_port_pci(&cfg->ports[cfg->link_pairs[i].protected], &z) != 0 ||
+			    a.domain != z.domain || a.bus != z.bus || a.device != z.device ||
+			    a.function == z.function)
+				abort();
+		}
+	}
 }
 
 int

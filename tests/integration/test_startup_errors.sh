@@ -4,6 +4,8 @@
 # Start-up failures that only a live EAL can show, each a clear error that names what failed,
 # a non-zero exit, and nothing left behind:
 #  - a port whose interface does not exist: the error names the port and its device;
+#  - bypass.driver "ixgbe" on PCI ports the EAL did not probe (no adapter here): the error
+#    names the port and its device, or says that the build has no ixgbe driver;
 #  - a second daemon on the control socket of a running one: refused, and the first one keeps
 #    serving and forwarding;
 #  - a second daemon with the file prefix of a running one: the EAL refuses it, and the first
@@ -36,6 +38,22 @@ RP_PREFIXES+=("$prefix")
 run_refused "missing interface" "$RP_TMP/missing-if.conf"
 grep -q 'port down0: cannot probe device "net_af_packet1,iface=nosuch9"' "$out" ||
 	rp_fail "the error does not name the port and its device: $(cat "$out")"
+[ ! -e "/var/run/dpdk/$prefix" ] || rp_fail "runtime directory left behind after a failed start"
+[ ! -e "$RP_SOCK" ] || rp_fail "control socket left behind after a failed start"
+
+# --- the ixgbe bypass driver, with no adapter ----------------------------------------------
+rp_write_config "$RP_TMP/ixgbe.conf" 100
+sed -i -e "s|net_af_packet0,iface=$RP_NODE_UP_IF|0000:00:1e.0|" \
+	-e "s|net_af_packet1,iface=$RP_NODE_DOWN_IF|0000:00:1e.1|" "$RP_TMP/ixgbe.conf"
+echo 'bypass = { driver = "ixgbe"; watchdog_ms = 2000; };' >>"$RP_TMP/ixgbe.conf"
+run_refused "bypass driver ixgbe without an adapter" "$RP_TMP/ixgbe.conf"
+if [ "${RP_HAVE_IXGBE_BYPASS:-1}" = 1 ]; then
+	want="bypass driver ixgbe: port $RP_NODE_UP_IF: PCI device 0000:00:1e.0 was not probed by DPDK"
+else
+	want="bypass driver ixgbe: this build has none"
+fi
+grep -qF "$want" "$out" || rp_fail "the error is not \"$want\": $(cat "$out")"
+rp_log "ok: $want"
 [ ! -e "/var/run/dpdk/$prefix" ] || rp_fail "runtime directory left behind after a failed start"
 [ ! -e "$RP_SOCK" ] || rp_fail "control socket left behind after a failed start"
 

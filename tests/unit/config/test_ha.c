@@ -877,9 +877,9 @@ test_cfg_ha_parse_keywords_refused(void **state)
 		  L_VR0C,
 		  "ha.vrrp[0].checksum: \"v2\" is not allowed; allowed: \"rfc\", "
 		  "\"v2-compatible\"" },
-		{ L_DRIVER, "  driver = \"ixgbe\";", L_DRIVER,
-		  "bypass.driver: \"ixgbe\" is not allowed; allowed: \"none\", \"xdp\", "
-		  "\"sysfs\"" },
+		{ L_DRIVER, "  driver = \"i40e\";", L_DRIVER,
+		  "bypass.driver: \"i40e\" is not allowed; allowed: \"none\", \"xdp\", "
+		  "\"sysfs\", \"ixgbe\"" },
 		{ L_ON_START, "  on_start = \"inline-down\";", L_ON_START,
 		  "bypass.on_start: \"inline-down\" is not allowed; allowed: \"bypass\", "
 		  "\"inline\"" },
@@ -1417,6 +1417,70 @@ test_cfg_bypass_parse_xdp_ports(void **state)
 	                         "  { name = \"up0\"; device = \"0000:03:00.0\"; },", 0));
 }
 
+/* An 82599 adapter's relay wires its own two ports: each link pair must be the two functions
+ * of one PCI device, and the watchdog must fit the adapter's longest step. */
+static void
+test_cfg_bypass_parse_ixgbe_ports(void **state)
+{
+	static const char *const pci[] = {
+		"  { name = \"up0\"; device = \"0000:03:00.0\"; },",
+		"  { name = \"down0\"; device = \"03:00.1\"; },",
+		"  { name = \"up1\"; device = \"0000:04:00.1,rx_low_latency=1\"; },",
+		"  { name = \"down1\"; device = \"0000:04:00.0\"; }",
+	};
+
+	(void)state;
+	/* Both pairs on adapters; the controlling function may be either side. */
+	assert_valid_and(parse_edits(L_DRIVER, "  driver = \"ixgbe\";", L_WATCHDOG,
+	                             "  watchdog_ms = 32000;", L_PORT0, pci[0], L_PORT1, pci[1],
+	                             L_PORT2, pci[2], L_PORT3, pci[3], 0),
+	                 cfg.bypass.driver == CFG_BYPASS_IXGBE && cfg.bypass.watchdog_ms == 32000,
+	                 "config with the ixgbe driver");
+	assert_string_equal(cfg_bypass_driver_name(cfg.bypass.driver), "ixgbe");
+
+	/* The base config's af_packet and af_xdp ports: each is reported on its link pair. */
+	assert_int_equal(parse_edits(L_DRIVER, "  driver = \"ixgbe\";", 0), -EINVAL);
+	assert_error_count(4);
+	assert_error(L_LP0, "link_pairs[0]: bypass.driver \"ixgbe\" (line 37) drives a bypass "
+	                    "adapter's PCI ports, and port \"up0\" is "
+	                    "\"net_af_packet0,iface=rpv-up0\", not a PCI address");
+	assert_error(L_LP0, "port \"down0\" is \"net_af_packet1,iface=rpv-down0\"");
+	assert_error(L_LP1, "link_pairs[1]: bypass.driver \"ixgbe\" (line 37) drives a bypass "
+	                    "adapter's PCI ports, and port \"up1\"");
+	assert_error(L_LP1, "port \"down1\"");
+
+	/* Two adapters' ports in one pair; then one PCI port beside a vdev. */
+	assert_only_error(parse_edits(L_DRIVER, "  driver = \"ixgbe\";", L_PORT0, pci[0], L_PORT1,
+	                              "  { name = \"down0\"; device = \"06:00.1\"; },", L_PORT2,
+	                              pci[2], L_PORT3, pci[3], 0),
+	                  L_LP0,
+	                  "link_pairs[0]: bypass.driver \"ixgbe\" (line 37): ports up0 "
+	                  "(0000:03:00.0) and down0 (06:00.1) are not the two ports of one "
+	                  "adapter, whose relay wires only its own ports together: they must be "
+	                  "two functions of the same PCI device");
+	assert_int_equal(parse_edits(L_DRIVER, "  driver = \"ixgbe\";", L_PORT0, pci[0], L_PORT1,
+	                             pci[1], L_PORT2, pci[2], 0),
+	                 -EINVAL);
+	assert_error_count(1);
+	assert_error(L_LP1, "port \"down1\" is \"net_af_packet2,iface=rpv-down1\"");
+
+	/* The adapter's longest watchdog step is 32 s; 0 turns it off. */
+	assert_only_error(parse_edits(L_DRIVER, "  driver = \"ixgbe\";", L_WATCHDOG,
+	                              "  watchdog_ms = 32001;", L_PORT0, pci[0], L_PORT1, pci[1],
+	                              L_PORT2, pci[2], L_PORT3, pci[3], 0),
+	                  L_WATCHDOG,
+	                  "bypass.watchdog_ms: 32001 ms is longer than the ixgbe bypass adapter's "
+	                  "longest watchdog (32000 ms); its steps are 1500, 2000, 3000, 4000, "
+	                  "8000, 16000 and 32000 ms");
+	assert_valid(parse_edits(L_DRIVER, "  driver = \"ixgbe\";", L_WATCHDOG,
+	                         "  watchdog_ms = 0;", L_PORT0, pci[0], L_PORT1, pci[1], L_PORT2,
+	                         pci[2], L_PORT3, pci[3], 0));
+	/* The same ports with another driver: watchdog_ms up to 60 s. */
+	assert_valid(parse_edits(L_DRIVER, "  driver = \"sysfs\";", L_WATCHDOG,
+	                         "  watchdog_ms = 60000;", L_PORT0, pci[0], L_PORT1, pci[1],
+	                         L_PORT2, pci[2], L_PORT3, pci[3], 0));
+}
+
 static void
 test_cfg_bypass_parse_watchdog_against_idle_sleep(void **state)
 {
@@ -1667,7 +1731,8 @@ test_cfg_enum_names(void **state)
 	assert_string_equal(cfg_bypass_driver_name(CFG_BYPASS_NONE), "none");
 	assert_string_equal(cfg_bypass_driver_name(CFG_BYPASS_XDP), "xdp");
 	assert_string_equal(cfg_bypass_driver_name(CFG_BYPASS_SYSFS), "sysfs");
-	assert_string_equal(cfg_bypass_driver_name((enum cfg_bypass_driver)3), "unknown");
+	assert_string_equal(cfg_bypass_driver_name(CFG_BYPASS_IXGBE), "ixgbe");
+	assert_string_equal(cfg_bypass_driver_name((enum cfg_bypass_driver)4), "unknown");
 }
 
 /* Errors in the new groups arrive in file order with the others. */
@@ -1714,6 +1779,7 @@ main(void)
 		cmocka_unit_test(test_cfg_bypass_parse_errors),
 		cmocka_unit_test(test_cfg_bypass_parse_sysfs_driver),
 		cmocka_unit_test(test_cfg_bypass_parse_xdp_ports),
+		cmocka_unit_test(test_cfg_bypass_parse_ixgbe_ports),
 		cmocka_unit_test(test_cfg_bypass_parse_watchdog_against_idle_sleep),
 		cmocka_unit_test(test_cfg_ifaddr_parse_valid),
 		cmocka_unit_test(test_cfg_ifaddr_parse_invalid),
