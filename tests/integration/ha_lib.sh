@@ -221,11 +221,13 @@ ha_node_links() {
 }
 
 # ha_host_kill NODE: node NODE's host dies: its links go down (all at once), then every process
-# in its namespace is killed -9. HA_KILL_T = when (epoch seconds, before the links went down).
+# in its namespace is killed -9. HA_KILL_T = when (epoch seconds, before the links went down);
+# HA_DOWN_T = once they were down (nothing the node sends arrives after it).
 ha_host_kill() {
 	local n=$1 pid
 	HA_KILL_T=$(date +%s.%N)
 	ha_node_links "$n" down
+	HA_DOWN_T=$(date +%s.%N)
 	for pid in $(ip netns pids "${HA_NS[$n]}"); do
 		kill -KILL "$pid" 2>/dev/null || true
 	done
@@ -678,8 +680,9 @@ ha_ping_replies() {
 
 # ha_failover_measure NODE AFTER_S: with the VIP answering, kill node NODE's host (links down,
 # kill -9) while the upstream host pings the VIP every 5 ms; AFTER_S seconds later stop and
-# compute the gaps. HA_GAP_JSON = ha_probe.py gap's document; HA_GAP_MS = the gap around the
-# kill in ms ("" when the VIP never answered again).
+# compute the gaps. HA_GAP_JSON = ha_probe.py gap's document; HA_GAP_MS = the failover's gap in
+# ms, the one that spans the moment the node's links were down: from the last reply before it
+# to the first after it ("" when the VIP never answered again).
 ha_failover_measure() {
 	local n=$1 after=$2 i
 	ha_ping_start $((after + 10))
@@ -694,7 +697,7 @@ ha_failover_measure() {
 	sleep "$after"
 	ha_ping_stop
 	HA_GAP_JSON=$("$RP_PY" "$HA_PROBE" gap --log "$HA_PING_LOG" --kill "$HA_KILL_T" \
-		--end "$HA_PING_END") || rp_fail "ha_probe.py gap failed"
+		--down "$HA_DOWN_T" --end "$HA_PING_END") || rp_fail "ha_probe.py gap failed"
 	if [ "$(printf '%s' "$HA_GAP_JSON" | rp_json 'd["recovered"]')" = true ]; then
 		HA_GAP_MS=$(printf '%s' "$HA_GAP_JSON" | rp_json 'd["kill_gap_ms"]')
 	else
