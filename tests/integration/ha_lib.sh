@@ -706,6 +706,19 @@ ha_failover_measure() {
 	rp_log "failover gap: ${HA_GAP_MS:-never recovered} ms ($HA_GAP_JSON)"
 }
 
+# ha_failover_captured NODE AFTER_S FILTER_A FILTER_B: ha_failover_measure NODE AFTER_S while
+# capturing what nodes a and b put on the upstream segment (tcpdump filters FILTER_A and
+# FILTER_B). HA_FO_A and HA_FO_B = the ha_probe.py pcap documents of the two captures.
+ha_failover_captured() {
+	ha_cap_start fo-a usw na "$3"
+	ha_cap_start fo-b usw nb "$4"
+	ha_failover_measure "$1" "$2"
+	ha_cap_stop fo-a
+	ha_cap_stop fo-b
+	HA_FO_A=$(ha_pcap fo-a)
+	HA_FO_B=$(ha_pcap fo-b)
+}
+
 # ---------------------------------------------------------------------------------------------
 # A run that began with lib.sh's single node
 

@@ -81,13 +81,9 @@ TRIES=3
 lo=$(awk -v m="$MD_B" -v a=$ADV 'BEGIN { print m - a - 5 }')
 hi=$(awk -v m="$MD_B" -v g=$MARGIN 'BEGIN { print m + g }')
 for ((try = 1; ; try++)); do
-	ha_cap_start fo-a usw na vrrp
-	ha_cap_start fo-b usw nb "arp or vrrp"
-	ha_failover_measure a 2
-	ha_cap_stop fo-a
-	ha_cap_stop fo-b
-	fa=$(ha_pcap fo-a)
-	fb=$(ha_pcap fo-b)
+	ha_failover_captured a 2 vrrp "arp or vrrp"
+	fa=$HA_FO_A
+	fb=$HA_FO_B
 	first_adv=$(rp_json "min([a['t'] for a in d['adverts']] or [0])" <"$fb")
 	[ "$first_adv" != 0 ] || rp_fail "B sent no advert after A died"
 	took=$(awk -v f="$first_adv" -v k="$HA_KILL_T" 'BEGIN { printf "%.1f", (f - k) * 1000 }')

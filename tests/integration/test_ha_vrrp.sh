@@ -118,13 +118,9 @@ done
 rp_log "ok: the master forwards both ways, the backup stands by"
 
 # 3. A's host dies.
-ha_cap_start kill-a usw na "$VRRP_FILTER"
-ha_cap_start kill-b usw nb "arp or icmp6 or ip proto 112 or ip6 proto 112"
-ha_failover_measure a 2
-ha_cap_stop kill-a
-ha_cap_stop kill-b
-fa=$(ha_pcap kill-a)
-fb=$(ha_pcap kill-b)
+ha_failover_captured a 2 "$VRRP_FILTER" "arp or icmp6 or ip proto 112 or ip6 proto 112"
+fa=$HA_FO_A
+fb=$HA_FO_B
 t0=$(rp_json "max([a['t'] for a in d['adverts'] if a['family'] == 4] or [0])" <"$fa")
 t1=$(rp_json "min([a['t'] for a in d['adverts'] if a['family'] == 4] or [0])" <"$fb")
 if [ "$t0" = 0 ] || [ "$t1" = 0 ]; then
