@@ -21,7 +21,6 @@
 
 #include <rte_eal.h>
 #include <rte_common.h>
-#include <rte_ethdev.h>
 #include <rte_log.h>
 
 #include "byp.h"
@@ -457,17 +456,13 @@ bypass_ixgbe_conf(const struct cfg_node *cfg, struct byp_ixgbe_conf *ic, char *e
 
 		snprintf(ic->pairs[i].name, sizeof(ic->pairs[i].name), "%s", lp->name);
 		for (unsigned int s = 0; s < 2; s++) {
-			char name[RTE_ETH_NAME_MAX_LEN];
+			char why[256];
+			int ret =
+				dp_port_lookup(ports[s], &ic->pairs[i].ports[s], why, sizeof(why));
 
-			dp_device_port_name(ports[s]->device, name, sizeof(name));
-			if (rte_eth_dev_get_port_by_name(name, &ic->pairs[i].ports[s]) != 0) {
-				snprintf(err, errlen,
-				         "bypass driver ixgbe: port %s: PCI device %s was not "
-				         "probed "
-				         "by DPDK: is it bound to vfio-pci (dpdk-devbind.py "
-				         "--status)?",
-				         ports[s]->name, ports[s]->device);
-				return -ENODEV;
+			if (ret < 0) {
+				snprintf(err, errlen, "bypass driver ixgbe: %s", why);
+				return ret;
 			}
 		}
 	}

@@ -196,6 +196,11 @@ dp_device_is_pci(const char *device);
 void
 dp_device_port_name(const char *device, char *name, size_t len);
 
+/* The DPDK port id of config port @cp, when its device has been probed already (a PCI device
+ * by the EAL at its start). @return 0, or -ENODEV and a sentence in @err. */
+int
+dp_port_lookup(const struct cfg_port *cp, uint16_t *port_id, char *err, size_t errlen);
+
 /*
  * The runtime directory the EAL will use for @cfg's file prefix (/var/run/dpdk/<prefix> for
  * root). rampartd removes it at exit; it must know the path before the EAL starts, to tell

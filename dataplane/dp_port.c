@@ -46,23 +46,36 @@ dp_device_port_name(const char *device, char *name, size_t len)
 		rte_pci_device_name(&addr, name, len);
 }
 
-static int
-port_find_or_probe(struct dp_port *p, const struct cfg_port *cp, char *err, size_t errlen)
+int
+dp_port_lookup(const struct cfg_port *cp, uint16_t *port_id, char *err, size_t errlen)
 {
 	char name[RTE_ETH_NAME_MAX_LEN];
-	uint16_t port_id;
-	int ret;
 
 	dp_device_port_name(cp->device, name, sizeof(name));
-	if (rte_eth_dev_get_port_by_name(name, &port_id) == 0)
-		goto found;
-	if (dp_device_is_pci(cp->device)) {
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	if (dp_device_is_pci(cp->device))
 		snprintf(err, errlen,
 		         "port %s: PCI device %s was not probed by DPDK: is it bound to vfio-pci "
 		         "(dpdk-devbind.py --status)?",
 		         cp->name, cp->device);
-		return -ENODEV;
-	}
+	else
+		snprintf(err, errlen, "port %s: device \"%s\" probed but no ethdev named \"%s\"",
+		         cp->name, cp->device, name);
+	return -ENODEV;
+}
+
+static int
+port_find_or_probe(struct dp_port *p, const struct cfg_port *cp, char *err, size_t errlen)
+{
+	uint16_t port_id;
+	int ret;
+
+	ret = dp_port_lookup(cp, &port_id, err, errlen);
+	if (ret == 0)
+		goto found;
+	if (dp_device_is_pci(cp->device))
+		return ret; /* the EAL probes PCI devices at its start, or never */
 	ret = rte_dev_probe(cp->device);
 	if (ret < 0) {
 		/* Drivers often answer a bare -1 and log their reason themselves. */
@@ -72,11 +85,9 @@ port_find_or_probe(struct dp_port *p, const struct cfg_port *cp, char *err, size
 		                   : rte_strerror(-ret));
 		return ret;
 	}
-	if (rte_eth_dev_get_port_by_name(name, &port_id) != 0) {
-		snprintf(err, errlen, "port %s: device \"%s\" probed but no ethdev named \"%s\"",
-		         cp->name, cp->device, name);
-		return -ENODEV;
-	}
+	ret = dp_port_lookup(cp, &port_id, err, errlen);
+	if (ret < 0)
+		return ret;
 found:
 	p->port_id = port_id;
 	p->found = true;
