@@ -271,23 +271,22 @@ def cmd_gap(args):
     out.update(gap_ms=round(g[0] * 1000, 1), gap_from=g[1], gap_to=g[2],
                median_interval_ms=round(statistics.median(x[0] for x in gaps) * 1000, 2))
     if args.kill is not None:
+        if args.down is None:
+            sys.exit("ha_probe.py gap: --kill needs --down (when the links were down)")
         # The kill is timed just before the links go down (--kill), and --down just after:
         # no reply from the dead node can come after --down. The failover's gap is the one
         # that spans that moment: from the last reply before it to the first after it, which
-        # only the new master can send. (Without --down, the longest gap ending after the
-        # kill.) A later gap, once the new master answers, is not the failover's; the longest
-        # after the kill is given beside it (longest_after_kill_ms). When the last reply came
-        # more than half a second before ping was told to stop (--end), the VIP did not come
-        # back, and the gap lasts at least from that reply to the end.
+        # only the new master can send. A later gap, once the new master answers, is not the
+        # failover's; the longest after the kill is given beside it (longest_after_kill_ms).
+        # When the last reply came more than half a second before ping was told to stop
+        # (--end), the VIP did not come back, and the gap lasts at least from that reply to
+        # the end.
         after = [x for x in gaps if x[2] > args.kill]
         out["replies_after_kill"] = sum(1 for t in times if t > args.kill)
         if after:
             out["longest_after_kill_ms"] = round(max(after)[0] * 1000, 1)
         tail = args.end - times[-1] if args.end else 0.0
-        if args.down is not None:
-            span = [x for x in gaps if x[1] <= args.down < x[2]]
-        else:
-            span = [max(after)] if after else []
+        span = [x for x in gaps if x[1] <= args.down < x[2]]
         if span and tail < 0.5:
             k = span[0]
             out.update(recovered=True, kill_gap_ms=round(k[0] * 1000, 1), kill_gap_from=k[1],

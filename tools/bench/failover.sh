@@ -191,7 +191,7 @@ def md(adv, prio=100):
 def cell(s):
     if s is None or s["runs"] == 0:
         return "-"
-    c = f"{s['median_ms']:.0f} / {s['max_ms']:.0f}" if s["median_ms"] is not None else "all lost"
+    c = f"{s['median_ms']:.0f} / {s['max_ms']:.0f}" if s["median_ms"] is not None else "no result"
     if s["lost"]:
         c += f" ({s['lost']} lost)"
     if s["void"]:
